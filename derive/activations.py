@@ -1,0 +1,334 @@
+"""Activation functions σ: value, derivative, LaTeX form, and their conventions.
+
+Each activation carries its SymPy expression σ(z) (from which the exact derivative and the
+symbolic derivation come), a NumPy value and derivative for float mode, and, where one
+exists, the derivative in terms of the output a = σ(z) (σ' = a(1 − a), tanh' = 1 − a²),
+which is how the lectures and students compute it.
+
+Kinks follow one convention: at a kink the derivative is the one from the left, so
+ReLU'(0) = 0, leaky-ReLU'(0) = α, ELU'(0) = α. The step function's derivative is 0
+everywhere it is defined: gradients through a step vanish, which is why a perceptron
+cannot be trained by backpropagation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable, Mapping
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .errors import SpecError
+from .numbers import PRECISION, Mode, Real, exact_call, parse_number
+
+z = sp.Symbol("z", real=True)
+a = sp.Symbol("a", real=True)
+
+NumpyFn = Callable[[np.ndarray], np.ndarray]
+
+# SELU's constants (Klambauer et al. 2017) to 30 digits; exact mode uses these decimals.
+SELU_LAMBDA = sp.Rational("1.05070098735548049341933498529")
+SELU_ALPHA = sp.Rational("1.67326324235437728481704299167")
+
+
+def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
+    """``expr`` as a function of ``var`` on exact numbers (see :func:`numbers.exact_call`).
+
+    A Piecewise picks its branch by the argument's value first, so that an irrational
+    argument never leaves an unevaluated condition behind.
+    """
+    mp_fn = sp.lambdify(var, expr, modules="mpmath")
+    if not isinstance(expr, sp.Piecewise):
+        sym_fn = sp.Lambda(var, expr)
+        return exact_call(sym_fn, mp_fn)
+
+    branches = [(condition, exact_call(sp.Lambda(var, piece), sp.lambdify(var, piece, modules="mpmath")))
+                for piece, condition in expr.args]
+
+    def apply(value: Any) -> Any:
+        approx = sp.Float(Real.parts(value)[1], PRECISION)
+        for condition, fn in branches:
+            if condition is sp.true or bool(condition.subs(var, approx)):
+                return fn(value)
+        raise ValueError(f"no branch of {expr} holds at {approx}")
+
+    return apply
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function with everything the engine and the printers need."""
+
+    name: str
+    expr: sp.Expr
+    latex: str
+    np_value: NumpyFn
+    np_prime: NumpyFn
+    prime_from_output: sp.Expr | None = None
+    kinks: tuple[sp.Rational, ...] = ()
+    params: tuple[tuple[str, sp.Rational], ...] = ()
+    convention: str = ""
+    range: str = ""
+    elementwise: bool = True
+    output_only: bool = False
+    gradient_vanishes: bool = False
+    rational: bool = False  # rational inputs give rational outputs
+
+    @cached_property
+    def prime_expr(self) -> sp.Expr:
+        """σ'(z), by differentiating σ(z); at a kink Piecewise picks the left branch."""
+        return sp.piecewise_fold(sp.diff(self.expr, z))
+
+    @cached_property
+    def _exact(self) -> Callable[[Any], Any]:
+        return _exact_function(self.expr, z)
+
+    @cached_property
+    def _exact_prime(self) -> Callable[[Any], Any]:
+        if self.prime_from_output is not None:
+            return _exact_function(self.prime_from_output, a)
+        return _exact_function(self.prime_expr, z)
+
+    def sympy(self, arg: sp.Expr) -> sp.Expr:
+        """σ(arg) as a SymPy expression, for the symbolic derivation."""
+        return self.expr.xreplace({z: arg})
+
+    def value(self, zs: np.ndarray, mode: Mode) -> np.ndarray:
+        """a = σ(z), elementwise (softmax: along each row)."""
+        if mode.is_float:
+            return self.np_value(zs)
+        return mode.fix(np.frompyfunc(self._exact, 1, 1)(zs).astype(object))
+
+    def derivative(self, zs: np.ndarray, outputs: np.ndarray, mode: Mode) -> np.ndarray:
+        """σ'(z); from the output a where such a form exists, as the lectures compute it."""
+        if mode.is_float:
+            return self.np_prime(zs)
+        source = outputs if self.prime_from_output is not None else zs
+        return mode.fix(np.frompyfunc(self._exact_prime, 1, 1)(source).astype(object))
+
+    def backward(self, zs: np.ndarray, outputs: np.ndarray, grad: np.ndarray, mode: Mode) -> np.ndarray:
+        """Eq. 3.18 / 3.23 last factor: ∂C/∂z = σ'(z) ⊙ ∂C/∂a for an elementwise σ."""
+        return mode.fix(grad * self.derivative(zs, outputs, mode))
+
+    def at_kink(self, zs: np.ndarray) -> np.ndarray:
+        """Which entries sit exactly on a kink, where the derivative is a convention."""
+        hits = np.zeros(np.shape(zs), dtype=bool)
+        for kink in self.kinks:
+            hits |= np.asarray(zs == (float(kink) if np.asarray(zs).dtype != object else kink), dtype=bool)
+        return hits
+
+    def describe(self) -> str:
+        params = ", ".join(f"{k}={v}" for k, v in self.params)
+        return f"{self.name}({params})" if params else self.name
+
+
+@dataclass(frozen=True)
+class Softmax(Activation):
+    """softmax(z)_j = e^{z_j} / Σ_k e^{z_k}; output layer only, Jacobian diag(s) − s sᵀ."""
+
+    def sympy_vector(self, args: list[sp.Expr]) -> list[sp.Expr]:
+        total = sum(sp.exp(v) for v in args)
+        return [sp.exp(v) / total for v in args]
+
+    def value(self, zs: np.ndarray, mode: Mode) -> np.ndarray:
+        if mode.is_float:
+            shifted = np.exp(zs - zs.max(axis=-1, keepdims=True))
+            return shifted / shifted.sum(axis=-1, keepdims=True)
+        exps = np.frompyfunc(_exact_exp, 1, 1)(np.atleast_2d(zs)).astype(object)
+        return mode.fix((exps / exps.sum(axis=-1, keepdims=True)).reshape(np.shape(zs)))
+
+    def derivative(self, zs: np.ndarray, outputs: np.ndarray, mode: Mode) -> np.ndarray:
+        """The diagonal of the Jacobian, s_j(1 − s_j); the full Jacobian is :meth:`jacobian`."""
+        return mode.fix(outputs * (1 - outputs))
+
+    def jacobian(self, outputs: np.ndarray) -> np.ndarray:
+        """∂s_i/∂z_j = s_i(δ_ij − s_j), one matrix per example."""
+        s = np.atleast_2d(outputs)
+        n = s.shape[-1]
+        eye = np.array(sp.eye(n).tolist(), dtype=object) if s.dtype == object else np.eye(n)
+        return s[:, :, None] * (eye[None, :, :] - s[:, None, :])
+
+    def backward(self, zs: np.ndarray, outputs: np.ndarray, grad: np.ndarray, mode: Mode) -> np.ndarray:
+        """∂C/∂z = Jᵀ ∂C/∂a = s ⊙ (g − (s · g))."""
+        inner = (outputs * grad).sum(axis=-1, keepdims=True)
+        return mode.fix(outputs * (grad - inner))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # tanh form: no overflow for large |x|, one transcendental call
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+_exact_exp = exact_call(sp.exp, mpmath.exp)
+_erf = np.vectorize(math.erf, otypes=[float])
+
+
+def _identity() -> Activation:
+    return Activation(
+        "identity", z, r"\mathrm{id}", lambda x: x, np.ones_like,
+        prime_from_output=sp.Integer(1), range="(-∞, ∞)", rational=True,
+    )
+
+
+def _step(threshold: sp.Rational = sp.Integer(0), at_threshold: sp.Rational = sp.Integer(0)) -> Activation:
+    t, h = float(threshold), float(at_threshold)
+    expr = sp.Piecewise((1, z > threshold), (at_threshold, sp.Eq(z, threshold)), (0, True))
+    return Activation(
+        "step", expr, r"\mathrm{step}",
+        lambda x: np.where(x > t, 1.0, np.where(x == t, h, 0.0)),
+        np.zeros_like,
+        prime_from_output=sp.Integer(0),
+        kinks=(threshold,),
+        params=(("threshold", threshold), ("at_threshold", at_threshold)),
+        convention=f"step(z) = 1 for z > {threshold}, {at_threshold} at z = {threshold}, 0 below; "
+        "its derivative is 0, so gradients through it vanish",
+        range="{0, 1}", gradient_vanishes=True, rational=True,
+    )
+
+
+def _square() -> Activation:
+    return Activation(
+        "square", z**2, r"\sigma", lambda x: x * x, lambda x: 2.0 * x,
+        range="[0, ∞)", rational=True, convention="σ(z) = z², σ'(z) = 2z (Herrmann's example)",
+    )
+
+
+def _sigmoid_activation() -> Activation:
+    return Activation(
+        "sigmoid", 1 / (1 + sp.exp(-z)), r"\sigma", _sigmoid,
+        lambda x: (s := _sigmoid(x)) * (1.0 - s),
+        prime_from_output=a * (1 - a), range="(0, 1)",
+    )
+
+
+def _tanh() -> Activation:
+    return Activation(
+        "tanh", sp.tanh(z), r"\tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2,
+        prime_from_output=1 - a**2, range="(-1, 1)",
+    )
+
+
+def _relu() -> Activation:
+    return Activation(
+        "relu", sp.Piecewise((z, z > 0), (0, True)), r"\mathrm{ReLU}",
+        lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float),
+        prime_from_output=sp.Piecewise((1, a > 0), (0, True)),
+        kinks=(sp.Integer(0),), convention="ReLU'(0) = 0", range="[0, ∞)", rational=True,
+    )
+
+
+def _leaky_relu(alpha: sp.Rational = sp.Rational(1, 100)) -> Activation:
+    al = float(alpha)
+    return Activation(
+        "leaky_relu", sp.Piecewise((z, z > 0), (alpha * z, True)), r"\mathrm{LReLU}",
+        lambda x: np.where(x > 0, x, al * x), lambda x: np.where(x > 0, 1.0, al),
+        prime_from_output=sp.Piecewise((1, a > 0), (alpha, True)) if alpha > 0 else None,
+        kinks=(sp.Integer(0),), params=(("alpha", alpha),),
+        convention=f"leaky-ReLU'(0) = α = {alpha}", range="(-∞, ∞)", rational=True,
+    )
+
+
+def _elu(alpha: sp.Rational = sp.Integer(1)) -> Activation:
+    al = float(alpha)
+    return Activation(
+        "elu", sp.Piecewise((z, z > 0), (alpha * (sp.exp(z) - 1), True)), r"\mathrm{ELU}",
+        lambda x: np.where(x > 0, x, al * np.expm1(np.minimum(x, 0.0))),
+        lambda x: np.where(x > 0, 1.0, al * np.exp(np.minimum(x, 0.0))),
+        prime_from_output=sp.Piecewise((1, a > 0), (a + alpha, True)),
+        kinks=() if alpha == 1 else (sp.Integer(0),), params=(("alpha", alpha),),
+        convention=f"ELU'(0) = α = {alpha}", range=f"(-{alpha}, ∞)",
+    )
+
+
+def _selu() -> Activation:
+    lam, al = float(SELU_LAMBDA), float(SELU_ALPHA)
+    return Activation(
+        "selu",
+        sp.Piecewise((SELU_LAMBDA * z, z > 0), (SELU_LAMBDA * SELU_ALPHA * (sp.exp(z) - 1), True)),
+        r"\mathrm{SELU}",
+        lambda x: lam * np.where(x > 0, x, al * np.expm1(np.minimum(x, 0.0))),
+        lambda x: lam * np.where(x > 0, 1.0, al * np.exp(np.minimum(x, 0.0))),
+        prime_from_output=sp.Piecewise((SELU_LAMBDA, a > 0), (a + SELU_LAMBDA * SELU_ALPHA, True)),
+        kinks=(sp.Integer(0),), convention="SELU'(0) = λα (left derivative)", range="(-λα, ∞)",
+    )
+
+
+def _silu() -> Activation:
+    return Activation(
+        "silu", z / (1 + sp.exp(-z)), r"\mathrm{SiLU}",
+        lambda x: x * _sigmoid(x),
+        lambda x: (s := _sigmoid(x)) * (1.0 + x * (1.0 - s)),
+        range="[-0.278…, ∞)",
+    )
+
+
+def _gelu() -> Activation:
+    return Activation(
+        "gelu", z / 2 * (1 + sp.erf(z / sp.sqrt(2))), r"\mathrm{GELU}",
+        lambda x: 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0))),
+        lambda x: 0.5 * (1.0 + _erf(x / math.sqrt(2.0))) + x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi),
+        convention="GELU(z) = z Φ(z), the exact (erf) form", range="[-0.17…, ∞)",
+    )
+
+
+def _softplus() -> Activation:
+    return Activation(
+        "softplus", sp.log(1 + sp.exp(z)), r"\mathrm{softplus}",
+        lambda x: np.logaddexp(0.0, x), _sigmoid,
+        prime_from_output=1 - sp.exp(-a), range="(0, ∞)",
+    )
+
+
+def _softmax() -> Activation:
+    return Softmax(
+        "softmax", sp.Integer(0), r"\mathrm{softmax}", lambda x: x, lambda x: x,
+        elementwise=False, output_only=True, range="(0, 1), entries sum to 1",
+        convention="Jacobian ∂s_i/∂z_j = s_i(δ_ij − s_j)",
+    )
+
+
+_FACTORIES: Mapping[str, tuple[Callable[..., Activation], tuple[str, ...]]] = {
+    "identity": (_identity, ()),
+    "step": (_step, ("threshold", "at_threshold")),
+    "square": (_square, ()),
+    "sigmoid": (_sigmoid_activation, ()),
+    "tanh": (_tanh, ()),
+    "relu": (_relu, ()),
+    "leaky_relu": (_leaky_relu, ("alpha",)),
+    "elu": (_elu, ("alpha",)),
+    "selu": (_selu, ()),
+    "silu": (_silu, ()),
+    "gelu": (_gelu, ()),
+    "softplus": (_softplus, ()),
+    "softmax": (_softmax, ()),
+}
+
+NAMES: tuple[str, ...] = tuple(_FACTORIES)
+
+
+def get(name: str, params: Mapping[str, Any] | None = None, field: str = "activation") -> Activation:
+    """The activation called ``name``, with its parameters (α, threshold, …) read exactly."""
+    if name not in _FACTORIES:
+        raise SpecError(field, f"unknown activation {name!r}", f"use one of {', '.join(NAMES)}")
+    factory, allowed = _FACTORIES[name]
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        takes = f"{name} takes {', '.join(allowed)}" if allowed else f"{name} takes no parameters"
+        raise SpecError(f"{field}.{unknown[0]}", f"unknown parameter for {name}", takes)
+    parsed = {key: parse_number(value, f"{field}.{key}") for key, value in params.items()}
+    return _cached(name, tuple(sorted(parsed.items())), factory)
+
+
+_INSTANCES: dict[tuple, Activation] = {}
+
+
+def _cached(name: str, key: tuple, factory: Callable[..., Activation]) -> Activation:
+    # One instance per (name, params), so lambdified functions are built once per process.
+    if (name, key) not in _INSTANCES:
+        _INSTANCES[(name, key)] = factory(**dict(key))
+    return _INSTANCES[(name, key)]

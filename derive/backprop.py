@@ -1,0 +1,194 @@
+"""The numeric engine: forward trace, deltas, gradients, one gradient-descent step.
+
+One engine, generic in its numbers (see :mod:`derive.numbers`): arrays are ``(m, n)`` with
+one row per example, ``float64`` in float mode, SymPy numbers in ``dtype=object`` arrays in
+exact and hand mode. Every intermediate passes through ``mode.fix``, which in hand mode
+rounds it as a student would.
+
+Per-example quantities (z, a, δ, ∂C/∂x) are ∂ of that example's own cost C_i; the cost,
+the gradients and the update belong to the batch's mean cost C = (1/m) Σ_i C_i.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .network import Example, Network
+from .numbers import Mode
+
+Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
+
+
+@dataclass(frozen=True)
+class LayerForward:
+    z: np.ndarray  # (m, n_l)
+    a: np.ndarray  # (m, n_l)
+
+
+@dataclass(frozen=True)
+class Forward:
+    x: np.ndarray  # (m, n_0)
+    y: np.ndarray  # (m, n_L)
+    layers: tuple[LayerForward, ...]
+    costs: np.ndarray  # (m,): C_i
+    cost: Any  # C = mean of C_i
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.layers[-1].a
+
+    def z(self, l: int) -> np.ndarray:
+        return self.layers[l - 1].z
+
+    def a(self, l: int) -> np.ndarray:
+        """a^(l); a^(0) is the input x."""
+        return self.x if l == 0 else self.layers[l - 1].a
+
+
+@dataclass(frozen=True)
+class LayerBackward:
+    upstream: np.ndarray  # ∂C_i/∂a^(l): W^(l+1)ᵀ δ^(l+1), or ∂C/∂ŷ at the output
+    sigma_prime: np.ndarray  # σ'(z^(l)) (softmax: the Jacobian's diagonal)
+    delta: np.ndarray  # δ^(l) = ∂C_i/∂z^(l), (m, n_l)
+    grad_W: np.ndarray  # ∂C/∂W^(l), (n_l, n_{l−1}), batch mean
+    grad_b: np.ndarray | None  # ∂C/∂b^(l), (n_l,), batch mean
+
+
+@dataclass(frozen=True)
+class Backward:
+    layers: tuple[LayerBackward, ...]
+    grad_x: np.ndarray  # ∂C_i/∂x, (m, n_0)
+    fused: bool  # δ^(L) computed as ŷ − y
+
+    def delta(self, l: int) -> np.ndarray:
+        return self.layers[l - 1].delta
+
+
+@dataclass(frozen=True)
+class Update:
+    learning_rate: Any
+    params: Params
+    forward: Forward  # the verification pass with the new parameters
+
+
+@dataclass(frozen=True)
+class KinkHit:
+    layer: int
+    neuron: int
+    example: int
+    convention: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    mode: Mode
+    network: Network
+    params: Params
+    forward: Forward
+    backward: Backward
+    update: Update | None
+    kinks: tuple[KinkHit, ...]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a reader must know to trust the numbers: kinks hit, vanishing step gradients."""
+        notes = [f"z^({k.layer})_{k.neuron} (example {k.example}) sits exactly on a kink: {k.convention}"
+                 for k in self.kinks]
+        for l, layer in enumerate(self.network.layers, start=1):
+            if layer.activation.gradient_vanishes:
+                notes.append(f"layer {l} uses a step activation: step' = 0, so every gradient through it vanishes")
+        if self.backward.fused:
+            notes.append(f"{self.network.layers[-1].activation.name} output with {self.network.loss.name} loss: "
+                         "δ^(L) = ∂C/∂z^(L) simplifies to ŷ − y")
+        return tuple(notes)
+
+
+def parameters(network: Network, mode: Mode) -> Params:
+    """W^(l), b^(l) as arrays in ``mode``."""
+    return tuple((mode.array(layer.weights), None if layer.bias is None else mode.array(layer.bias))
+                 for layer in network.layers)
+
+
+def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode: Mode) -> Forward:
+    """Eq. 3.4: z^(l) = W^(l) a^(l−1) + b^(l), a^(l) = σ(z^(l)), then C = (1/m) Σ_i C_i."""
+    activation_in = x
+    layers = []
+    for layer, (weights, bias) in zip(network.layers, params):
+        zs = activation_in @ weights.T
+        if bias is not None:
+            zs = zs + bias
+        zs = mode.fix(zs)
+        activation_in = layer.activation.value(zs, mode)
+        layers.append(LayerForward(zs, activation_in))
+    costs = network.loss.per_example(y, activation_in, mode)
+    return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
+
+
+def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Backward:
+    """Eq. 3.18 for δ^(L), Eq. 3.23 for δ^(l), Eq. 3.14 / 3.16 for the gradients."""
+    m = fwd.x.shape[0]
+    # Exact and float mode take the simplified δ^(L) = ŷ − y; hand mode keeps the chain
+    # ∂C/∂ŷ · σ'(z) a student writes down, with its roundings.
+    fused = network.fused_output and mode.name != "hand"
+    L = network.depth
+    upstream = network.loss.gradient(fwd.y, fwd.output, mode)
+    result: list[LayerBackward] = []
+    delta = None
+    for l in range(L, 0, -1):
+        layer, (weights, bias) = network.layers[l - 1], params[l - 1]
+        zs, outputs = fwd.z(l), fwd.a(l)
+        if l < L:
+            upstream = mode.fix(delta @ params[l][0])  # Σ_k w_kj^(l+1) δ_k^(l+1)
+        sigma_prime = layer.activation.derivative(zs, outputs, mode)
+        if l == L and fused:
+            delta = mode.fix(outputs - fwd.y)
+        elif layer.activation.elementwise:
+            delta = mode.fix(upstream * sigma_prime)
+        else:
+            delta = layer.activation.backward(zs, outputs, upstream, mode)
+        grad_w = mode.fix(delta.T @ fwd.a(l - 1) / m)
+        grad_b = None if bias is None else mode.fix(delta.sum(axis=0) / m)
+        result.append(LayerBackward(upstream, sigma_prime, delta, grad_w, grad_b))
+    grad_x = mode.fix(delta @ params[0][0])
+    return Backward(tuple(reversed(result)), grad_x, fused)
+
+
+def step(params: Params, bwd: Backward, rate: Any, mode: Mode) -> Params:
+    """Gradient descent: W ← W − α ∂C/∂W, b ← b − α ∂C/∂b."""
+    rate = mode.array(rate) if not mode.is_float else float(rate)
+    new = []
+    for (weights, bias), grads in zip(params, bwd.layers):
+        new_w = mode.fix(weights - mode.fix(rate * grads.grad_W))
+        new_b = None if bias is None else mode.fix(bias - mode.fix(rate * grads.grad_b))
+        new.append((new_w, new_b))
+    return tuple(new)
+
+
+def _kinks(network: Network, fwd: Forward) -> tuple[KinkHit, ...]:
+    hits = []
+    for l, layer in enumerate(network.layers, start=1):
+        flags = layer.activation.at_kink(fwd.z(l))
+        for i, j in zip(*np.nonzero(flags)):
+            hits.append(KinkHit(l, int(j) + 1, int(i) + 1, layer.activation.convention))
+    return tuple(hits)
+
+
+def batch_arrays(examples: Sequence[Example], mode: Mode) -> tuple[np.ndarray, np.ndarray]:
+    return mode.array([e.x for e in examples]), mode.array([e.y for e in examples])
+
+
+def trace(network: Network, examples: Sequence[Example], mode: Mode) -> Trace:
+    """Everything a lecture asks of one network: forward, backward, update, verification."""
+    params = parameters(network, mode)
+    x, y = batch_arrays(examples, mode)
+    fwd = forward(network, params, x, y, mode)
+    bwd = backward(network, params, fwd, mode)
+    update = None
+    if network.learning_rate is not None:
+        new = step(params, bwd, network.learning_rate, mode)
+        update = Update(mode.scalar(network.learning_rate) if not mode.is_float else float(network.learning_rate),
+                        new, forward(network, new, x, y, mode))
+    return Trace(mode, network, params, fwd, bwd, update, _kinks(network, fwd))

@@ -1,0 +1,289 @@
+"""Numbers as written, and the three modes the engine computes in.
+
+A spec's numbers are read exactly as written (``0.1`` is 1/10, ``"1/1000"`` is 1/1000).
+The engine is generic in its numbers; a :class:`Mode` says which:
+
+* ``exact``: SymPy numbers in ``dtype=object`` arrays. Integers and rationals stay exact,
+  irrational values (σ(0.3)) stay exact SymPy expressions until printed.
+* ``float``: ``float64`` arrays, vectorised over a batch.
+* ``hand``: exact arithmetic on values rounded to ``decimals`` places after every
+  intermediate step, as a student told "round to 4 decimals" computes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable, Literal
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .errors import SpecError
+
+ModeName = Literal["exact", "float", "hand"]
+
+_FRACTION = re.compile(r"^\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*$")
+_DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def parse_number(value: Any, field: str) -> sp.Rational:
+    """Read an integer, a ``"p/q"`` fraction or a decimal exactly as written.
+
+    A TOML/JSON float is taken as its shortest decimal representation, which is what the
+    author typed (``0.1`` → 1/10), not the binary double nearest to it.
+    """
+    if isinstance(value, bool):
+        raise SpecError(field, f"expected a number, found {value!r}", 'write a number such as 2, -0.5 or "1/3"')
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SpecError(field, f"expected a finite number, found {value!r}", "write a finite number")
+        return sp.Rational(repr(value))
+    if isinstance(value, (sp.Rational, Fraction)):
+        return sp.Rational(value)
+    if isinstance(value, str):
+        match = _FRACTION.match(value)
+        if match:
+            p, q = int(match.group(1)), int(match.group(2))
+            if q == 0:
+                raise SpecError(field, f"division by zero in {value!r}", "use a non-zero denominator")
+            return sp.Rational(p, q)
+        if _DECIMAL.match(value):
+            return sp.Rational(value.strip())
+    raise SpecError(field, f"expected a number, found {value!r}", 'write an integer, a decimal or a fraction "p/q"')
+
+
+PRECISION = 80  # decimal digits carried by an irrational exact value
+
+
+class Real:
+    """An exact irrational value: its SymPy expression, and that value to 80 digits.
+
+    SymPy's own arithmetic on nested ``exp`` expressions asks assumption questions that
+    ``evalf`` the whole tree at every level (exponential in depth), so a :class:`Real`
+    builds its expression unevaluated and does its arithmetic and comparisons on the
+    80-digit value. Arithmetic with a SymPy ``Rational`` returns a ``Real``; two rationals
+    never meet here and stay on SymPy's exact path.
+    """
+
+    __slots__ = ("expr", "approx")
+
+    def __init__(self, expr: sp.Expr, approx: mpmath.mpf) -> None:
+        self.expr = expr
+        self.approx = approx
+
+    @staticmethod
+    def parts(value: Any) -> tuple[sp.Expr, mpmath.mpf]:
+        if isinstance(value, Real):
+            return value.expr, value.approx
+        rational = sp.Rational(value)
+        with mpmath.workdps(PRECISION):
+            return rational, mpmath.mpf(int(rational.p)) / int(rational.q)
+
+    def _combine(self, other: Any, sym: Callable, num: Callable, reverse: bool = False) -> Any:
+        if not isinstance(other, (Real, int, sp.Rational)):
+            return NotImplemented
+        (e1, a1), (e2, a2) = Real.parts(self), Real.parts(other)
+        if reverse:
+            (e1, a1), (e2, a2) = (e2, a2), (e1, a1)
+        with sp.evaluate(False), mpmath.workdps(PRECISION):
+            return Real(sym(e1, e2), num(a1, a2))
+
+    def __add__(self, other: Any) -> Any:
+        return self if _is_zero(other) else self._combine(other, sp.Add, lambda x, y: x + y)
+
+    def __radd__(self, other: Any) -> Any:
+        return self if _is_zero(other) else self._combine(other, sp.Add, lambda x, y: x + y, True)
+
+    def __sub__(self, other: Any) -> Any:
+        return self if _is_zero(other) else self._combine(other, lambda x, y: sp.Add(x, -y), lambda x, y: x - y)
+
+    def __rsub__(self, other: Any) -> Any:
+        return self._combine(other, lambda x, y: sp.Add(x, -y), lambda x, y: x - y, True)
+
+    def __mul__(self, other: Any) -> Any:
+        if _is_zero(other):
+            return sp.Integer(0)
+        return self._combine(other, sp.Mul, lambda x, y: x * y)
+
+    def __rmul__(self, other: Any) -> Any:
+        if _is_zero(other):
+            return sp.Integer(0)
+        return self._combine(other, sp.Mul, lambda x, y: x * y, True)
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._combine(other, lambda x, y: sp.Mul(x, sp.Pow(y, -1)), lambda x, y: x / y)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        if _is_zero(other):
+            return sp.Integer(0)
+        return self._combine(other, lambda x, y: sp.Mul(x, sp.Pow(y, -1)), lambda x, y: x / y, True)
+
+    def __pow__(self, power: int) -> "Real":
+        with sp.evaluate(False), mpmath.workdps(PRECISION):
+            return Real(sp.Pow(self.expr, power), self.approx ** power)
+
+    def __neg__(self) -> "Real":
+        with sp.evaluate(False):
+            return Real(sp.Mul(-1, self.expr), -self.approx)
+
+    def __abs__(self) -> "Real":
+        return -self if self.approx < 0 else self
+
+    def _cmp(self, other: Any) -> mpmath.mpf:
+        return self.approx - Real.parts(other)[1]
+
+    def __lt__(self, other: Any) -> bool:
+        return bool(self._cmp(other) < 0)
+
+    def __le__(self, other: Any) -> bool:
+        return bool(self._cmp(other) <= 0)
+
+    def __gt__(self, other: Any) -> bool:
+        return bool(self._cmp(other) > 0)
+
+    def __ge__(self, other: Any) -> bool:
+        return bool(self._cmp(other) >= 0)
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, (Real, int, sp.Rational)):
+            return NotImplemented
+        return bool(abs(self._cmp(other)) <= mpmath.mpf(10) ** (10 - PRECISION) * max(1, abs(self.approx)))
+
+    def __hash__(self) -> int:
+        return hash(self.expr)
+
+    def __float__(self) -> float:
+        return float(self.approx)
+
+    def _sympy_(self) -> sp.Expr:
+        # Refusing makes SymPy's Rational.__mul__ etc. return NotImplemented, so Python
+        # calls our reflected operator; otherwise SymPy would take float(self) and lose exactness.
+        raise sp.SympifyError(self)
+
+    def __repr__(self) -> str:
+        return f"Real({mpmath.nstr(self.approx, 15)})"
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, (int, sp.Rational)) and value == 0
+
+
+def exact_call(sym_fn: Callable[[Any], Any], mp_fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A function on exact numbers: SymPy's exact result for a rational argument, a
+    :class:`Real` (expression built unevaluated, value by mpmath) for an irrational one."""
+
+    def apply(value: Any) -> Any:
+        if isinstance(value, (int, sp.Rational)):
+            result = sym_fn(sp.Rational(value))
+            if isinstance(result, sp.Rational):
+                return result
+            with mpmath.workdps(PRECISION):
+                return Real(result, mp_fn(Real.parts(value)[1]))
+        with sp.evaluate(False), mpmath.workdps(PRECISION):
+            return Real(sym_fn(value.expr), mp_fn(value.approx))
+
+    return apply
+
+
+_exact_log = exact_call(sp.log, mpmath.log)
+
+
+def round_half_away(x: Any, decimals: int) -> sp.Rational:
+    """Round to ``decimals`` places, halves away from zero, as people round by hand."""
+    scale = sp.Integer(10) ** decimals
+    if isinstance(x, Real):
+        with mpmath.workdps(PRECISION):
+            x = sp.Rational(mpmath.nstr(x.approx, PRECISION - 5, strip_zeros=False, min_fixed=-mpmath.inf,
+                                        max_fixed=mpmath.inf))
+    elif not isinstance(x, sp.Rational):
+        x = sp.Rational(sp.N(x, 40 + decimals))
+    magnitude = sp.floor(abs(x) * scale + sp.Rational(1, 2))
+    return sp.Rational(int(magnitude) * (1 if x >= 0 else -1), scale)
+
+
+def _elementwise(func: Callable[[Any], Any]) -> Callable[[np.ndarray], np.ndarray]:
+    ufunc = np.frompyfunc(func, 1, 1)
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        return np.asarray(ufunc(x), dtype=object)
+
+    return apply
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How numbers are held and when they are rounded."""
+
+    name: ModeName
+    decimals: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.name == "hand" and (self.decimals is None or self.decimals < 0):
+            raise SpecError("decimals", "hand mode needs a number of decimals", "pass --decimals D with D >= 0")
+
+    @property
+    def is_float(self) -> bool:
+        return self.name == "float"
+
+    def array(self, values: Any) -> np.ndarray:
+        """Numbers parsed from a spec, in this mode's representation."""
+        exact = np.asarray(values, dtype=object)
+        if self.is_float:
+            return exact.astype(np.float64)
+        return self.fix(exact)
+
+    def fix(self, x: np.ndarray) -> np.ndarray:
+        """Every intermediate passes here: hand mode rounds it, the others keep it."""
+        if self.name != "hand":
+            return x
+        assert self.decimals is not None
+        decimals = self.decimals
+        return _elementwise(lambda v: round_half_away(v, decimals))(x)
+
+    def log(self, x: np.ndarray) -> np.ndarray:
+        if self.is_float:
+            return np.log(x)
+        return self.fix(_elementwise(_exact_log)(x))
+
+    def scalar(self, x: Any) -> Any:
+        if self.is_float:
+            return float(x)
+        return self.fix(np.asarray([x], dtype=object))[0]
+
+
+EXACT = Mode("exact")
+FLOAT = Mode("float")
+
+
+def hand(decimals: int) -> Mode:
+    return Mode("hand", decimals)
+
+
+def is_rational(value: Any) -> bool:
+    return isinstance(value, (int, sp.Rational))
+
+
+def exact_expr(value: Any) -> sp.Expr:
+    """The SymPy expression of an exact number (rational or :class:`Real`)."""
+    return value.expr if isinstance(value, Real) else sp.sympify(value)
+
+
+def to_fraction_string(value: Any) -> str:
+    """Python ``Fraction`` syntax for a rational (``"9/2"``, ``"-432"``); SymPy syntax otherwise."""
+    if isinstance(value, (int, sp.Integer)):
+        return str(int(value))
+    if isinstance(value, sp.Rational):
+        return str(Fraction(int(value.p), int(value.q)))
+    return sp.sstr(exact_expr(value))
+
+
+def to_float(value: Any) -> float:
+    if isinstance(value, (float, np.floating, int, Real)):
+        return float(value)
+    return float(sp.N(value, 20))

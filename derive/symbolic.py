@@ -1,0 +1,271 @@
+"""The symbolic route: ŷ = f_L(…f_1(x)) as one SymPy expression, differentiated by ``sympy.diff``.
+
+Two forms of the same expression are built:
+
+* the **concrete** form, with each σ replaced by its formula, which ``sympy.diff``
+  differentiates and which is evaluated at the spec's numbers to check backpropagation;
+* the **display** form, with σ left as an undefined function, which prints as the
+  lecture writes it: ŷ = σ(w_1^(2) σ(w_11^(1) x_1 + w_12^(1) x_2) + …), and whose derivative
+  prints with σ'(…) factors (Herrmann 3.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Sequence
+
+import mpmath
+import numpy as np
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from .backprop import Trace
+from .network import Example, Network
+from .notation import Notation
+from .numbers import PRECISION, Mode, Real
+
+
+@dataclass(frozen=True)
+class Symbols:
+    """w^(l)_jk, b^(l)_j, x_k, y_j as SymPy symbols, with their LaTeX names."""
+
+    W: tuple[sp.Matrix, ...]
+    b: tuple[sp.Matrix | None, ...]
+    x: tuple[sp.Symbol, ...]
+    y: tuple[sp.Symbol, ...]
+    names: dict[sp.Symbol, str]
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        out: list[sp.Symbol] = []
+        for weights, bias in zip(self.W, self.b):
+            out.extend(weights)
+            if bias is not None:
+                out.extend(bias)
+        return tuple(out)
+
+
+def make_symbols(network: Network, notation: Notation = Notation()) -> Symbols:
+    names: dict[sp.Symbol, str] = {}
+    W, B = [], []
+    for l, layer in enumerate(network.layers, start=1):
+        rows = []
+        for j in range(1, layer.n_out + 1):
+            row = []
+            for k in range(1, layer.n_in + 1):
+                s = sp.Symbol(f"w{l}_{j}_{k}", real=True)
+                names[s] = notation.w(l, j, k)
+                row.append(s)
+            rows.append(row)
+        W.append(sp.Matrix(rows))
+        if layer.bias is None:
+            B.append(None)
+        else:
+            col = []
+            for j in range(1, layer.n_out + 1):
+                s = sp.Symbol(f"b{l}_{j}", real=True)
+                names[s] = notation.b(l, j)
+                col.append(s)
+            B.append(sp.Matrix(col))
+    xs = tuple(sp.Symbol(f"x_{k}", real=True) for k in range(1, network.sizes[0] + 1))
+    ys = tuple(sp.Symbol(f"y_{j}", real=True) for j in range(1, network.sizes[-1] + 1))
+    for k, s in enumerate(xs, start=1):
+        names[s] = f"x_{{{k}}}"
+    for j, s in enumerate(ys, start=1):
+        names[s] = "y" if len(ys) == 1 else f"y_{{{j}}}"
+    return Symbols(tuple(W), tuple(B), xs, ys, names)
+
+
+def _apply(network: Network, symbols: Symbols, display: bool) -> list[sp.Expr]:
+    values: list[sp.Expr] = list(symbols.x)
+    for l, layer in enumerate(network.layers, start=1):
+        weights, bias = symbols.W[l - 1], symbols.b[l - 1]
+        pre = [sum((weights[j, k] * values[k] for k in range(layer.n_in)), sp.Integer(0))
+               + (bias[j] if bias is not None else 0) for j in range(layer.n_out)]
+        act = layer.activation
+        if display:
+            sigma = sp.Function(_display_name(act.name))
+            values = [sigma(v) for v in pre]
+        elif act.elementwise:
+            values = [act.sympy(v) for v in pre]
+        else:
+            values = act.sympy_vector(pre)  # type: ignore[attr-defined]
+    return values
+
+
+def _display_name(name: str) -> str:
+    return {"square": "sigma", "sigmoid": "sigma"}.get(name, name)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """ŷ, C and ∂C/∂θ for every parameter θ, for one example (x, y) in symbols."""
+
+    network: Network
+    symbols: Symbols
+    yhat: tuple[sp.Expr, ...]
+    cost: sp.Expr
+
+    @cached_property
+    def gradients(self) -> dict[sp.Symbol, sp.Expr]:
+        """∂C/∂θ by ``sympy.diff`` of the nested expression, the naive route."""
+        return {p: sp.diff(self.cost, p) for p in self.symbols.parameters}
+
+    @cached_property
+    def display_yhat(self) -> tuple[sp.Expr, ...]:
+        return tuple(_apply(self.network, self.symbols, display=True))
+
+    @cached_property
+    def display_cost(self) -> sp.Expr:
+        return self.network.loss.sympy_form(self.symbols.y, self.display_yhat)
+
+    def display_gradient(self, parameter: sp.Symbol) -> sp.Expr:
+        """∂C/∂θ with σ kept abstract: the chain rule's factors σ'(…), w, x made visible."""
+        return sp.diff(self.display_cost, parameter)
+
+    def latex(self, expr: sp.Expr) -> str:
+        return NetworkLatexPrinter(self.symbols.names).doprint(expr)
+
+
+def derive(network: Network, notation: Notation = Notation()) -> Derivation:
+    symbols = make_symbols(network, notation)
+    yhat = tuple(_apply(network, symbols, display=False))
+    return Derivation(network, symbols, yhat, network.loss.sympy_form(symbols.y, yhat))
+
+
+class NetworkLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the lectures' names: w_{jk}^{(l)}, and σ'(…) for derivatives."""
+
+    def __init__(self, names: dict[sp.Symbol, str]) -> None:
+        super().__init__({"symbol_names": names, "mul_symbol": None})
+
+    def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
+        name = type(expr).__name__
+        if name in {"sigma", "relu", "leaky_relu", "elu", "selu", "silu", "gelu", "softplus", "step", "identity", "tanh"}:
+            head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
+            body = rf"{head}\left({self._print(expr.args[0])}\right)"
+            return body if exp is None else rf"{body}^{{{exp}}}"
+        return super()._print_Function(expr, exp)
+
+    def _print_Subs(self, subs: sp.Subs) -> str:
+        # Subs(Derivative(σ(ξ), ξ), ξ, arg) is how SymPy writes σ'(arg).
+        expr, (var,), (point,) = subs.args
+        if isinstance(expr, sp.Derivative) and isinstance(expr.expr, sp.Function) and len(expr.variables) == 1:
+            name = type(expr.expr).__name__
+            head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
+            return rf"{head}'\left({self._print(point)}\right)"
+        return super()._print_Subs(subs)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if isinstance(expr.expr, sp.Function) and len(expr.variables) == 1 and expr.variables[0] == expr.expr.args[0]:
+            name = type(expr.expr).__name__
+            head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
+            return rf"{head}'\left({self._print(expr.variables[0])}\right)"
+        return super()._print_Derivative(expr)
+
+
+# --- evaluation and agreement ------------------------------------------------------------
+
+def _values(network: Network, symbols: Symbols, params: Any = None) -> dict[sp.Symbol, Any]:
+    values: dict[sp.Symbol, Any] = {}
+    for l, layer in enumerate(network.layers):
+        for j in range(layer.n_out):
+            for k in range(layer.n_in):
+                values[symbols.W[l][j, k]] = layer.weights[j][k]
+            if layer.bias is not None:
+                values[symbols.b[l][j]] = layer.bias[j]
+    return values
+
+
+def _example_values(symbols: Symbols, example: Example) -> dict[sp.Symbol, Any]:
+    return {**dict(zip(symbols.x, example.x)), **dict(zip(symbols.y, example.y))}
+
+
+@dataclass(frozen=True)
+class SymbolicGradients:
+    """∂C/∂W^(l), ∂C/∂b^(l) from the symbolic route, evaluated at the spec's numbers."""
+
+    grad_W: tuple[np.ndarray, ...]
+    grad_b: tuple[np.ndarray | None, ...]
+
+
+def evaluate(derivation: Derivation, examples: Sequence[Example], mode: Mode) -> SymbolicGradients:
+    """The symbolic gradients at the spec's numbers, averaged over the examples.
+
+    A rational network in exact mode gets the exact numbers substituted. Otherwise the
+    expressions are evaluated with mpmath at 80 digits: a reference for the float engine,
+    and for exact irrational values a check to 50 significant digits (substituting into
+    nested exponentials and letting SymPy simplify does not finish in reasonable time).
+    """
+    network, symbols = derivation.network, derivation.symbols
+    params = symbols.parameters
+    base = _values(network, symbols)
+    exprs = [derivation.gradients[p] for p in params]
+    if mode.name == "exact" and network.rational:
+        totals = [sp.Integer(0)] * len(params)
+        for example in examples:
+            env = {**base, **_example_values(symbols, example)}
+            totals = [t + e.xreplace(env) for t, e in zip(totals, exprs)]
+        return _unflatten(network, [t / len(examples) for t in totals], object)
+    args = list(params) + list(symbols.x) + list(symbols.y)
+    fn = sp.lambdify(args, exprs, modules="mpmath")
+    with mpmath.workdps(PRECISION):
+        totals = [mpmath.mpf(0)] * len(params)
+        for example in examples:
+            vals = [Real.parts(base[p])[1] for p in params]
+            vals += [Real.parts(v)[1] for v in example.x + example.y]
+            totals = [t + mpmath.mpf(v) for t, v in zip(totals, fn(*vals))]
+        flat = [t / len(examples) for t in totals]
+    if mode.name == "exact":
+        return _unflatten(network, flat, object)
+    return _unflatten(network, [float(v) for v in flat], np.float64)
+
+
+def _unflatten(network: Network, flat: list[Any], dtype: Any) -> SymbolicGradients:
+    grad_w, grad_b, i = [], [], 0
+    for layer in network.layers:
+        n = layer.n_out * layer.n_in
+        grad_w.append(np.array(flat[i:i + n], dtype=dtype).reshape(layer.n_out, layer.n_in))
+        i += n
+        if layer.bias is None:
+            grad_b.append(None)
+        else:
+            grad_b.append(np.array(flat[i:i + layer.n_out], dtype=dtype))
+            i += layer.n_out
+    return SymbolicGradients(tuple(grad_w), tuple(grad_b))
+
+
+def same_value(left: Any, right: Any, rel: float = 1e-12) -> bool:
+    """Exact numbers: equal (irrational ones to 50 significant digits); floats: to ``rel``."""
+    if isinstance(left, (float, np.floating)) or isinstance(right, (float, np.floating)):
+        l, r = float(left), float(right)
+        return abs(l - r) <= rel * max(abs(l), abs(r), 1e-300) or abs(l - r) < 1e-300
+    if any(isinstance(v, (Real, mpmath.mpf)) for v in (left, right)):
+        with mpmath.workdps(PRECISION):
+            l, r = (v.approx if isinstance(v, Real) else mpmath.mpf(Real.parts(v)[1]) if not isinstance(v, mpmath.mpf)
+                    else v for v in (left, right))
+            return bool(abs(l - r) <= mpmath.mpf(10) ** -50 * max(abs(l), abs(r), mpmath.mpf(10) ** -300))
+    diff = sp.sympify(left) - sp.sympify(right)
+    if diff == 0:
+        return True
+    scale = max(abs(sp.N(left, 60)), abs(sp.N(right, 60)), sp.Float(1e-300))
+    return bool(abs(sp.N(diff, 60)) <= sp.Float(10) ** -50 * scale)
+
+
+def agrees(symbolic: SymbolicGradients, trace: Trace, rel: float = 1e-12) -> bool:
+    """Backprop's gradients equal the symbolic ones: exactly, or to ``rel`` in float mode.
+
+    In float mode each entry is compared relative to the largest gradient of its layer,
+    so that a gradient which is zero up to rounding does not demand 1e-12 of itself.
+    """
+    pairs = [(s, b.grad_W) for s, b in zip(symbolic.grad_W, trace.backward.layers)]
+    pairs += [(s, b.grad_b) for s, b in zip(symbolic.grad_b, trace.backward.layers) if s is not None]
+    for sym, num in pairs:
+        if trace.mode.is_float:
+            scale = max(float(np.max(np.abs(sym))), 1e-300)
+            if np.max(np.abs(np.asarray(num, float) - sym)) > rel * scale:
+                return False
+        elif not all(same_value(s, n) for s, n in zip(np.ravel(sym), np.ravel(num))):
+            return False
+    return True
