@@ -1,0 +1,160 @@
+"""The ``derive`` command: a network spec in, its whole derivation out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import catalogue, report
+from .errors import SpecError
+from .network import Spec, load_spec
+from .numbers import EXACT, FLOAT, Mode, hand
+
+DESCRIPTION = """\
+Forward pass, cost, deltas (Eq. 3.18/3.23), gradients (Eq. 3.14/3.16) by backpropagation and,
+beside them, by symbolic differentiation of the nested function, then one gradient-descent
+step and the pass after it.
+
+Number modes:
+  exact    integers and fractions stay exact (default when every value stays rational)
+  float    float64 (default otherwise)
+  hand     every intermediate rounded to D decimals, as a student computes (--decimals D)
+"""
+
+EPILOG = """\
+examples:
+  derive --list-examples                    the lectures' worked examples shipped with gradsheet
+  derive --example herrmann-backprop        Herrmann 3.4: ŷ = 4, C = 9/2, ∂C/∂w = ...
+  derive --example bhadani-sigmoid          Bhadani's 1-2-3-1 sigmoid/BCE network, 4 decimals
+  derive net.toml --format latex -o d.tex   a compilable LaTeX derivation
+  derive net.toml --format json             the machine form (see README)
+  derive --params 2x300,5x150 --inputs 2 --outputs 1
+  derive --scaling                          why symbolic differentiation does not scale
+
+spec format (TOML; the same structure in JSON):
+  loss = "half_sse"            # half_sse | mse | bce | cross_entropy
+  learning_rate = "1/1000"     # optional: adds the update step and verification pass
+  [[layers]]
+  weights = [[1, -3], [-2, 1]] # row j = neuron j, column k = neuron k of the layer before
+  activation = "square"        # or { name = "leaky_relu", alpha = "1/10" }
+  bias = [0, 0]                # optional
+  [example]                    # or [[examples]] for a batch
+  x = [3, 2]
+  y = [1]
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, no usage dump
+        self.exit(2, f"derive: error: {message} (see derive --help)\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="derive", description=DESCRIPTION, epilog=EPILOG,
+                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("spec", nargs="?", help="network spec, .toml or .json")
+    src = ap.add_argument_group("other sources")
+    src.add_argument("--example", metavar="NAME", help="run a lecture example shipped with gradsheet")
+    src.add_argument("--list-examples", action="store_true", help="list the shipped examples")
+    src.add_argument("--scaling", action="store_true", help="measure naive symbolic vs CSE vs backprop")
+    src.add_argument("--params", metavar="DxW[,DxW…]", help="parameter counts of fully connected networks "
+                     "with D hidden layers of W neurons")
+    src.add_argument("--inputs", type=int, default=2, help="inputs for --params (default 2)")
+    src.add_argument("--outputs", type=int, default=1, help="outputs for --params (default 1)")
+    src.add_argument("--no-bias", action="store_true", help="count --params without biases")
+    modes = ap.add_argument_group("number mode").add_mutually_exclusive_group()
+    modes.add_argument("--exact", action="store_true", help="exact integers/fractions (irrationals stay exact)")
+    modes.add_argument("--float", action="store_true", help="float64")
+    modes.add_argument("--decimals", type=int, metavar="D", help="hand mode: round every intermediate to D decimals")
+    out = ap.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "latex", "json"), default="text")
+    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    out.add_argument("--force", action="store_true", help="overwrite an existing --output file")
+    out.add_argument("--no-symbolic", action="store_true", help="skip the symbolic derivation")
+    nota = ap.add_argument_group("notation")
+    nota.add_argument("--layer-index", choices=("()", "[]"), help="w^(l) or w^[l]")
+    nota.add_argument("--bias-as", choices=("b", "w0"), help="bias written b_j or w_j0")
+    nota.add_argument("--cost-symbol", choices=("C", "L"))
+    nota.add_argument("--index-order", choices=("jk", "kj"), help="w_jk: to j from k (Herrmann) or w_kj (Bhadani)")
+    return ap
+
+
+def _mode(args: argparse.Namespace, spec: Spec, preset: Mode | None) -> Mode | None:
+    if args.exact:
+        return EXACT
+    if args.float:
+        return FLOAT
+    if args.decimals is not None:
+        return hand(args.decimals)
+    return preset
+
+
+def _render(rep: report.Report, fmt: str) -> str:
+    from .formats import json as json_format, latex, text
+
+    return {"text": text.render, "json": json_format.render, "latex": latex.render}[fmt](rep)
+
+
+def write(text: str, target: str | None, force: bool) -> None:
+    """Standard output, or a file written whole (a temporary file renamed into place)."""
+    if target is None:
+        sys.stdout.write(text)
+        return
+    path = Path(target)
+    if path.exists() and not force:
+        raise SpecError("--output", f"{path} exists", "pass --force to overwrite it, or choose another file")
+    if not path.parent.exists():
+        raise SpecError("--output", f"folder {path.parent} does not exist", "create it first")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.list_examples:
+        write(catalogue.listing(), args.output, args.force)
+        return 0
+    if args.params:
+        from .params import table
+
+        write(table(args.params, args.inputs, args.outputs, not args.no_bias), args.output, args.force)
+        return 0
+    if args.scaling:
+        from .scaling import run as run_scaling
+
+        run_scaling(sys.stdout)
+        return 0
+    preset = None
+    if args.example:
+        if args.spec:
+            raise SpecError("--example", "given together with a spec file", "give one of them")
+        spec, preset = catalogue.load(args.example)
+    elif args.spec:
+        spec = load_spec(args.spec)
+    else:
+        raise SpecError("spec", "no network given", "name a spec file, or try derive --example herrmann-backprop")
+    spec = Spec(spec.network, spec.examples,
+                spec.notation.updated(layer_index=args.layer_index, bias=args.bias_as, cost=args.cost_symbol,
+                                      index_order=args.index_order),
+                spec.name, spec.description)
+    rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
+    write(_render(rep, args.format), args.output, args.force)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except SpecError as error:
+        print(f"derive: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("derive: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""The ``derive`` command's default output: the derivation as readable text."""
+
+from __future__ import annotations
+
+from ..printing import TextPrinter
+from ..report import Report
+from ..steps import sections
+
+
+def render(report: Report, digits: int = 10) -> str:
+    p = TextPrinter(report.mode, report.spec.notation, digits)
+    net = report.spec.network
+    acts = ", ".join(layer.activation.describe() for layer in net.layers)
+    mode = report.mode.name + (f", {report.mode.decimals} decimals" if report.mode.name == "hand" else "")
+    title = report.spec.name or "network"
+    lines = [f"{title}: {'-'.join(map(str, net.sizes))} network ({acts}), loss {net.loss.name}, "
+             f"{len(report.spec.examples)} example(s), {mode} mode"]
+    for section in sections(report, p):
+        lines += ["", section.title]
+        for step in section.steps:
+            ref = f"   [{step.ref}]" if step.ref else ""
+            lines.append("  " + " = ".join(step.parts()) + ref)
+        if section.text:
+            lines.append("  " + section.text)
+        if section.title.startswith("Gradients"):
+            lines += [""] + _comparison(report, p)
+    grad_x = report.trace.backward.grad_x
+    lines += ["", "Gradient with respect to the input, ∂C/∂x = W^(1)ᵀ δ^(1):"]
+    lines += [f"  example {i + 1}: {p.vector(row)}" for i, row in enumerate(grad_x)]
+    if report.trace.notes:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in report.trace.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _comparison(report: Report, p: TextPrinter) -> list[str]:
+    if report.symbolic is None:
+        return [f"Symbolic route: {report.skipped}."]
+    rows = [("parameter", "backprop", "symbolic (sympy.diff)", "")]
+    for l, (layer, g) in enumerate(zip(report.spec.network.layers, report.trace.backward.layers), start=1):
+        sym_w, sym_b = report.symbolic.grad_W[l - 1], report.symbolic.grad_b[l - 1]
+        for j in range(layer.n_out):
+            for k in range(layer.n_in):
+                rows.append((f"∂C/∂{p.w(l, j + 1, k + 1)}", p.number(g.grad_W[j][k]), p.number(sym_w[j][k]), ""))
+            if g.grad_b is not None and sym_b is not None:
+                rows.append((f"∂C/∂{p.b(l, j + 1)}", p.number(g.grad_b[j]), p.number(sym_b[j]), ""))
+    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+    out = ["Backpropagation beside symbolic differentiation of the nested function:"]
+    out += ["  " + "  ".join(r[c].ljust(widths[c]) for c in range(3)).rstrip() for r in rows]
+    against = "the unrounded float engine" if report.mode.name == "hand" else "backpropagation"
+    how = {"exact": "exactly" if report.spec.network.rational else "to 50 significant digits",
+           "float": "to 1e-12 relative", "hand": "to 1e-12 relative"}[report.mode.name]
+    out.append(f"  {'agree' if report.agrees else 'DISAGREE'}: symbolic and {against} {how}")
+    return out

@@ -1,0 +1,136 @@
+"""Printers for numbers, vectors, matrices and the lectures' symbols: plain text and LaTeX.
+
+One settings object, one method per kind of thing (as SymPy's printers): the step builder in
+:mod:`derive.steps` writes each equation once and a printer decides how it looks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .notation import Notation
+from .numbers import Mode, Real
+
+
+@dataclass(frozen=True)
+class Printer:
+    """Base: how numbers look in a mode. Subclasses say how symbols and arrays look."""
+
+    mode: Mode
+    notation: Notation = Notation()
+    digits: int = 10  # significant digits for floats and irrational exact values
+
+    def number(self, value: Any) -> str:
+        if self.mode.name == "hand":
+            return self._decimal(value, self.mode.decimals or 0)
+        if isinstance(value, (float, np.floating)):
+            return self._float(float(value))
+        if isinstance(value, Real):
+            return self._approx(mpmath.nstr(value.approx, self.digits, strip_zeros=True))
+        if isinstance(value, (int, sp.Integer)):
+            return self._minus(str(int(value)))
+        if isinstance(value, sp.Rational):
+            return self._fraction(int(value.p), int(value.q))
+        return self._float(float(value))
+
+    def _decimal(self, value: Any, decimals: int) -> str:
+        if decimals == 0:
+            return self._minus(str(int(value)))
+        return self._minus(f"{float(value):.{decimals}f}")
+
+    def _float(self, value: float) -> str:
+        text = f"{value:.{self.digits}g}"
+        return self._minus(text if "e" not in text else self._scientific(text))
+
+    def _scientific(self, text: str) -> str:
+        return text
+
+    def _minus(self, text: str) -> str:
+        return text
+
+    def _fraction(self, p: int, q: int) -> str:
+        return self._minus(f"{p}/{q}")
+
+    def _approx(self, text: str) -> str:
+        return "≈" + self._minus(text)
+
+
+class TextPrinter(Printer):
+    def _minus(self, text: str) -> str:
+        return text.replace("-", "−")
+
+    def _fraction(self, p: int, q: int) -> str:
+        text = self._minus(f"{p}/{q}")
+        # A long exact fraction is unreadable alone; its decimal value goes beside it.
+        return text if len(text) <= 16 else f"{text} (≈{self._float(p / q)})"
+
+    def factor(self, value: Any) -> str:
+        text = self.number(value)
+        return f"({text})" if text.startswith("−") else text
+
+    def vector(self, values: Sequence[Any]) -> str:
+        return "(" + ", ".join(self.number(v) for v in values) + ")"
+
+    def matrix(self, rows: Any) -> str:
+        return "[" + "; ".join(", ".join(self.number(v) for v in row) for row in np.atleast_2d(rows)) + "]"
+
+    def w(self, l: int, j: int, k: int) -> str:
+        return self.notation.text_w(l, j, k)
+
+    def b(self, l: int, j: int) -> str:
+        return self.notation.text_b(l, j)
+
+    def node(self, name: str, l: int, j: int | None = None) -> str:
+        symbol = {"delta": "δ"}.get(name, name)
+        return f"{symbol}{self.notation.text_layer(l)}" + (f"_{j}" if j is not None else "")
+
+    def partial(self, of: str, wrt: str) -> str:
+        return f"∂{of}/∂{wrt}"
+
+
+class LatexPrinter(Printer):
+    def _minus(self, text: str) -> str:
+        return text
+
+    def _fraction(self, p: int, q: int) -> str:
+        sign = "-" if p < 0 else ""
+        return rf"{sign}\frac{{{abs(p)}}}{{{q}}}"
+
+    def _approx(self, text: str) -> str:
+        return text
+
+    def _scientific(self, text: str) -> str:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+
+    def vector(self, values: Sequence[Any]) -> str:
+        return r"\begin{pmatrix}" + r" \\ ".join(self.number(v) for v in values) + r"\end{pmatrix}"
+
+    def row(self, values: Sequence[Any]) -> str:
+        return r"\begin{pmatrix}" + " & ".join(self.number(v) for v in values) + r"\end{pmatrix}"
+
+    def matrix(self, rows: Any) -> str:
+        body = r" \\ ".join(" & ".join(self.number(v) for v in row) for row in np.atleast_2d(rows))
+        return r"\begin{pmatrix}" + body + r"\end{pmatrix}"
+
+    def w(self, l: int, j: int, k: int) -> str:
+        return self.notation.w(l, j, k)
+
+    def b(self, l: int, j: int) -> str:
+        return self.notation.b(l, j)
+
+    def node(self, name: str, l: int, j: int | None = None) -> str:
+        return self.notation.node(name, l, j)
+
+    def partial(self, of: str, wrt: str) -> str:
+        return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"
+
+    def factor(self, value: Any) -> str:
+        """A number as a factor in a product: negative ones in parentheses."""
+        text = self.number(value)
+        return f"\\left({text}\\right)" if text.startswith("-") else text

@@ -1,0 +1,215 @@
+"""The worked derivation as equations with the numbers substituted, as the slides write them.
+
+:func:`sections` turns a :class:`~derive.report.Report` into titled sections of
+:class:`Step` lines through a printer, so the text and the LaTeX output are the same
+derivation in two typefaces. For a batch the forward and backward passes are written for
+each example, the gradients for the mean cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .printing import LatexPrinter, Printer, TextPrinter
+from .report import Report
+
+
+@dataclass(frozen=True)
+class Step:
+    lhs: str
+    rule: str  # the equation in symbols
+    substituted: str  # the same with numbers in
+    result: str
+    ref: str = ""  # "Eq. 3.14"
+
+    def parts(self) -> list[str]:
+        return [p for p in (self.lhs, self.rule, self.substituted, self.result) if p]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    steps: tuple[Step, ...]
+    text: str = ""
+
+
+def _is_latex(p: Printer) -> bool:
+    return isinstance(p, LatexPrinter)
+
+
+def _times(p: Printer) -> str:
+    return r" \cdot " if _is_latex(p) else " · "
+
+
+def _f(p: Printer, v: Any) -> str:
+    return p.factor(v)  # type: ignore[attr-defined]
+
+
+def _minus(p: Printer) -> str:
+    return "-" if _is_latex(p) else "−"
+
+
+def _sigma(p: Printer, name: str, arg: str, prime: bool = False) -> str:
+    mark = "'" if prime else ""
+    if _is_latex(p):
+        head = {"tanh": r"\tanh"}.get(name, r"\sigma")
+        return rf"{head}{mark}\left({arg}\right)"
+    return f"σ{mark}({arg})"
+
+
+def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
+    spec, fwd = report.spec, report.trace.forward
+    steps = []
+    for l, layer in enumerate(spec.network.layers, start=1):
+        weights, bias = report.trace.params[l - 1]
+        a_prev = p.node("a", l - 1) if l > 1 else ("\\mathbf{x}" if _is_latex(p) else "x")
+        if _is_latex(p):
+            w_sym = spec.notation.matrix("W", l)
+            rule = f"{w_sym} {a_prev}" + (f" + {spec.notation.matrix('b', l)}" if bias is not None else "")
+            subst = p.matrix(weights) + p.vector(fwd.a(l - 1)[i]) + (f" + {p.vector(bias)}" if bias is not None else "")
+        else:
+            rule = f"W{p.notation.text_layer(l)} {a_prev}" + (f" + b{p.notation.text_layer(l)}" if bias is not None else "")
+            subst = p.matrix(weights) + " " + p.vector(fwd.a(l - 1)[i]) + (f" + {p.vector(bias)}" if bias is not None else "")
+        steps.append(Step(p.node("z", l), rule, subst, p.vector(fwd.z(l)[i]), "Eq. 3.4"))
+        name = layer.activation.name
+        act_rule = _sigma(p, name, p.node("z", l)) if name in ("square", "sigmoid", "tanh") else \
+            (rf"\mathrm{{{name.replace('_', '-')}}}\left({p.node('z', l)}\right)" if _is_latex(p) else f"{name}({p.node('z', l)})")
+        steps.append(Step(p.node("a", l), act_rule, "", p.vector(fwd.a(l)[i])))
+    cost = spec.notation.cost_symbol
+    steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
+                      else spec.network.loss.description.split(",")[0].split(" = ", 1)[1], "", p.number(fwd.costs[i]), "Eq. 3.11"))
+    return steps
+
+
+def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
+    """Eq. 3.18 for the output layer, Eq. 3.23 for each hidden neuron, as on the slides."""
+    net, fwd, bwd = report.spec.network, report.trace.forward, report.trace.backward
+    L, x = net.depth, _times(p)
+    steps = []
+    out = bwd.layers[-1]
+    cost = report.spec.notation.cost_symbol
+    for j in range(net.sizes[-1]):
+        d = p.node("delta", L, j + 1)
+        if bwd.fused:
+            yhat = "\\hat{y}" if _is_latex(p) else "ŷ"
+            steps.append(Step(d, f"{yhat}_{{{j + 1}}} - y_{{{j + 1}}}" if _is_latex(p) else f"ŷ_{j + 1} − y_{j + 1}",
+                              f"{p.number(fwd.output[i][j])} {_minus(p)} {_f(p, fwd.y[i][j])}",
+                              p.number(out.delta[i][j]), "Eq. 3.18, simplified"))
+        elif net.layers[-1].activation.elementwise:
+            rule = f"{p.partial(cost, p.node('a', L, j + 1))}{x}{_sigma(p, net.layers[-1].activation.name, p.node('z', L, j + 1), True)}"
+            steps.append(Step(d, rule, f"{_f(p, out.upstream[i][j])}{x}{_f(p, out.sigma_prime[i][j])}",
+                              p.number(out.delta[i][j]), "Eq. 3.18"))
+        else:
+            steps.append(Step(d, "(J_σᵀ ∂C/∂a)_j", "", p.number(out.delta[i][j]), "Eq. 3.18"))
+    for l in range(L - 1, 0, -1):
+        below, above = bwd.layers[l - 1], bwd.layers[l]
+        weights = report.trace.params[l][0]
+        name = net.layers[l - 1].activation.name
+        for j in range(net.sizes[l]):
+            terms = " + ".join(f"{_f(p, weights[k][j])}{x}{_f(p, above.delta[i][k])}" for k in range(net.sizes[l + 1]))
+            if _is_latex(p):
+                rule = (rf"\sum_k {p.notation.w(l + 1, 'k', j + 1)}\, {p.node('delta', l + 1, 'k')}"
+                        rf"\, {_sigma(p, name, p.node('z', l, j + 1), True)}")
+                subst = rf"\left({terms}\right){x}{_f(p, below.sigma_prime[i][j])}"
+            else:
+                rule = f"Σ_k w{p.notation.text_layer(l + 1)}_k{j + 1} δ{p.notation.text_layer(l + 1)}_k σ'(z{p.notation.text_layer(l)}_{j + 1})"
+                subst = f"({terms}){x}{p.number(below.sigma_prime[i][j])}"
+            steps.append(Step(p.node("delta", l, j + 1), rule, subst, p.number(below.delta[i][j]), "Eq. 3.23"))
+    return steps
+
+
+def gradient_steps(report: Report, p: Printer) -> list[Step]:
+    """Eq. 3.14: ∂C/∂w_jk = δ_j a_k; Eq. 3.16: ∂C/∂b_j = δ_j (single example: with the numbers)."""
+    net, fwd, bwd = report.spec.network, report.trace.forward, report.trace.backward
+    single, x, cost = fwd.x.shape[0] == 1, _times(p), report.spec.notation.cost_symbol
+    steps = []
+    for l in range(1, net.depth + 1):
+        g = bwd.layers[l - 1]
+        for j in range(net.sizes[l]):
+            for k in range(net.sizes[l - 1]):
+                a_k = p.node("a", l - 1, k + 1)
+                rule = f"{p.node('delta', l, j + 1)}{'' if _is_latex(p) else ' '}{a_k}"
+                subst = f"{_f(p, bwd.delta(l)[0][j])}{x}{_f(p, fwd.a(l - 1)[0][k])}" if single else ""
+                steps.append(Step(p.partial(cost, p.w(l, j + 1, k + 1)), rule, subst, p.number(g.grad_W[j][k]), "Eq. 3.14"))
+            if g.grad_b is not None:
+                steps.append(Step(p.partial(cost, p.b(l, j + 1)), p.node("delta", l, j + 1), "",
+                                  p.number(g.grad_b[j]), "Eq. 3.16"))
+    return steps
+
+
+def update_steps(report: Report, p: Printer) -> list[Step]:
+    update = report.trace.update
+    if update is None:
+        return []
+    steps, alpha = [], ("\\alpha" if _is_latex(p) else "α")
+    for l, ((w_old, b_old), (w_new, b_new), g) in enumerate(
+            zip(report.trace.params, update.params, report.trace.backward.layers), start=1):
+        w_sym = report.spec.notation.matrix("W", l) if _is_latex(p) else f"W{p.notation.text_layer(l)}"
+        steps.append(Step(w_sym + (r"_{\text{new}}" if _is_latex(p) else " new"),
+                          f"{w_sym} {_minus(p)} {alpha} " + (p.partial(report.spec.notation.cost_symbol, w_sym)),
+                          f"{p.matrix(w_old)} {_minus(p)} {p.number(update.learning_rate)} {p.matrix(g.grad_W)}",
+                          p.matrix(w_new)))
+        if b_old is not None:
+            b_sym = report.spec.notation.matrix("b", l) if _is_latex(p) else f"b{p.notation.text_layer(l)}"
+            steps.append(Step(b_sym + (r"_{\text{new}}" if _is_latex(p) else " new"),
+                              f"{b_sym} {_minus(p)} {alpha} " + p.partial(report.spec.notation.cost_symbol, b_sym),
+                              f"{p.vector(b_old)} {_minus(p)} {p.number(update.learning_rate)} {p.vector(g.grad_b)}",
+                              p.vector(b_new)))
+    return steps
+
+
+def verdict(report: Report, p: Printer) -> str:
+    update = report.trace.update
+    if update is None:
+        return ""
+    before, after = report.trace.forward.cost, update.forward.cost
+    cost = report.spec.notation.cost_symbol
+    if _is_latex(p):
+        cost = f"${cost}$"
+        p = _Inline(p)
+    if after < before:
+        return f"The step lowered the cost: {cost} = {p.number(before)} before, {p.number(after)} after."
+    if after == before:
+        return f"The step left the cost unchanged at {p.number(before)}."
+    return (f"The step raised the cost from {p.number(before)} to {p.number(after)}: "
+            "the learning rate overshoots for this network.")
+
+
+class _Inline:
+    """A LaTeX printer whose numbers sit in running text."""
+
+    def __init__(self, inner: Printer) -> None:
+        self.inner = inner
+
+    def number(self, value: Any) -> str:
+        return f"${self.inner.number(value)}$"
+
+
+def sections(report: Report, p: Printer) -> list[Section]:
+    m = report.trace.forward.x.shape[0]
+    out: list[Section] = []
+    for i in range(m):
+        suffix = f" (example {i + 1})" if m > 1 else ""
+        out.append(Section("Forward pass" + suffix, tuple(forward_steps(report, p, i))))
+        out.append(Section("Sensitivities δ" + suffix, tuple(delta_steps(report, p, i))))
+    title = "Gradients" + (f" of the mean cost over {m} examples" if m > 1 else "")
+    out.append(Section(title, tuple(gradient_steps(report, p))))
+    if report.trace.update is not None:
+        out.append(Section("Gradient-descent step", tuple(update_steps(report, p)), verdict(report, p)))
+        out.append(Section("Verification pass with the new parameters",
+                           tuple(s for i in range(m) for s in _verification(report, p, i))))
+    return out
+
+
+def _verification(report: Report, p: Printer, i: int) -> list[Step]:
+    from dataclasses import replace
+
+    assert report.trace.update is not None
+    new_trace = replace(report.trace, params=report.trace.update.params, forward=report.trace.update.forward)
+    return forward_steps(replace(report, trace=new_trace), p, i)
+
+
+__all__ = ["Section", "Step", "sections", "TextPrinter", "LatexPrinter", "np"]
