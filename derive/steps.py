@@ -48,6 +48,10 @@ def _f(p: Printer, v: Any) -> str:
     return p.factor(v)  # type: ignore[attr-defined]
 
 
+def _new(p: Printer, symbol: str) -> str:
+    return f"{{{symbol}}}_{{\\text{{new}}}}" if _is_latex(p) else f"{symbol} new"
+
+
 def _minus(p: Printer) -> str:
     return "-" if _is_latex(p) else "−"
 
@@ -148,13 +152,13 @@ def update_steps(report: Report, p: Printer) -> list[Step]:
     for l, ((w_old, b_old), (w_new, b_new), g) in enumerate(
             zip(report.trace.params, update.params, report.trace.backward.layers), start=1):
         w_sym = report.spec.notation.matrix("W", l) if _is_latex(p) else f"W{p.notation.text_layer(l)}"
-        steps.append(Step(w_sym + (r"_{\text{new}}" if _is_latex(p) else " new"),
+        steps.append(Step(_new(p, w_sym),
                           f"{w_sym} {_minus(p)} {alpha} " + (p.partial(report.spec.notation.cost_symbol, w_sym)),
                           f"{p.matrix(w_old)} {_minus(p)} {p.number(update.learning_rate)} {p.matrix(g.grad_W)}",
                           p.matrix(w_new)))
         if b_old is not None:
             b_sym = report.spec.notation.matrix("b", l) if _is_latex(p) else f"b{p.notation.text_layer(l)}"
-            steps.append(Step(b_sym + (r"_{\text{new}}" if _is_latex(p) else " new"),
+            steps.append(Step(_new(p, b_sym),
                               f"{b_sym} {_minus(p)} {alpha} " + p.partial(report.spec.notation.cost_symbol, b_sym),
                               f"{p.vector(b_old)} {_minus(p)} {p.number(update.learning_rate)} {p.vector(g.grad_b)}",
                               p.vector(b_new)))

@@ -13,6 +13,10 @@ import jinja2
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    # the notation's symbols in running text
+    "δ": r"$\delta$", "σ": r"$\sigma$", "α": r"$\alpha$", "η": r"$\eta$", "λ": r"$\lambda$",
+    "∂": r"$\partial$", "−": "-", "≈": r"$\approx$", "⊙": r"$\odot$", "ᵀ": r"$^{T}$", "Σ": r"$\Sigma$",
+    "ŷ": r"$\hat{y}$", "²": r"$^{2}$", "≥": r"$\geq$", "≤": r"$\leq$", "·": r"$\cdot$",
 }
 
 
@@ -34,4 +38,6 @@ def _options() -> dict:
 
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("templates", "."), **_options())
+    env = jinja2.Environment(loader=jinja2.PackageLoader("templates", "."), **_options())
+    env.filters["tex"] = escape
+    return env
