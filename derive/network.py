@@ -203,9 +203,10 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
     unknown = sorted(set(data) - set(_TOP_KEYS))
     if unknown:
         raise SpecError(unknown[0], "unknown key", f"a spec takes {', '.join(_TOP_KEYS)}")
-    loss = losses.get(data["loss"]) if isinstance(data.get("loss", "half_sse"), str) else None
-    if loss is None:
-        raise SpecError("loss", f"expected a loss name, found {data['loss']!r}", f"use one of {', '.join(losses.NAMES)}")
+    loss_name = data.get("loss", "half_sse")
+    if not isinstance(loss_name, str):
+        raise SpecError("loss", f"expected a loss name, found {loss_name!r}", f"use one of {', '.join(losses.NAMES)}")
+    loss = losses.get(loss_name)
     if not isinstance(data.get("layers"), list) or not data["layers"]:
         raise SpecError("layers", "missing or empty", "add at least one [[layers]] table with weights and activation")
     layers: list[Layer] = []

@@ -1,0 +1,63 @@
+"""Every activation: NumPy agrees with its SymPy expression; kink conventions hold."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive import activations
+from derive.errors import SpecError
+from derive.numbers import EXACT, FLOAT
+
+ELEMENTWISE = [n for n in activations.NAMES if n != "softmax"]
+POINTS = np.array([[-2.5, -0.75, 0.5, 1.25, 3.0]])
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_numpy_value_and_derivative_match_sympy(name):
+    act = activations.get(name)
+    value = sp.lambdify(activations.z, act.expr, "mpmath")
+    prime = sp.lambdify(activations.z, act.prime_expr, "mpmath")
+    for v in POINTS[0]:
+        assert act.np_value(np.array([v]))[0] == pytest.approx(float(value(v)), rel=1e-12, abs=1e-14)
+        outputs = act.np_value(np.array([v]))
+        assert act.derivative(np.array([v]), outputs, FLOAT)[0] == pytest.approx(float(prime(v)), rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if activations.get(n).prime_from_output is not None])
+def test_derivative_from_the_output_equals_the_derivative(name):
+    act = activations.get(name)
+    zs = np.array([[sp.Rational(-5, 4), sp.Rational(1, 2), sp.Rational(3, 2)]], dtype=object)
+    outputs = act.value(zs, EXACT)
+    from_output = act.derivative(zs, outputs, EXACT)
+    for zv, got in zip(zs[0], from_output[0]):
+        assert float(got) == pytest.approx(float(act.prime_expr.subs(activations.z, zv)), rel=1e-12)
+
+
+def test_kink_conventions_take_the_left_derivative():
+    zero = np.array([[sp.Integer(0)]], dtype=object)
+    assert activations.get("relu").derivative(zero, zero, EXACT)[0, 0] == 0
+    leaky = activations.get("leaky_relu", {"alpha": "1/10"})
+    assert leaky.derivative(zero, zero, EXACT)[0, 0] == sp.Rational(1, 10)
+    assert activations.get("relu").at_kink(zero)[0, 0]
+
+
+def test_step_threshold_and_value_at_threshold_are_configurable():
+    step = activations.get("step", {"threshold": 1, "at_threshold": 1})  # Bhadani: z >= θ
+    zs = np.array([[0, 1, 2]], dtype=object)
+    assert list(step.value(zs, EXACT)[0]) == [0, 1, 1]
+    assert list(step.derivative(zs, zs, EXACT)[0]) == [0, 0, 0]
+
+
+def test_softmax_jacobian_is_diag_minus_outer_product():
+    act = activations.get("softmax")
+    s = act.value(np.array([[1.0, 2.0, 0.5]]), FLOAT)
+    jac = act.jacobian(s)[0]
+    assert np.allclose(jac, np.diag(s[0]) - np.outer(s[0], s[0]))
+    g = np.array([[0.3, -1.0, 2.0]])
+    assert np.allclose(act.backward(None, s, g, FLOAT), (jac.T @ g[0])[None, :])
+
+
+def test_unknown_activation_lists_the_known_ones():
+    with pytest.raises(SpecError) as info:
+        activations.get("swish")
+    assert "sigmoid" in str(info.value) and "relu" in str(info.value)

@@ -1,0 +1,148 @@
+"""The derive command: output for good input, one line and status 2 for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from derive.cli import main
+
+
+def _run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _spec(tmp_path, text, name="spec.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+GOOD = """
+loss = "half_sse"
+[[layers]]
+weights = [[1, -3], [-2, 1]]
+activation = "square"
+[[layers]]
+weights = [[2, -1]]
+activation = "square"
+[example]
+x = [3, 2]
+y = [1]
+"""
+
+
+def test_example_prints_the_forward_pass_and_gradients(capsys):
+    code, out, _ = _run(capsys, "--example", "herrmann-backprop")
+    assert code == 0
+    assert "= (−3, −4)" in out and "96 · 2 = 192" in out and "agree" in out
+
+
+def test_list_examples_names_every_shipped_example(capsys):
+    code, out, _ = _run(capsys, "--list-examples")
+    assert code == 0
+    for name in ("herrmann-backprop", "herrmann-homework", "bhadani-sigmoid", "batch-relu"):
+        assert name in out
+
+
+def test_json_output_follows_the_contract(capsys):
+    code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["mode"] == "exact" and doc["sizes"] == [2, 2, 1]
+    assert doc["forward"]["z"] == [["-3", "-4"], ["2"]]
+    assert doc["forward"]["output"] == ["4"] and doc["forward"]["cost"] == "9/2"
+    assert doc["backward"]["delta"] == [["-144", "96"], ["12"]]
+    assert doc["backward"]["grad_W"] == [[["-432", "-288"], ["288", "192"]], [["108", "192"]]]
+    assert doc["backward"]["grad_b"] is None and doc["backward"]["grad_x"] == ["-336", "528"]
+    assert doc["symbolic"]["agrees"] is True
+    assert doc["update"]["W"][1] == [["473/250", "-149/125"]]
+
+
+def test_json_batch_lists_one_entry_per_example(capsys):
+    code, out, _ = _run(capsys, "--example", "batch-relu", "--format", "json")
+    doc = json.loads(out)
+    assert len(doc["forward"]["z"]) == 3 and len(doc["backward"]["grad_x"]) == 3
+    assert isinstance(doc["forward"]["cost"], str)
+
+
+def test_float_mode_writes_json_numbers(capsys):
+    _, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", "json", "--float")
+    assert json.loads(out)["forward"]["cost"] == 4.5
+
+
+def test_decimals_flag_selects_hand_mode(capsys):
+    _, out, _ = _run(capsys, "--example", "bhadani-sigmoid", "--decimals", "4", "--format", "json")
+    doc = json.loads(out)
+    assert doc["mode"] == "hand" and doc["forward"]["output"] == [0.7739]
+
+
+def test_params_prints_lecture_figures(capsys):
+    code, out, _ = _run(capsys, "--params", "2x300,10x100", "--inputs", "2", "--outputs", "1")
+    assert code == 0 and "91,501" in out and "91,301" in out
+
+
+def test_output_file_is_not_overwritten_without_force(capsys, tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("keep")
+    code, _, err = _run(capsys, "--example", "herrmann-backprop", "-o", str(target))
+    assert code == 2 and "--force" in err and target.read_text() == "keep"
+    assert _run(capsys, "--example", "herrmann-backprop", "-o", str(target), "--force")[0] == 0
+    assert "192" in target.read_text()
+
+
+BAD = [
+    ("malformed TOML", "layers = [[[", "malformed TOML"),
+    ("shape mismatch", GOOD.replace("weights = [[2, -1]]", "weights = [[2, -1, 5]]"),
+     "layers[2].weights: shape mismatch: expected 1×2"),
+    ("unknown activation", GOOD.replace('activation = "square"', 'activation = "swish"', 1),
+     "layers[1].activation: unknown activation 'swish'"),
+    ("unknown loss", GOOD.replace('"half_sse"', '"hinge"'), "loss: unknown loss 'hinge'"),
+    ("softmax in a hidden layer", GOOD.replace('activation = "square"', 'activation = "softmax"', 1),
+     "layers[1].activation: softmax is allowed only in the output layer"),
+    ("BCE target outside [0, 1]", GOOD.replace('"half_sse"', '"bce"').replace("y = [1]", "y = [2]"),
+     "example.y[1]: bce needs targets in [0, 1]"),
+    ("non-numeric entry", GOOD.replace("[[1, -3]", '[["one", -3]'), "layers[1].weights[1,1]: expected a number"),
+    ("missing example", GOOD.split("[example]")[0], "example: missing"),
+    ("wrong input size", GOOD.replace("x = [3, 2]", "x = [3]"), "example.x: shape mismatch"),
+    ("bias of the wrong length", GOOD.replace('activation = "square"\n[[layers]]', 'activation = "square"\nbias = [1]\n[[layers]]', 1),
+     "layers[1].bias: shape mismatch"),
+    ("unknown key", GOOD + "\nlearningrate = 3\n", "learningrate: unknown key"),
+]
+
+
+@pytest.mark.parametrize("case,text,message", BAD, ids=[b[0] for b in BAD])
+def test_bad_spec_gives_one_line_naming_the_field_and_status_2(capsys, tmp_path, case, text, message):
+    code, out, err = _run(capsys, _spec(tmp_path, text))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and message in err and "fix:" in err
+
+
+def test_malformed_json_names_line_and_column(capsys, tmp_path):
+    code, _, err = _run(capsys, _spec(tmp_path, '{"layers": [}', "spec.json"))
+    assert code == 2 and "malformed JSON at line 1, column 13" in err
+
+
+def test_json_spec_works_like_toml(capsys, tmp_path):
+    spec = {"layers": [{"weights": [[1, -3], [-2, 1]], "activation": "square"},
+                       {"weights": [[2, -1]], "activation": "square"}], "example": {"x": [3, 2], "y": [1]}}
+    code, out, _ = _run(capsys, _spec(tmp_path, json.dumps(spec), "spec.json"), "--format", "json")
+    assert code == 0 and json.loads(out)["forward"]["cost"] == "9/2"
+
+
+def test_missing_file_and_unknown_flag_are_one_line_errors(capsys):
+    code, _, err = _run(capsys, "no/such/file.toml")
+    assert code == 2 and "no such file" in err and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--frobnicate"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_command_line_bad_input_has_no_traceback(tmp_path):
+    path = _spec(tmp_path, GOOD.replace('"half_sse"', '"hinge"'))
+    result = subprocess.run([sys.executable, "-m", "derive", path], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1

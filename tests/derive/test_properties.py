@@ -1,0 +1,76 @@
+"""Over random networks: backprop = symbolic = central differences; exact = float."""
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from derive.backprop import batch_arrays, forward, parameters, trace
+from derive.numbers import EXACT, FLOAT
+from derive.symbolic import agrees, derive, evaluate
+from tests.strategies import RATIONAL_HIDDEN, specs
+
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _near_kink(spec, t):
+    for l, layer in enumerate(spec.network.layers, start=1):
+        for kink in layer.activation.kinks:
+            if np.any(np.abs(t.forward.z(l) - float(kink)) < 1e-4):
+                return True
+    return False
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(specs(max_depth=3, max_width=3))
+def test_backprop_equals_symbolic_differentiation_in_float(spec):
+    t = trace(spec.network, spec.examples, FLOAT)
+    assert agrees(evaluate(derive(spec.network), spec.examples, FLOAT), t, rel=1e-12)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(specs())
+def test_backprop_equals_central_differences(spec):
+    t = trace(spec.network, spec.examples, FLOAT)
+    if _near_kink(spec, t):
+        return  # a difference quotient across a kink measures neither one-sided slope
+    params = parameters(spec.network, FLOAT)
+    x, y = batch_arrays(spec.examples, FLOAT)
+    h = 1e-6
+    for l, (weights, bias) in enumerate(params):
+        for array, grad in ((weights, t.backward.layers[l].grad_W), (bias, t.backward.layers[l].grad_b)):
+            if array is None:
+                continue
+            for idx in np.ndindex(array.shape):
+                saved = array[idx]
+                array[idx] = saved + h
+                up = forward(spec.network, params, x, y, FLOAT).cost
+                array[idx] = saved - h
+                down = forward(spec.network, params, x, y, FLOAT).cost
+                array[idx] = saved
+                numeric = (up - down) / (2 * h)
+                assert math.isclose(grad[idx], numeric, rel_tol=1e-6, abs_tol=1e-6), (l + 1, idx, grad[idx], numeric)
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(specs(max_depth=3, max_width=3, max_examples=2))
+def test_exact_mode_equals_float_mode(spec):
+    exact = trace(spec.network, spec.examples, EXACT)
+    approx = trace(spec.network, spec.examples, FLOAT)
+    pairs = [(exact.forward.cost, approx.forward.cost)]
+    for e, f in zip(exact.backward.layers, approx.backward.layers):
+        pairs += list(zip(np.ravel(e.grad_W), np.ravel(f.grad_W)))
+    pairs += list(zip(np.ravel(exact.backward.grad_x), np.ravel(approx.backward.grad_x)))
+    scale = max(1.0, max(abs(float(v)) for _, v in pairs))
+    for e, f in pairs:
+        assert abs(float(e) - f) <= 1e-9 * scale
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(specs(hidden=RATIONAL_HIDDEN, losses=("half_sse", "mse"), max_depth=3, max_width=3, max_examples=2))
+def test_rational_networks_stay_rational_and_match_symbolic_exactly(spec):
+    t = trace(spec.network, spec.examples, EXACT)
+    for layer in t.backward.layers:
+        assert all(type(v).__name__ in ("Integer", "Rational", "Zero", "One", "NegativeOne", "Half")
+                   for v in np.ravel(layer.grad_W))
+    assert agrees(evaluate(derive(spec.network), spec.examples, EXACT), t)

@@ -1,0 +1,53 @@
+"""Hypothesis strategies: random small networks and their examples (minitorch's pattern)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+from derive.network import Spec, parse_spec
+
+# Every differentiable activation; step is left out (its gradient is 0 by construction).
+HIDDEN = ("identity", "square", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "silu", "gelu", "softplus")
+RATIONAL_HIDDEN = ("identity", "square", "relu", "leaky_relu")
+
+# small quarter-step weights keep every value readable and away from overflow
+weights_values = st.integers(-8, 8).map(lambda n: str(Fraction(n, 4)))
+
+
+@st.composite
+def specs(draw, hidden=HIDDEN, losses=("half_sse", "mse", "bce", "cross_entropy"), max_depth=4, max_width=4,
+          max_examples=3) -> Spec:
+    loss = draw(st.sampled_from(losses))
+    depth = draw(st.integers(1, max_depth))
+    sizes = [draw(st.integers(1, max_width)) for _ in range(depth + 1)]
+    if loss == "cross_entropy":
+        sizes[-1] = max(sizes[-1], 2)
+    with_bias = draw(st.booleans())
+    layers = []
+    for l in range(1, depth + 1):
+        if l < depth:
+            act = draw(st.sampled_from(hidden))
+        else:
+            act = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss) or draw(st.sampled_from(hidden))
+        layer = {
+            "weights": [[draw(weights_values) for _ in range(sizes[l - 1])] for _ in range(sizes[l])],
+            "activation": act,
+        }
+        if with_bias:
+            layer["bias"] = [draw(weights_values) for _ in range(sizes[l])]
+        layers.append(layer)
+    m = draw(st.integers(1, max_examples))
+    examples = []
+    for _ in range(m):
+        x = [draw(weights_values) for _ in range(sizes[0])]
+        if loss == "bce":
+            y = [draw(st.sampled_from(["0", "1", "1/4"])) for _ in range(sizes[-1])]
+        elif loss == "cross_entropy":
+            hot = draw(st.integers(0, sizes[-1] - 1))
+            y = [1 if j == hot else 0 for j in range(sizes[-1])]
+        else:
+            y = [draw(weights_values) for _ in range(sizes[-1])]
+        examples.append({"x": x, "y": y})
+    return parse_spec({"loss": loss, "layers": layers, "examples": examples, "learning_rate": "1/10"})
