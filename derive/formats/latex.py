@@ -18,11 +18,11 @@ def render(report: Report, digits: int = 6) -> str:
         for j, expr in enumerate(yhat, start=1):
             lhs = r"\hat{y}" if len(yhat) == 1 else rf"\hat{{y}}_{{{j}}}"
             nested.append(rf"{lhs} = {derivation.latex(expr)}")
-        first = derivation.symbols.W[0][0, 0]
-        chain = rf"\frac{{\partial {report.spec.notation.cost_symbol}}}{{\partial {derivation.symbols.names[first]}}} = " \
-                + derivation.latex(derivation.display_gradient(first))
+        cost = report.spec.notation.cost_symbol
+        chain = [rf"\frac{{\partial {cost}}}{{\partial {derivation.symbols.names[q]}}} = "
+                 + derivation.latex(derivation.display_gradient(q)) for q in derivation.symbols.parameters]
     else:
-        chain = ""
+        chain = []
     template = environment().get_template("derivation.tex.j2")
     return template.render(
         title=escape(report.spec.name or "Backpropagation"),

@@ -25,3 +25,5 @@ def test_latex_derivation_substitutes_the_numbers(tmp_path):
     main(["--example", "herrmann-backprop", "--format", "latex", "-o", str(tex)])
     text = tex.read_text()
     assert r"96 \cdot 2 = 192" in text and r"\frac{9}{2}" in text
+    # the chain rule written out for every parameter, σ' factors visible
+    assert text.count(r"\fitline{\frac{\partial C}{\partial w_") == 6 and r"\sigma'" in text

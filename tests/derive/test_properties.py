@@ -22,7 +22,7 @@ def _near_kink(spec, t):
 
 
 @settings(max_examples=40, **SETTINGS)
-@given(specs(max_depth=3, max_width=3))
+@given(specs(max_depth=4, max_width=2))
 def test_backprop_equals_symbolic_differentiation_in_float(spec):
     t = trace(spec.network, spec.examples, FLOAT)
     assert agrees(evaluate(derive(spec.network), spec.examples, FLOAT), t, rel=1e-12)
@@ -49,7 +49,10 @@ def test_backprop_equals_central_differences(spec):
                 down = forward(spec.network, params, x, y, FLOAT).cost
                 array[idx] = saved
                 numeric = (up - down) / (2 * h)
-                assert math.isclose(grad[idx], numeric, rel_tol=1e-6, abs_tol=1e-6), (l + 1, idx, grad[idx], numeric)
+                # the quotient itself carries a rounding error of about ε·|C|/h
+                rounding = 100 * np.finfo(float).eps * max(abs(up), abs(down)) / h
+                assert math.isclose(grad[idx], numeric, rel_tol=1e-6, abs_tol=1e-6 + rounding), \
+                    (l + 1, idx, grad[idx], numeric)
 
 
 @settings(max_examples=25, **SETTINGS)
