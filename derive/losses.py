@@ -47,11 +47,6 @@ class Loss:
     def per_example(self, y: np.ndarray, yhat: np.ndarray, mode: Mode) -> np.ndarray:
         return self.value(y, yhat, mode)
 
-    def cost(self, y: np.ndarray, yhat: np.ndarray, mode: Mode):
-        """C = (1/m) Σ_i C_i over the batch."""
-        costs = self.per_example(y, yhat, mode)
-        return mode.scalar(costs.sum() / len(costs))
-
     def check_targets(self, y: Sequence, field: str) -> None:
         if self.target_range is not None:
             low, high = self.target_range

@@ -265,10 +265,6 @@ def hand(decimals: int) -> Mode:
     return Mode("hand", decimals)
 
 
-def is_rational(value: Any) -> bool:
-    return isinstance(value, (int, sp.Rational))
-
-
 def exact_expr(value: Any) -> sp.Expr:
     """The SymPy expression of an exact number (rational or :class:`Real`)."""
     return value.expr if isinstance(value, Real) else sp.sympify(value)

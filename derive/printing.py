@@ -111,9 +111,6 @@ class LatexPrinter(Printer):
     def vector(self, values: Sequence[Any]) -> str:
         return r"\begin{pmatrix}" + r" \\ ".join(self.number(v) for v in values) + r"\end{pmatrix}"
 
-    def row(self, values: Sequence[Any]) -> str:
-        return r"\begin{pmatrix}" + " & ".join(self.number(v) for v in values) + r"\end{pmatrix}"
-
     def matrix(self, rows: Any) -> str:
         body = r" \\ ".join(" & ".join(self.number(v) for v in row) for row in np.atleast_2d(rows))
         return r"\begin{pmatrix}" + body + r"\end{pmatrix}"

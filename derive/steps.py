@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from .printing import LatexPrinter, Printer, TextPrinter
+from .printing import LatexPrinter, Printer
 from .report import Report
 
 
@@ -215,5 +213,3 @@ def _verification(report: Report, p: Printer, i: int) -> list[Step]:
     new_trace = replace(report.trace, params=report.trace.update.params, forward=report.trace.update.forward)
     return forward_steps(replace(report, trace=new_trace), p, i)
 
-
-__all__ = ["Section", "Step", "sections", "TextPrinter", "LatexPrinter", "np"]
