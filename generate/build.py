@@ -1,0 +1,118 @@
+"""From an exam spec and a roster to the files in ``output/<exam>/``, all or nothing.
+
+Everything is built in a hidden folder beside the destination and moved into place only when
+every step succeeded, so a failed build leaves nothing half-written, and an existing folder
+is replaced only with ``force``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from derive.errors import SpecError
+
+from . import key, pdf, render
+from .progress import Progress
+from .roster import Student
+from .spec import ExamSpec, slug
+from .variants import StudentSheet, draw_all
+
+
+@dataclass(frozen=True)
+class Request:
+    exam: ExamSpec
+    students: tuple[Student, ...]
+    out: Path
+    force: bool = False
+    format: str = "pdf"  # "pdf" | "tex"
+    per_student: bool = False
+    templates: Path | None = None
+    timeout: int = pdf.TIMEOUT
+    progress: bool | None = None  # None: when stderr is a terminal
+
+
+def sheet_names(students: tuple[Student, ...]) -> list[str]:
+    """File names for per-student PDFs: the id made safe, made unique."""
+    names, used = [], set()
+    for i, s in enumerate(students, start=1):
+        name = slug(s.id)
+        if name in used or name == "exam":
+            name = f"{name}-{i}"
+        used.add(name)
+        names.append(name + ".pdf")
+    return names
+
+
+def check_destination(out: Path, force: bool) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise SpecError(str(out), "already exists", "pass --force to replace it, or choose another --out")
+
+
+def build(request: Request) -> tuple[Path, tuple[StudentSheet, ...]]:
+    """Build everything; the destination folder and the drawn sheets."""
+    out = request.out
+    check_destination(out, request.force)
+    bar = Progress("drawing variants", len(request.students), enabled=request.progress)
+    sheets = draw_all(request.exam, request.students, bar if len(request.students) > 1 else None)
+    env = render.templates(request.templates)
+    documents = {name: render.render(name, request.exam, sheets, env) for name in ("exam", "solutions")}
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        _assemble(work, request, sheets, documents)
+        _replace(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out, sheets
+
+
+def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], documents: dict[str, str]) -> None:
+    tex = work / "tex"
+    tex.mkdir()
+    files = []
+    for name, text in documents.items():
+        (tex / f"{name}.tex").write_text(text, encoding="utf-8")
+        files.append(tex / f"{name}.tex")
+    (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
+    (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
+    if request.format == "pdf":
+        try:
+            pdfs = pdf.compile_all(files, request.timeout)
+        except SpecError as error:
+            raise _with_kept_log(error, tex) from None
+        for made in pdfs:
+            shutil.copyfile(made, work / made.name)
+        if request.per_student:
+            starts = pdf.page_starts(files[0])
+            (work / "sheets").mkdir()
+            pdf.split(work / "exam.pdf", starts, [work / "sheets" / n for n in sheet_names(request.students)])
+        for leftover in tex.iterdir():
+            if leftover.suffix != ".tex":
+                leftover.unlink()
+
+
+def _with_kept_log(error: SpecError, tex: Path) -> SpecError:
+    """The build folder goes away; its sources and logs are kept in the system's temp folder."""
+    keep = Path(tempfile.mkdtemp(prefix="gradsheet-failed-"))
+    for made in tex.iterdir():
+        if made.suffix in (".tex", ".log"):
+            shutil.copyfile(made, keep / made.name)
+    return SpecError(error.field, error.problem, f"fix the template or text there; sources and logs kept in {keep}")
+
+
+def _replace(work: Path, out: Path) -> None:
+    if out.exists():
+        old = out.with_name(f".{out.name}-old")
+        if old.exists():
+            shutil.rmtree(old)
+        out.rename(old)
+        work.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        work.rename(out)

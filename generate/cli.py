@@ -1,0 +1,113 @@
+"""The ``generate`` command: an exam spec in, sheets, solutions and the answer key out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+from derive.errors import SpecError
+
+from . import problems, roster, spec
+from .build import Request, build
+
+DESCRIPTION = """\
+Build randomized forward-/backprop exercise sheets: one unique variant per student, drawn
+from (exam seed, student id, problem index), with worked solutions and an answer key.
+
+Writes into --out (default output/<exam name>/):
+  exam.pdf        every student's sheet, one after the other (print once)
+  solutions.pdf   the worked solutions, in the same order
+  key.json        per student and answer: value, tolerance, the variant's network
+  key.csv         student,problem,part,value,tolerance
+  tex/            the LaTeX sources
+  sheets/<id>.pdf one PDF per student (with --per-student)"""
+
+EPILOG = """\
+examples:
+  generate --demo                              the demo exam, all problem kinds, into output/demo/
+  generate quiz.toml --roster class.csv        one sheet per student of class.csv (columns id,name)
+  generate quiz.toml --seed 7 --per-student    another draw, and one PDF per student
+  generate quiz.toml --format tex              LaTeX sources only, no pdflatex
+  generate --kinds                             the problem kinds and what they ask
+
+The exam spec is TOML: title, course, date, instructions, seed, decimals, roster, [notation]
+and [[problems]] tables (kind, points, difficulty, and the kind's options). See README.md.
+Bad input gets one line naming the field and the fix, and exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, no usage dump
+        self.exit(2, f"generate: error: {message} (see generate --help)\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="generate", description=DESCRIPTION, epilog=EPILOG,
+                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("spec", nargs="?", help="exam spec (.toml)")
+    ap.add_argument("--demo", action="store_true", help="build the demo exam shipped with gradsheet")
+    ap.add_argument("--kinds", action="store_true", help="list the problem kinds")
+    ap.add_argument("--seed", type=int, help="the exam's seed (overrides the spec's)")
+    ap.add_argument("--roster", type=Path, metavar="FILE.csv", help="students, columns id,name (overrides the spec's)")
+    ap.add_argument("--out", type=Path, metavar="DIR", help="destination (default output/<exam name>/)")
+    ap.add_argument("--force", action="store_true", help="replace an existing destination")
+    ap.add_argument("--format", choices=("pdf", "tex"), default="pdf", help="pdf (default) or tex: skip pdflatex")
+    ap.add_argument("--per-student", action="store_true", help="also one PDF per student, split from exam.pdf")
+    ap.add_argument("--templates", type=Path, metavar="DIR", help="your own templates, searched first (sandboxed)")
+    ap.add_argument("--timeout", type=int, default=300, metavar="S", help="pdflatex time limit per document (300)")
+    return ap
+
+
+def demo_spec() -> Path:
+    return Path(str(resources.files("generate.demo") / "demo.toml"))
+
+
+def kinds_listing() -> str:
+    lines = ["problem kinds (kind = \"…\" in [[problems]]):"]
+    for name in problems.NAMES:
+        kind = problems.get(name)
+        lines.append(f"  {name:<15} {kind.summary}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.kinds:
+        sys.stdout.write(kinds_listing())
+        return 0
+    if args.demo == bool(args.spec):
+        raise SpecError("spec", "give an exam spec or --demo (not both)", "run `generate --demo` or `generate quiz.toml`")
+    if args.timeout <= 0:
+        raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
+    exam = spec.load(demo_spec() if args.demo else args.spec)
+    if args.seed is not None:
+        if args.seed < 0:
+            raise SpecError("--seed", "must be non-negative", "give e.g. --seed 7")
+        exam = replace(exam, seed=args.seed)
+    roster_path = args.roster or exam.roster
+    students = roster.load(roster_path) if roster_path else roster.SAMPLE
+    if args.templates is not None and not args.templates.is_dir():
+        raise SpecError("--templates", f"{args.templates} is not a folder", "give the folder holding your .tex.j2 files")
+    out = args.out or Path("output") / exam.name
+    started = time.perf_counter()
+    made, sheets = build(Request(exam, students, out, args.force, args.format, args.per_student, args.templates,
+                                 args.timeout))
+    files = sorted(p.relative_to(made).as_posix() for p in made.iterdir())
+    sys.stdout.write(f"{made}/: {', '.join(files)}\n"
+                     f"{len(sheets)} student(s) × {len(exam.problems)} problem(s), "
+                     f"{sum(len(v.problem.answers) for s in sheets for v in s.variants)} key entries, "
+                     f"{time.perf_counter() - started:.1f} s\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(parser().parse_args(argv))
+    except SpecError as error:
+        sys.stderr.write(f"generate: error: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("generate: interrupted; nothing was written\n")
+        return 130

@@ -1,0 +1,312 @@
+"""Random "nice" networks for the network problem kinds, and what every such kind shares.
+
+*Integer* style draws integer weights and inputs and activations that keep every value
+rational (σ = z², ReLU, identity, step, leaky ReLU with a rational slope); the trace is
+exact and every intermediate must be short (at most the exam's decimals) and bounded.
+*Decimal* style draws one-decimal weights; the key is the exact value rounded, its
+tolerance the gap to a student who rounds every intermediate (``derive``'s hand mode).
+A draw is rejected as degenerate when a value sits on a kink, a hidden layer is dead, a
+target equals its prediction, an asked gradient is zero or a value exceeds the bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+
+from derive import activations, backprop, losses, quantities
+from derive.backprop import Trace
+from derive.errors import SpecError
+from derive.network import Spec, parse_spec
+from derive.numbers import EXACT, FLOAT, hand
+from derive.report import Report
+
+from .options import Table
+from .printing import is_short, plain, rounded, to_decimal
+from .problem import Answer, Degenerate
+from .sampling import integer, one_decimal, pick
+from .sheet import Sheet
+
+RATIONAL = tuple(n for n in activations.NAMES if activations.get(n).rational)
+ELEMENTWISE = tuple(n for n in activations.NAMES if activations.get(n).elementwise)
+
+# difficulty → (sizes, integer-style activations, decimal-style activations)
+DEFAULTS: Mapping[str, tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "easy": ((2, 2, 1), ("relu", "identity"), ("sigmoid",)),
+    "medium": ((2, 2, 1), ("square",), ("tanh", "sigmoid")),
+    "hard": ((2, 3, 1), ("leaky_relu", "identity"), ("sigmoid",)),
+}
+
+
+@dataclass(frozen=True)
+class NetOptions:
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # one per layer
+    alpha: sp.Rational  # leaky-ReLU slope
+    loss: str
+    bias: bool
+    numbers: str  # "integer" | "decimal"
+    learning_rate: sp.Rational | None
+    bound: int
+
+    @property
+    def integer(self) -> bool:
+        return self.numbers == "integer"
+
+
+def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: str = "integer",
+          activations_allowed: Sequence[str] = ELEMENTWISE + ("softmax",)) -> NetOptions:
+    """The options every network kind takes: sizes, activation, loss, bias, numbers, bound."""
+    style = t.choice("numbers", numbers, ("integer", "decimal"))
+    sizes_default, int_acts, dec_acts = DEFAULTS[difficulty]
+    sizes = t.integers("sizes", sizes_default, 1, 6)
+    assert sizes is not None
+    if len(sizes) < 2:
+        raise SpecError(t.where("sizes"), "a network needs an input and at least one layer", "write e.g. sizes = [2, 2, 1]")
+    depth = len(sizes) - 1
+    names = t.strings("activation", int_acts if style == "integer" else dec_acts)
+    assert names is not None
+    if len(names) == 2 and depth != 2:  # (hidden, output) pairs spread over any depth
+        names = (names[0],) * (depth - 1) + (names[1],)
+    elif len(names) == 1:
+        names = names * depth
+    if len(names) != depth:
+        raise SpecError(t.where("activation"), f"{len(names)} activations for {depth} layers",
+                        "give one name, a (hidden, output) pair, or one per layer")
+    for name in names:
+        if name not in activations_allowed:
+            raise SpecError(t.where("activation"), f"unknown or unsupported activation {name!r}",
+                            f"use one of {', '.join(activations_allowed)}")
+        if style == "integer" and name not in RATIONAL:
+            raise SpecError(t.where("activation"), f"{name} gives irrational values, which integer style cannot keep exact",
+                            f'use numbers = "decimal", or one of {", ".join(RATIONAL)}')
+    if "softmax" in names[:-1]:
+        raise SpecError(t.where("activation"), "softmax is allowed only in the output layer", "use it last")
+    loss = t.choice("loss", "half_sse", losses.NAMES)
+    if style == "integer" and loss not in ("half_sse", "mse"):
+        raise SpecError(t.where("loss"), f"{loss} takes logarithms, which integer style cannot keep exact",
+                        'use loss = "half_sse" or numbers = "decimal"')
+    rate = t.number("learning_rate", None, positive=True) if learning_rate else None
+    if learning_rate and rate is None:
+        rate = sp.Rational(1, 100) if style == "integer" else sp.Rational(1, 2)
+    return NetOptions(tuple(sizes), tuple(names), t.number("alpha", "1/10", positive=True), loss,
+                      t.boolean("bias", difficulty != "easy"), style, rate,
+                      t.integer("bound", 1000 if style == "integer" else 100, 1, 10**9))
+
+
+def _text(value: sp.Rational) -> Any:
+    """A spec number as written: an int, a short decimal string, else "p/q"."""
+    if value.q == 1:
+        return int(value)
+    if is_short(value, 6):
+        return plain(value, 6)
+    return f"{value.p}/{value.q}"
+
+
+def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dict[str, Any]:
+    """A derive spec (its dict form, JSON-ready) drawn at random under ``opts``."""
+    layers = []
+    for l, (n_in, n_out) in enumerate(zip(opts.sizes, opts.sizes[1:]), start=1):
+        name = opts.activations[l - 1]
+        if opts.integer:
+            span = 2 if name == "square" else 3
+            weights = [[integer(rng, -span, span, nonzero=True) for _ in range(n_in)] for _ in range(n_out)]
+            bias = [integer(rng, -2, 2) for _ in range(n_out)]
+        else:
+            weights = [[one_decimal(rng, "-1", "1") for _ in range(n_in)] for _ in range(n_out)]
+            bias = [one_decimal(rng, "-0.5", "0.5", nonzero=False) for _ in range(n_out)]
+        layer: dict[str, Any] = {"weights": [[_text(w) for w in row] for row in weights],
+                                 "activation": {"name": name, "alpha": _text(opts.alpha)} if name == "leaky_relu" else name}
+        if opts.bias:
+            layer["bias"] = [_text(b) for b in bias]
+        layers.append(layer)
+    data: dict[str, Any] = {"loss": opts.loss, "layers": layers}
+    if opts.learning_rate is not None:
+        data["learning_rate"] = _text(opts.learning_rate)
+    drawn = [{"x": [_text(v) for v in _inputs(rng, opts)], "y": [_text(v) for v in _targets(rng, opts)]}
+             for _ in range(examples)]
+    if examples == 1:
+        data["example"] = drawn[0]
+    else:
+        data["examples"] = drawn
+    return data
+
+
+def _inputs(rng: np.random.Generator, opts: NetOptions) -> list[sp.Rational]:
+    if opts.integer:
+        return [integer(rng, -3, 3, nonzero=True) for _ in range(opts.sizes[0])]
+    return [one_decimal(rng, "-1", "1") for _ in range(opts.sizes[0])]
+
+
+def _targets(rng: np.random.Generator, opts: NetOptions) -> list[sp.Rational]:
+    n, out = opts.sizes[-1], opts.activations[-1]
+    if opts.loss == "cross_entropy":
+        hot = int(rng.integers(n))
+        return [sp.Integer(int(j == hot)) for j in range(n)]
+    if opts.loss == "bce" or out == "step":
+        return [integer(rng, 0, 1) for _ in range(n)]
+    if opts.integer:
+        return [integer(rng, -3, 3) for _ in range(n)]
+    low = "0" if out in ("sigmoid", "softmax") else "-1"
+    return [one_decimal(rng, low, "1", nonzero=False) for _ in range(n)]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A sampled network with its true trace and, in decimal style, the hand-rounded one."""
+
+    data: dict[str, Any]
+    spec: Spec
+    trace: Trace
+    hand: Trace | None
+
+    @property
+    def report(self) -> Report:
+        return Report(self.spec, self.trace, None, None, None)
+
+    def values(self, example: int = 0) -> dict[str, Any]:
+        return quantities.entries(self.trace, example)
+
+    def hand_values(self, example: int = 0) -> dict[str, Any] | None:
+        return None if self.hand is None else quantities.entries(self.hand, example)
+
+
+def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: Any) -> Computed:
+    """Trace a sampled spec and reject it if it makes a degenerate exercise."""
+    spec = parse_spec({**data, "notation": _notation_table(notation)})
+    trace = backprop.trace(spec.network, spec.examples, EXACT if opts.integer else FLOAT)
+    check(trace, opts, decimals)
+    hand_trace = None if opts.integer else backprop.trace(spec.network, spec.examples, hand(decimals))
+    return Computed(dict(data), spec, trace, hand_trace)
+
+
+def _notation_table(notation: Any) -> dict[str, str]:
+    return {"layer_index": notation.layer_index, "bias": notation.bias, "cost": notation.cost,
+            "index_order": notation.index_order}
+
+
+def check(trace: Trace, opts: NetOptions, decimals: int) -> None:
+    """Raise :class:`Degenerate` for a variant that would make a bad exercise."""
+    if trace.kinks:
+        raise Degenerate("a value sits on a kink")
+    fwd = trace.forward
+    if any(v == w for v, w in zip(np.ravel(fwd.output), np.ravel(fwd.y))):
+        raise Degenerate("a target equals its prediction")
+    for l in range(1, trace.network.depth):
+        if all(v == 0 for v in np.ravel(fwd.a(l))):
+            raise Degenerate(f"layer {l} is dead")
+    for m in range(fwd.x.shape[0]):
+        for name, value in quantities.entries(trace, m).items():
+            _check_value(name, value, opts, decimals)
+
+
+def _check_value(name: str, value: Any, opts: NetOptions, decimals: int) -> None:
+    magnitude = abs(float(value))
+    if not np.isfinite(magnitude) or magnitude > opts.bound:
+        raise Degenerate(f"{name} = {float(value):g} is beyond the bound {opts.bound}")
+    if opts.integer:
+        if not is_short(value, decimals):
+            raise Degenerate(f"{name} has more than {decimals} decimals")
+    else:
+        ambiguous_rounding(value, decimals, name)
+
+
+def ambiguous_rounding(value: Any, decimals: int, name: str) -> None:
+    """A float within 1e-9 of a rounding boundary could round either way: reject it."""
+    if isinstance(value, (float, np.floating)):
+        scaled = to_decimal(value).scaleb(decimals)
+        if abs(abs(scaled - scaled.to_integral_value(rounding="ROUND_FLOOR")) - Decimal("0.5")) < Decimal("1e-9"):
+            raise Degenerate(f"{name} sits on a rounding boundary")
+
+
+def answer(part: str, label: str, value: Any, hand_value: Any, decimals: int) -> Answer:
+    """A key entry: the exact value rounded, with a tolerance that admits a careful hand computation.
+
+    A value with at most ``decimals`` places must be given exactly unless rounding the
+    intermediates moves it; otherwise one unit in the last place, or the gap to the
+    hand-rounded value where that is larger.
+    """
+    key = rounded(value, decimals)
+    unit = Decimal(1).scaleb(-decimals)
+    tolerance = Decimal(0) if is_short(value, decimals) else unit
+    if hand_value is not None:
+        tolerance = max(tolerance, abs(rounded(hand_value, decimals) - key))
+    return Answer(part, label, value, plain(value, decimals), float(key), float(tolerance))
+
+
+def answers(computed: Computed, parts: Iterable[str], decimals: int, example: int = 0) -> tuple[Answer, ...]:
+    values, hands = computed.values(example), computed.hand_values(example)
+    outputs = computed.spec.network.sizes[-1]
+    return tuple(answer(p, quantities.label(p, computed.spec.notation, outputs), values[p],
+                        None if hands is None else hands[p], decimals) for p in parts)
+
+
+def given(computed: Computed, printer: Any, *, learning_rate: bool = False) -> list[str]:
+    """The data a statement gives, as display-math lines: W, b per layer, x and y."""
+    notation = computed.spec.notation
+    lines = []
+    for l, (w, b) in enumerate(computed.trace.params, start=1):
+        line = f"{notation.matrix('W', l)} = {printer.matrix(w)}"
+        if b is not None:
+            line += rf",\quad {notation.matrix('b', l)} = {printer.vector(b)}"
+        lines.append(line)
+    fwd = computed.trace.forward
+    for i in range(fwd.x.shape[0]):
+        suffix = f"_{{{i + 1}}}" if fwd.x.shape[0] > 1 else ""
+        lines.append(rf"\mathbf{{x}}{suffix} = {printer.vector(fwd.x[i])},\quad \mathbf{{y}}{suffix} = {printer.vector(fwd.y[i])}")
+    if learning_rate and computed.trace.update is not None:
+        lines.append(rf"\alpha = {printer.number(computed.trace.update.learning_rate)}")
+    return lines
+
+
+def activation_lines(computed: Computed) -> list[str]:
+    """σ(z) = … for each distinct activation, as the statement defines it."""
+    seen, lines = set(), []
+    for layer in computed.spec.network.layers:
+        act = layer.activation
+        if act.name in seen:
+            continue
+        seen.add(act.name)
+        lines.append(definition(act))
+    return lines
+
+
+def definition(act: activations.Activation) -> str:
+    z = sp.Symbol("z")
+    if act.name == "softmax":
+        return r"\mathrm{softmax}(\mathbf{z})_j = \frac{e^{z_j}}{\sum_k e^{z_k}}"
+    if act.name == "step":
+        return r"\mathrm{step}(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}"
+    if act.name == "relu":
+        return r"\mathrm{ReLU}(z) = \max(0, z)"
+    if act.name == "leaky_relu":
+        alpha = dict(act.params)["alpha"]
+        return rf"\mathrm{{LReLU}}(z) = \begin{{cases}} z & z > 0 \\ {sp.latex(alpha * z)} & z \le 0 \end{{cases}}"
+    if act.name == "identity":
+        return r"\mathrm{id}(z) = z"
+    return rf"{act.latex}(z) = {sp.latex(act.expr)}"
+
+
+def nonzero(computed: Computed, parts: Iterable[str]) -> None:
+    values = computed.values()
+    for p in parts:
+        if values[p] == 0:
+            raise Degenerate(f"{p} is zero")
+
+
+def fingerprint(data: Mapping[str, Any]) -> str:
+    import json
+
+    return json.dumps(data, sort_keys=True)
+
+
+def sample_computed(rng: np.random.Generator, opts: NetOptions, sheet: Sheet, examples: int = 1,
+                    extra: Callable[[Computed], None] | None = None) -> Computed:
+    computed = compute(sample(rng, opts, examples), opts, sheet.decimals, sheet.notation)
+    if extra is not None:
+        extra(computed)
+    return computed

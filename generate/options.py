@@ -1,0 +1,83 @@
+"""Reading a problem's options from its spec table: typed, with defaults, unknown keys refused."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from derive.errors import SpecError
+from derive.numbers import parse_number
+
+
+class Table:
+    """A TOML table read key by key; :meth:`done` rejects the keys nobody asked for."""
+
+    def __init__(self, data: Mapping[str, Any], field: str, ignore: Sequence[str] = ()) -> None:
+        self.data, self.field, self.used = dict(data), field, set(ignore)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def _get(self, key: str, default: Any) -> Any:
+        self.used.add(key)
+        return self.data.get(key, default)
+
+    def where(self, key: str) -> str:
+        return f"{self.field}.{key}"
+
+    def choice(self, key: str, default: str, choices: Sequence[str]) -> str:
+        value = self._get(key, default)
+        if value not in choices:
+            raise SpecError(self.where(key), f"unknown value {value!r}", f"use one of {', '.join(map(repr, choices))}")
+        return value
+
+    def integer(self, key: str, default: int | None, low: int = 0, high: int = 10**6) -> int:
+        value = self._get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SpecError(self.where(key), f"expected an integer from {low} to {high}, found {value!r}",
+                            f"write e.g. {key} = {max(low, min(high, 2))}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._get(key, default)
+        if not isinstance(value, bool):
+            raise SpecError(self.where(key), f"expected true or false, found {value!r}", f"write {key} = true")
+        return value
+
+    def number(self, key: str, default: Any, positive: bool = False) -> Any:
+        value = self._get(key, default)
+        if value is None:
+            return None
+        number = parse_number(value, self.where(key))
+        if positive and number <= 0:
+            raise SpecError(self.where(key), f"must be positive, found {value!r}", f'write e.g. {key} = "1/10"')
+        return number
+
+    def integers(self, key: str, default: Sequence[int] | None, low: int = 1, high: int = 12) -> tuple[int, ...] | None:
+        value = self._get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, (list, tuple)) or not value or not all(
+                isinstance(v, int) and not isinstance(v, bool) and low <= v <= high for v in value):
+            raise SpecError(self.where(key), f"expected a list of integers from {low} to {high}, found {value!r}",
+                            f"write e.g. {key} = [2, 2, 1]")
+        return tuple(value)
+
+    def strings(self, key: str, default: Sequence[str] | None) -> tuple[str, ...] | None:
+        value = self._get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise SpecError(self.where(key), f"expected a name or a list of names, found {value!r}",
+                            f'write e.g. {key} = "relu"')
+        return tuple(value)
+
+    def raw(self, key: str, default: Any) -> Any:
+        return self._get(key, default)
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise SpecError(self.where(unknown[0]), "unknown option for this problem kind",
+                            f"this kind takes {', '.join(sorted(self.used - {'kind', 'points', 'difficulty'}))}")

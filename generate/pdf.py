@@ -1,0 +1,94 @@
+"""Compiling LaTeX safely and reproducibly, and splitting the result per student.
+
+``pdflatex`` runs with ``-no-shell-escape -interaction=nonstopmode -halt-on-error`` under a
+timeout, once per document: every total is computed in Python, so no second pass is needed.
+The exam and the solutions compile in parallel (one process each, both cores). A fixed
+``SOURCE_DATE_EPOCH`` and an empty ``\\pdftrailerid`` make the PDFs byte-identical run to run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Sequence
+
+from derive.errors import SpecError
+
+TIMEOUT = 300  # seconds per document
+EPOCH = "1767225600"  # 2026-01-01: the PDFs' fixed creation date
+FLAGS = ("-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error")
+
+
+def available() -> bool:
+    return shutil.which("pdflatex") is not None
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, FORCE_SOURCE_DATE="1")
+    env.pop("TEXINPUTS", None)  # only the build folder and TeX Live's own files
+    return env
+
+
+def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT) -> list[Path]:
+    """Compile each file in its own folder, all at once; the PDFs, or a one-line error."""
+    if not available():
+        raise SpecError("pdflatex", "not found", "install TeX Live (Debian: texlive-latex-extra texlive-pictures), "
+                                                 "or pass --format tex")
+    procs = [(tex, subprocess.Popen(["pdflatex", *FLAGS, tex.name], cwd=tex.parent, env=_env(),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+             for tex in tex_files]
+    failures = []
+    for tex, proc in procs:
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            for _, other in procs:
+                other.kill()
+            raise SpecError(f"LaTeX {tex.name}", f"pdflatex did not finish within {timeout} s",
+                            "check the templates for a loop, or raise --timeout") from None
+        if code != 0:
+            failures.append(tex)
+    if failures:
+        raise SpecError(*first_error(failures[0]))
+    return [tex.with_suffix(".pdf") for tex in tex_files]
+
+
+_ERROR = re.compile(r"^(?:(?P<file>[^:\n]+):(?P<line>\d+): |! )(?P<msg>.+)$", re.M)
+
+
+def first_error(tex: Path) -> tuple[str, str, str]:
+    """(field, problem, fix) from the log's first error: ``exam.tex line 42``, the message."""
+    log = tex.with_suffix(".log")
+    text = log.read_text(encoding="latin-1") if log.exists() else ""
+    match = _ERROR.search(text)
+    if not match:
+        return f"LaTeX {tex.name}", "pdflatex failed without an error message", f"see {log}"
+    where = f"{Path(match['file']).name} line {match['line']}" if match["file"] else tex.name
+    if not match["file"]:
+        line = re.search(r"^l\.(\d+)", text[match.end():], re.M)
+        where += f" line {line.group(1)}" if line else ""
+    return f"LaTeX {where}", match["msg"].strip(), f"fix the template or text there; the full log is {log}"
+
+
+def page_starts(tex: Path) -> list[int]:
+    """The first page (1-based) of each student, as ``\\gsmark`` recorded them while shipping out."""
+    lines = tex.with_suffix(".pages").read_text().split()
+    return [int(v) for v in lines[1::2]]
+
+
+def split(pdf: Path, starts: list[int], targets: Sequence[Path]) -> None:
+    """Write pages [starts[i], starts[i+1]) of ``pdf`` to ``targets[i]``: no second compilation."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(pdf)
+    ends = starts[1:] + [len(reader.pages) + 1]
+    for start, end, target in zip(starts, ends, targets):
+        writer = PdfWriter()
+        for page in range(start - 1, end - 1):
+            writer.add_page(reader.pages[page])
+        writer.add_metadata({"/Producer": "gradsheet", "/Creator": "gradsheet"})
+        with open(target, "wb") as handle:
+            writer.write(handle)

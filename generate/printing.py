@@ -1,0 +1,66 @@
+"""Numbers on a sheet: exact where they are short, else rounded to the exam's decimals.
+
+A sheet prints ``-432``, ``1.432`` or ``0.7311`` (never ``0.7311000`` nor a fraction like
+``\\frac{3}{10}`` for a one-decimal weight): a value with at most ``decimals`` places prints
+exactly, any other value rounds half away from zero, as students are told to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derive.numbers import Real
+from derive.printing import LatexPrinter
+
+
+def to_decimal(value: Any) -> Decimal:
+    """The value as a :class:`~decimal.Decimal` precise to far more places than any sheet prints."""
+    if isinstance(value, (int, np.integer, sp.Integer)):
+        return Decimal(int(value))
+    if isinstance(value, sp.Rational):
+        return Decimal(int(value.p)) / Decimal(int(value.q))
+    if isinstance(value, Real):
+        return Decimal(mpmath.nstr(value.approx, 40, min_fixed=-mpmath.inf, max_fixed=mpmath.inf))
+    if isinstance(value, (float, np.floating)):
+        return Decimal(repr(float(value)))
+    return Decimal(str(sp.N(value, 40)))
+
+
+def rounded(value: Any, decimals: int) -> Decimal:
+    """Round half away from zero to ``decimals`` places (Decimal's ROUND_HALF_UP does that)."""
+    result = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return result + 0  # -0 → 0
+
+
+def plain(value: Any, decimals: int) -> str:
+    """The rounded value with trailing zeros dropped: ``-432``, ``1.432``, ``0.7311``."""
+    text = format(rounded(value, decimals), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def is_short(value: Any, decimals: int) -> bool:
+    """True when the value has at most ``decimals`` places, so rounding loses nothing."""
+    if isinstance(value, Real):
+        return False
+    if isinstance(value, (float, np.floating)):
+        return to_decimal(value) == rounded(value, decimals)
+    exact = sp.Rational(value)
+    return (exact * 10**decimals).q == 1
+
+
+@dataclass(frozen=True)
+class SheetPrinter(LatexPrinter):
+    """derive's LaTeX printer, with the sheet's number format."""
+
+    decimals: int = 4
+
+    def number(self, value: Any) -> str:
+        return plain(value, self.decimals)

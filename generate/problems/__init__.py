@@ -1,0 +1,43 @@
+"""The problem kinds: each module turns a seeded draw into a :class:`~generate.problem.Problem`.
+
+A kind is a :class:`Kind`: ``options`` reads and validates its spec table once, ``make``
+draws one variant (raising :class:`~generate.problem.Degenerate` to be drawn again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Callable
+
+import numpy as np
+
+from ..options import Table
+from ..problem import Problem
+from ..sheet import Sheet
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str
+    summary: str  # one line for --help
+    options: Callable[[Table, str], Any]
+    make: Callable[[np.random.Generator, Any, Sheet, int], Problem]
+
+
+NAMES = ("forward", "backprop", "update", "chain_rule", "activation", "param_count", "regularization",
+         "batching", "dropout", "perceptron")
+
+
+def get(name: str) -> Kind:
+    return import_module(f"{__name__}.{name}").KIND  # type: ignore[no-any-return]
+
+
+def split_points(total: int, weights: list[int]) -> list[int]:
+    """Share ``total`` points over parts in proportion to ``weights``; the shares add up exactly."""
+    whole = sum(weights)
+    shares = [total * w // whole for w in weights]
+    for i in sorted(range(len(weights)), key=lambda i: -(total * weights[i] % whole))[: total - sum(shares)]:
+        shares[i] += 1
+    return shares

@@ -1,0 +1,74 @@
+"""The exam and the solutions as LaTeX, from the templates in ``templates/``.
+
+Templates use ``derive``'s delimiters (``\\VAR{…}``, ``\\BLOCK{…}``), ``StrictUndefined``, and
+receive user text already escaped. An instructor's own templates directory is searched first
+and rendered in Jinja2's sandbox, so a template cannot reach Python objects' internals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from derive.templating import _options, environment, escape
+
+from .figure import Skeleton
+from .spec import ExamSpec
+from .variants import StudentSheet
+
+
+def templates(user_dir: Path | None = None) -> jinja2.Environment:
+    if user_dir is None:
+        return environment()
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), jinja2.PackageLoader("templates", ".")])
+    env = SandboxedEnvironment(loader=loader, **_options())
+    env.filters["tex"] = escape
+    return env
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    course: str
+    date: str
+    instructions: str
+    total: int
+
+
+def header(exam: ExamSpec) -> Header:
+    return Header(escape(exam.title), escape(exam.course), escape(exam.date), escape(exam.instructions),
+                  exam.total_points)
+
+
+def _skeletons(sheets: tuple[StudentSheet, ...]) -> dict[Skeleton, str]:
+    """A box name per distinct skeleton, in order of first use (names are letters: TeX macros)."""
+    names: dict[Skeleton, str] = {}
+    for s in sheets:
+        for v in s.variants:
+            fig = v.problem.figure
+            if fig is not None and fig.skeleton not in names:
+                n, name = len(names), ""
+                while True:
+                    name = chr(ord("A") + n % 26) + name
+                    n = n // 26 - 1
+                    if n < 0:
+                        break
+                names[fig.skeleton] = "gsnet" + name
+    return names
+
+
+def _students(sheets: tuple[StudentSheet, ...]) -> list[dict[str, Any]]:
+    return [{"id": escape(s.student.id), "name": escape(s.student.name), "variants": s.variants} for s in sheets]
+
+
+def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: jinja2.Environment) -> str:
+    """``document`` is ``exam`` or ``solutions``."""
+    skeletons = _skeletons(sheets)
+    return env.get_template(f"{document}.tex.j2").render(
+        exam=header(exam), problems=exam.problems, students=_students(sheets),
+        skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons,
+    )

@@ -1,0 +1,132 @@
+"""The exam spec: a TOML file, a public contract (see the README)::
+
+    title = "Backpropagation quiz"       # required
+    course = "Deep Learning"             # optional text, printed in the header
+    date = "2026-12-01"
+    instructions = "Round every result to 4 decimals."
+    seed = 2026                          # the exam's seed; --seed overrides it
+    decimals = 4                         # rounding of decimal answers
+    roster = "students.csv"              # optional; id,name; relative to this file
+    name = "quiz-1"                      # optional; the folder under output/
+
+    [notation]                           # as in derive: layer_index, bias, cost, index_order
+    layer_index = "()"
+
+    [[problems]]
+    kind = "forward"                     # see `generate --kinds`
+    points = 6
+    difficulty = "easy"                  # easy | medium | hard: default sizes and activations
+    numbers = "integer"                  # the kind's options follow
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from derive.errors import SpecError
+from derive.notation import Notation
+
+from . import problems
+from .options import Table
+
+_TOP = ("title", "course", "date", "instructions", "seed", "decimals", "roster", "name", "notation", "problems")
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    index: int  # 1-based, as printed
+    kind: str
+    points: int
+    difficulty: str
+    options: Any  # the kind's parsed options
+
+
+@dataclass(frozen=True)
+class ExamSpec:
+    title: str
+    name: str
+    course: str
+    date: str
+    instructions: str
+    seed: int
+    decimals: int
+    roster: Path | None
+    notation: Notation
+    problems: tuple[ProblemSpec, ...]
+
+    @property
+    def total_points(self) -> int:
+        return sum(p.points for p in self.problems)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exam"
+
+
+def _text(data: dict[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, (str, int, float)) and not hasattr(value, "isoformat"):
+        raise SpecError(key, f"expected text, found {value!r}", f'write {key} = "…"')
+    return str(value)
+
+
+def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
+    unknown = sorted(set(data) - set(_TOP))
+    if unknown:
+        raise SpecError(unknown[0], "unknown key", f"an exam spec takes {', '.join(_TOP)}")
+    title = _text(data, "title")
+    if not title.strip():
+        raise SpecError("title", "missing", 'give the exam a title = "…"')
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SpecError("seed", f"expected a non-negative integer, found {seed!r}", "write seed = 2026")
+    decimals = data.get("decimals", 4)
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 8:
+        raise SpecError("decimals", f"expected an integer from 0 to 8, found {decimals!r}", "write decimals = 4")
+    roster = data.get("roster")
+    if roster is not None and not isinstance(roster, str):
+        raise SpecError("roster", f"expected a file name, found {roster!r}", 'write roster = "students.csv"')
+    name = _text(data, "name", slug(title))
+    if slug(name) != name:
+        raise SpecError("name", f"{name!r} is not a folder name", f'use letters, digits and dashes, e.g. name = "{slug(name)}"')
+    raw = data.get("problems")
+    if not isinstance(raw, list) or not raw:
+        raise SpecError("problems", "missing or empty", 'add [[problems]] tables, e.g. kind = "forward"')
+    parsed = tuple(_problem(table, i) for i, table in enumerate(raw, start=1))
+    return ExamSpec(title, name, _text(data, "course"), _text(data, "date"), _text(data, "instructions"), seed,
+                    decimals, base / roster if roster else None, Notation.parse(data.get("notation")), parsed)
+
+
+def _problem(table: Any, index: int) -> ProblemSpec:
+    field = f"problems[{index}]"
+    if not isinstance(table, dict):
+        raise SpecError(field, "expected a table", 'write [[problems]] with kind = "forward"')
+    kind = table.get("kind")
+    if kind not in problems.NAMES:
+        raise SpecError(f"{field}.kind", f"unknown problem kind {kind!r}", f"use one of {', '.join(problems.NAMES)}")
+    t = Table(table, field, ignore=("kind",))
+    points = t.integer("points", 10, 1, 1000)
+    difficulty = t.choice("difficulty", "easy", DIFFICULTIES)
+    opts = problems.get(kind).options(t, difficulty)
+    t.done()
+    return ProblemSpec(index, kind, points, difficulty, opts)
+
+
+def load(path: str | Path) -> ExamSpec:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(str(path), "no such file", "check the path, or try `generate --demo`") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(str(path), f"cannot read: {error}", "give a readable UTF-8 TOML file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(str(path), f"malformed TOML: {error}", "fix the TOML syntax there") from None
+    return parse(data, path.parent)
