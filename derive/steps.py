@@ -202,11 +202,11 @@ def sections(report: Report, p: Printer) -> list[Section]:
     if report.trace.update is not None:
         out.append(Section("Gradient-descent step", tuple(update_steps(report, p)), verdict(report, p)))
         out.append(Section("Verification pass with the new parameters",
-                           tuple(s for i in range(m) for s in _verification(report, p, i))))
+                           tuple(s for i in range(m) for s in verification_steps(report, p, i))))
     return out
 
 
-def _verification(report: Report, p: Printer, i: int) -> list[Step]:
+def verification_steps(report: Report, p: Printer, i: int) -> list[Step]:
     from dataclasses import replace
 
     assert report.trace.update is not None

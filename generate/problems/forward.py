@@ -33,11 +33,27 @@ def forward_parts(computed: networks.Computed) -> list[list[str]]:
     return groups
 
 
+def rule(n: Any, bias: bool) -> str:
+    """Eq. 3.4 in the sheet's notation."""
+    z = rf"{n.node('z', 'l')} = {n.matrix('W', 'l')}{n.node('a', 'l-1')}" + (rf" + {n.matrix('b', 'l')}" if bias else "")
+    return rf"${z}$, ${n.node('a', 'l')} = \sigma\big({n.node('z', 'l')}\big)$ with ${n.node('a', 0)} = \mathbf{{x}}$"
+
+
+def per_layer(computed: networks.Computed) -> str:
+    """Which activation each layer applies, in words."""
+    names = [layer.activation.latex for layer in computed.spec.network.layers]
+    if len(set(names)) == 1:
+        return rf"Every layer applies ${names[0]}$."
+    return "Layer " + ", layer ".join(rf"{l} applies ${name}$" for l, name in enumerate(names, start=1)) + "."
+
+
 def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = False) -> dict[str, Any]:
     p = sheet.printer
     net = computed.spec.network
     return {
         "sizes": "--".join(map(str, net.sizes)),
+        "rule": rule(sheet.notation, any(layer.bias is not None for layer in net.layers)),
+        "per_layer": per_layer(computed),
         "given": networks.given(computed, p, learning_rate=learning_rate),
         "activations": networks.activation_lines(computed),
         "layer_activations": [layer.activation.name for layer in net.layers],
@@ -47,26 +63,35 @@ def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = F
     }
 
 
-def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, points: int) -> Problem:
-    computed = networks.sample_computed(rng, opts, sheet)
-    groups = forward_parts(computed)
-    n = sheet.notation
-    L = computed.spec.network.depth
-    yhat = r"\hat{\mathbf{y}}"
-    texts = [rf"Compute ${n.node('z', l)}$ and ${n.node('a', l) if l < L else yhat}$." for l in range(1, L + 1)]
-    texts[-1] = texts[-1][:-1] + rf" and the cost ${n.cost_symbol}$."
-    shares = split_points(points, [len(g) for g in groups])
+def network_problem(kind: str, title: str, computed: networks.Computed, sheet: Sheet, points: int,
+                    groups: list[tuple[str, list[str]]], solution: tuple[Section, ...], *,
+                    learning_rate: bool = False, extra: tuple[Any, ...] = ()) -> Problem:
+    """A problem on one drawn network: its figure and data, questions ``(text, parts)``, points
+    shared in proportion to the parts asked."""
+    shares = split_points(points, [max(len(parts), 1) for _, parts in groups])
     p = sheet.printer
     return Problem(
-        kind="forward", title="Forward propagation", points=points,
-        statement=statement(computed, sheet),
-        questions=tuple(Question(t, s) for t, s in zip(texts, shares)),
-        solution=(Section("Forward pass", tuple(forward_steps(computed.report, p, 0))),),
-        answers=networks.answers(computed, [q for g in groups for q in g], sheet.decimals),
+        kind=kind, title=title, points=points,
+        statement=statement(computed, sheet, learning_rate),
+        questions=tuple(Question(text, s) for (text, _), s in zip(groups, shares)),
+        solution=solution,
+        answers=networks.answers(computed, [q for _, g in groups for q in g], sheet.decimals) + tuple(extra),
         figure=network_figure(computed.trace.params, computed.trace.forward.x[0], p),
         network=computed.data,
         fingerprint=networks.fingerprint(computed.data),
     )
+
+
+def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, points: int) -> Problem:
+    computed = networks.sample_computed(rng, opts, sheet)
+    n = sheet.notation
+    L = computed.spec.network.depth
+    yhat = r"\hat{\mathbf{y}}"
+    groups = [(rf"Compute ${n.node('z', l)}$ and ${n.node('a', l) if l < L else yhat}$" + (
+        rf" and the cost ${n.cost_symbol}$." if l == L else "."), parts)
+        for l, parts in enumerate(forward_parts(computed), start=1)]
+    solution = (Section("Forward pass", tuple(forward_steps(computed.report, sheet.printer, 0))),)
+    return network_problem("forward", "Forward propagation", computed, sheet, points, groups, solution)
 
 
 KIND = Kind("forward", "Forward propagation", "z, a, ŷ and the cost of one example", options, make)

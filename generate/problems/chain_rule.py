@@ -1,0 +1,85 @@
+"""``chain_rule``: ŷ as one nested function, and ∂C/∂w of one first-layer weight by the chain
+rule (Herrmann 3.3). Networks of one hidden layer and one output, so there is one path."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from derive import symbolic
+from derive.errors import SpecError
+from derive.network import Network
+from derive.notation import Notation
+from derive.steps import Section, Step
+
+from .. import networks
+from ..options import Table
+from ..problem import Problem
+from ..sheet import Sheet
+from . import Kind
+from .forward import network_problem
+
+
+def options(t: Table, difficulty: str) -> networks.NetOptions:
+    if not t.has("bias"):
+        t.data["bias"] = False  # as on the slide: the nested form without biases
+    if not t.has("activation") and t.data.get("numbers", "integer") == "integer":
+        t.data["activation"] = "square"
+    opts = networks.parse(t, difficulty)
+    if len(opts.sizes) != 3 or opts.sizes[-1] != 1:
+        raise SpecError(t.where("sizes"), f"{list(opts.sizes)}: the chain-rule kind takes one hidden layer and one output",
+                        "write sizes = [2, 2, 1] (or [n, h, 1])")
+    return opts
+
+
+_DERIVATIONS: dict[tuple, symbolic.Derivation] = {}
+
+
+def _derivation(structure: tuple, notation: Notation, network: Network) -> symbolic.Derivation:
+    """The nested form depends on the structure only, not the drawn numbers: derive it once."""
+    if (structure, notation) not in _DERIVATIONS:
+        _DERIVATIONS[structure, notation] = symbolic.derive(network, notation)
+    return _DERIVATIONS[structure, notation]
+
+
+def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, points: int) -> Problem:
+    computed = networks.sample_computed(rng, opts, sheet)
+    net, n = computed.spec.network, sheet.notation
+    j, k = int(rng.integers(net.sizes[1])), int(rng.integers(net.sizes[0]))
+    part = f"grad_W1[{j + 1},{k + 1}]"
+    networks.nonzero(computed, [part])
+    key = (net.sizes, net.has_bias, tuple(layer.activation.name for layer in net.layers), net.loss.name)
+    derivation = _derivation(key, n, net)
+    symbol = derivation.symbols.W[0][j, k]
+    nested = rf"\hat{{y}} = {derivation.latex(derivation.display_yhat[0])}"
+    chain = derivation.latex(derivation.display_gradient(symbol))
+    trace, p = computed.trace, sheet.printer
+    out, hidden = trace.backward.layers[-1], trace.backward.layers[0]
+    w2 = trace.params[1][0][0][j]
+    factors = [out.upstream[0][0], out.sigma_prime[0][0], w2, hidden.sigma_prime[0][j], trace.forward.x[0][k]]
+    dot = r" \cdot "
+    lhs = networks.quantities.label(part, n)
+    steps = (
+        Step(lhs, rf"\frac{{\partial {n.cost_symbol}}}{{\partial \hat{{y}}}}\, \sigma'\big({n.node('z', 2, 1)}\big)\,"
+                  rf"{n.w(2, 1, j + 1)}\, \sigma'\big({n.node('z', 1, j + 1)}\big)\, x_{{{k + 1}}}",
+             dot.join(p.factor(f) for f in factors), p.number(trace.backward.layers[0].grad_W[j][k])),
+    )
+    groups = [
+        (r"Write $\hat{y}$ as one nested function of the inputs and the weights, and the cost $"
+         + n.cost_symbol + "$.", []),
+        (rf"Derive ${lhs}$ by the chain rule, then evaluate it.", [part]),
+    ]
+    solution = (
+        Section("The nested function", (Step(r"\hat{y}", derivation.latex(derivation.display_yhat[0]), "", ""),)),
+        Section("The chain rule", (Step(lhs, chain, "", ""),) + steps,
+                "Every factor is a value of the forward pass; the product is the backpropagation result "
+                rf"${n.node('delta', 1, j + 1)}\, x_{{{k + 1}}}$ (Eq. 3.14)."),
+    )
+    problem = network_problem("chain_rule", "Differentiation by the chain rule", computed, sheet, points, groups,
+                              solution)
+    from dataclasses import replace
+
+    return replace(problem, statement={**problem.statement, "nested": nested}, fingerprint=problem.fingerprint + part)
+
+
+KIND = Kind("chain_rule", "Differentiation by the chain rule",
+            "ŷ as a nested function, ∂C/∂w of one weight by the chain rule", options, make)
