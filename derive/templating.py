@@ -13,7 +13,7 @@ import jinja2
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    # OT1 fonts print < > | as other glyphs (¡ ¿ —) in text
+    # without T1 fonts, text mode prints < > | as other glyphs (¡ ¿ —)
     "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
     # the notation's symbols in running text
     "δ": r"$\delta$", "σ": r"$\sigma$", "α": r"$\alpha$", "η": r"$\eta$", "λ": r"$\lambda$",

@@ -62,7 +62,7 @@ _ERROR = re.compile(r"^(?:(?P<file>[^:\n]+):(?P<line>\d+): |! )(?P<msg>.+)$", re
 def first_error(tex: Path) -> tuple[str, str, str]:
     """(field, problem, fix) from the log's first error: ``exam.tex line 42``, the message."""
     log = tex.with_suffix(".log")
-    text = log.read_text(encoding="latin-1") if log.exists() else ""
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     match = _ERROR.search(text)
     if not match:
         return f"LaTeX {tex.name}", "pdflatex failed without an error message", f"see {log}"

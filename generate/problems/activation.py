@@ -77,7 +77,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         a_sym = sp.Symbol(rf"{act.latex}(z)")
         steps.append(Step(rf"{act.latex}'(z)", sp.latex(in_output.subs(sym, a_sym)),
                           sp.latex(in_output.subs(sym, sp.Symbol(f"({p.number(value)})"))), p.number(prime)))
-    properties = (f"Range ${act.range}$; zero-centred: {zero_centred}; saturating: {saturating}.")
+    span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
+    properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
     questions = [Question(rf"Compute ${act.latex}({p.number(z0)})$.", 1),
                  Question(rf"Compute the derivative ${act.latex}'(z)$ at $z = {p.number(z0)}$"
                           + (", and write it in terms of the output $a$ alone." if by_output else "."), 1),

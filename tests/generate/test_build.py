@@ -1,0 +1,150 @@
+"""Building sheets: reproducible bytes, hostile names printed literally, safe outputs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generate import pdf
+from generate.cli import main
+
+needs_tex = pytest.mark.skipif(not pdf.available() or not shutil.which("pdftotext"),
+                               reason="pdflatex and pdftotext are needed")
+
+SPEC = """
+title = "Quiz"
+seed = 3
+[[problems]]
+kind = "forward"
+points = 4
+[[problems]]
+kind = "activation"
+points = 2
+"""
+
+HOSTILE = ["\\input{/etc/passwd}", "Dollar $ sign", "100% sure", "R&D", "#hash", "snake_case", "{braces}",
+           "tilde~", "caret^", "back\\slash", "Zoë Ångström", "<angle> |bar|"]
+
+
+def write(tmp: Path, roster: list[str] | None = None) -> Path:
+    spec = tmp / "quiz.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    if roster is not None:
+        import csv
+
+        with open(tmp / "class.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "name"])
+            for i, name in enumerate(roster, start=1):
+                writer.writerow([f"id_{i}", name])
+    return spec
+
+
+@needs_tex
+def test_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
+    spec = write(tmp_path, ["Ada", "Bob"])
+    for out in ("a", "b"):
+        assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / out),
+                     "--per-student"]) == 0
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert {str(f) for f in files} >= {"exam.pdf", "solutions.pdf", "key.json", "key.csv", "tex/exam.tex",
+                                       "sheets/id-1.pdf", "sheets/id-2.pdf"}
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+@needs_tex
+def test_hostile_roster_names_compile_and_print_literally(tmp_path: Path) -> None:
+    spec = write(tmp_path, HOSTILE)
+    assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / "out")]) == 0
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "out" / "exam.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for name in HOSTILE:
+        assert name in text, name
+    assert "root:" not in text  # /etc/passwd was not read
+
+
+@needs_tex
+def test_per_student_pdfs_are_split_from_the_exam(tmp_path: Path) -> None:
+    spec = write(tmp_path, ["Ada", "Bob", "Cy"])
+    assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / "o"), "--per-student"]) == 0
+    from pypdf import PdfReader
+
+    total = len(PdfReader(tmp_path / "o" / "exam.pdf").pages)
+    parts = [len(PdfReader(tmp_path / "o" / "sheets" / f"id-{i}.pdf").pages) for i in (1, 2, 3)]
+    assert sum(parts) == total and all(parts)
+    first = subprocess.run(["pdftotext", str(tmp_path / "o" / "sheets" / "id-2.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "Bob" in first and "Ada" not in first
+
+
+def test_existing_output_is_not_overwritten_without_force(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    spec = write(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main([str(spec), "--out", str(out), "--format", "tex"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "keep.txt").read_text() == "mine"
+    assert main([str(spec), "--out", str(out), "--format", "tex", "--force"]) == 0
+    assert not (out / "keep.txt").exists() and (out / "key.json").exists()
+
+
+@needs_tex
+def test_a_latex_failure_names_the_line_and_leaves_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    spec = write(tmp_path)
+    templates = tmp_path / "tpl" / "problems"
+    templates.mkdir(parents=True)
+    (templates / "activation.tex.j2").write_text("\\undefinedmacro\n")
+    assert main([str(spec), "--out", str(tmp_path / "out"), "--templates", str(tmp_path / "tpl")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exam.tex line" in err and "Undefined control sequence" in err
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+@pytest.mark.parametrize("text,field", [
+    ('seed = 1\n[[problems]]\nkind = "forward"', "title"),
+    ('title = "t"\n[[problems]]\nkind = "nope"', "problems[1].kind"),
+    ('title = "t"\n[[problems]]\nkind = "forward"\nsizes = [2, "x"]', "problems[1].sizes"),
+    ('title = "t"\n[[problems]]\nkind = "forward"\nactivation = "sigmoid"', "problems[1].activation"),
+    ('title = "t"\n[[problems]]\nkind = "forward"\ncolour = 1', "problems[1].colour"),
+    ('title = "t"\nroster = "missing.csv"\n[[problems]]\nkind = "forward"', "roster"),
+    ('title = "t"\n[[problems]\nkind = "forward"', "quiz.toml"),
+])
+def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture, text: str,
+                                                 field: str) -> None:
+    (tmp_path / "quiz.toml").write_text(text)
+    assert main([str(tmp_path / "quiz.toml"), "--out", str(tmp_path / "out"), "--format", "tex"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and field in err and "fix:" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("csv_text,where", [
+    ("name,id\nAda,1\n", "line 1"),
+    ("id,name\n,Ada\n", "line 2"),
+    ("id,name\n1,Ada\n1,Bob\n", "line 3"),
+])
+def test_bad_rosters_name_the_line(tmp_path: Path, capsys: pytest.CaptureFixture, csv_text: str, where: str) -> None:
+    spec = write(tmp_path)
+    (tmp_path / "r.csv").write_text(csv_text)
+    assert main([str(spec), "--roster", str(tmp_path / "r.csv"), "--out", str(tmp_path / "o"), "--format", "tex"]) == 2
+    assert where in capsys.readouterr().err
+
+
+def test_the_command_prints_no_traceback_on_bad_input(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "generate", str(tmp_path / "none.toml")], capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "no such file" in result.stderr
+
+
+def test_every_kind_is_listed_with_a_summary(capsys: pytest.CaptureFixture) -> None:
+    assert main(["--kinds"]) == 0
+    out = capsys.readouterr().out
+    for name in ("forward", "backprop", "update", "chain_rule", "activation", "param_count", "regularization",
+                 "batching", "dropout", "perceptron"):
+        assert name in out
