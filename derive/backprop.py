@@ -138,7 +138,7 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
     result: list[LayerBackward] = []
     delta = None
     for l in range(L, 0, -1):
-        layer, (weights, bias) = network.layers[l - 1], params[l - 1]
+        layer, bias = network.layers[l - 1], params[l - 1][1]
         zs, outputs = fwd.z(l), fwd.a(l)
         if l < L:
             upstream = mode.fix(delta @ params[l][0])  # Σ_k w_kj^(l+1) δ_k^(l+1)

@@ -46,13 +46,15 @@ spec format (TOML; the same structure in JSON):
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, status 2, no usage dump
-        self.exit(2, f"derive: error: {message} (see derive --help)\n")
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line and exit status 2, without the usage dump (both commands)."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="derive", description=DESCRIPTION, epilog=EPILOG,
+    ap = OneLineParser(prog="derive", description=DESCRIPTION, epilog=EPILOG,
                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("spec", nargs="?", help="network spec, .toml or .json")
     src = ap.add_argument_group("other sources")

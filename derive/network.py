@@ -242,14 +242,19 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
 
 def load_spec(path: str | Path) -> Spec:
     """Read a TOML (``.toml``) or JSON (``.json``) spec file."""
-    path = Path(path)
+    return parse_spec(read(Path(path), "check the path, or run `derive --list-examples`"))
+
+
+def read(path: Path, missing_fix: str) -> Any:
+    """A spec file's contents (TOML, or JSON by its suffix); one-line errors for a missing,
+    unreadable or malformed file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SpecError(str(path), "no such file", "check the path, or run `derive --list-examples`") from None
+        raise SpecError(str(path), "no such file", missing_fix) from None
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(str(path), f"cannot read: {error}", "give a readable UTF-8 text file") from None
-    return parse_spec(loads(text, path.suffix.lower(), str(path)))
+    return loads(text, path.suffix.lower(), str(path))
 
 
 def loads(text: str, suffix: str, name: str) -> Any:

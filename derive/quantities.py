@@ -95,8 +95,7 @@ def label(name: str, notation: Notation, outputs: int = 1) -> str:
         return rf"\frac{{\partial {cost}}}{{\partial {notation.b(l, idx[0])}}}"
     if stem == "grad_x":
         return rf"\frac{{\partial {cost}}}{{\partial x_{{{idx[0]}}}}}"
-    if stem == "W_new":
-        return rf"{notation.w(l, *idx)}\,{{}}'"
-    if stem == "b_new":
-        return rf"{notation.b(l, idx[0])}\,{{}}'"
+    if stem in ("W_new", "b_new"):
+        old = notation.w(l, *idx) if stem == "W_new" else notation.b(l, idx[0])
+        return rf"{old}\,{{}}'"
     raise KeyError(name)

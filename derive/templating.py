@@ -27,7 +27,8 @@ def escape(text: str) -> str:
     return "".join(_LATEX_SPECIALS.get(c, c) for c in str(text))
 
 
-def _options() -> dict:
+def options() -> dict:
+    """The delimiters and strictness every gradsheet template environment uses."""
     return dict(
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
@@ -40,6 +41,6 @@ def _options() -> dict:
 
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("templates", "."), **_options())
+    env = jinja2.Environment(loader=jinja2.PackageLoader("templates", "."), **options())
     env.filters["tex"] = escape
     return env

@@ -9,6 +9,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from derive.cli import OneLineParser
 from derive.errors import SpecError
 
 from . import problems, roster, spec
@@ -39,13 +40,8 @@ and [[problems]] tables (kind, points, difficulty, and the kind's options). See 
 Bad input gets one line naming the field and the fix, and exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, status 2, no usage dump
-        self.exit(2, f"generate: error: {message} (see generate --help)\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="generate", description=DESCRIPTION, epilog=EPILOG,
+    ap = OneLineParser(prog="generate", description=DESCRIPTION, epilog=EPILOG,
                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("spec", nargs="?", help="exam spec (.toml)")
     ap.add_argument("--demo", action="store_true", help="build the demo exam shipped with gradsheet")

@@ -24,7 +24,7 @@ from typing import Any
 
 import sympy as sp
 
-from derive.numbers import Real
+from derive.numbers import to_fraction_string
 
 from .spec import ExamSpec
 from .variants import StudentSheet
@@ -33,14 +33,11 @@ FORMAT = "gradsheet-key/1"
 
 
 def _exact(value: Any) -> str:
+    """A fraction for a rational value; 15 significant digits for any other."""
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, sp.Integer)):
-        return str(int(value))
-    if isinstance(value, sp.Rational):
-        return f"{value.p}/{value.q}"
-    if isinstance(value, Real):
-        return format(float(value), ".15g")
+    if isinstance(value, (int, sp.Rational)):
+        return to_fraction_string(value)
     return format(float(value), ".15g")
 
 

@@ -11,9 +11,11 @@ target equals its prediction, an asked gradient is zero or a value exceeds the b
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
@@ -26,9 +28,9 @@ from derive.numbers import EXACT, FLOAT, hand
 from derive.report import Report
 
 from .options import Table
-from .printing import is_short, plain, rounded, to_decimal  # noqa: F401  (is_short is used by the kinds)
+from .printing import is_short, plain, rounded, to_decimal
 from .problem import Answer, Degenerate
-from .sampling import integer, one_decimal, pick
+from .sampling import integer, one_decimal
 from .sheet import Sheet
 
 RATIONAL = tuple(n for n in activations.NAMES if activations.get(n).rational)
@@ -168,11 +170,14 @@ class Computed:
     def report(self) -> Report:
         return Report(self.spec, self.trace, None, None, None)
 
-    def values(self, example: int = 0) -> dict[str, Any]:
-        return quantities.entries(self.trace, example)
+    @cached_property
+    def values(self) -> dict[str, Any]:
+        """The named values of the (first) example; asked for several times per problem."""
+        return quantities.entries(self.trace)
 
-    def hand_values(self, example: int = 0) -> dict[str, Any] | None:
-        return None if self.hand is None else quantities.entries(self.hand, example)
+    @cached_property
+    def hand_values(self) -> dict[str, Any] | None:
+        return None if self.hand is None else quantities.entries(self.hand)
 
 
 def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: Any) -> Computed:
@@ -239,8 +244,8 @@ def answer(part: str, label: str, value: Any, hand_value: Any, decimals: int) ->
     return Answer(part, label, value, plain(value, decimals), float(key), float(tolerance))
 
 
-def answers(computed: Computed, parts: Iterable[str], decimals: int, example: int = 0) -> tuple[Answer, ...]:
-    values, hands = computed.values(example), computed.hand_values(example)
+def answers(computed: Computed, parts: Iterable[str], decimals: int) -> tuple[Answer, ...]:
+    values, hands = computed.values, computed.hand_values
     outputs = computed.spec.network.sizes[-1]
     return tuple(answer(p, quantities.label(p, computed.spec.notation, outputs), values[p],
                         None if hands is None else hands[p], decimals) for p in parts)
@@ -293,21 +298,15 @@ def definition(act: activations.Activation) -> str:
 
 
 def nonzero(computed: Computed, parts: Iterable[str]) -> None:
-    values = computed.values()
+    values = computed.values
     for p in parts:
         if values[p] == 0:
             raise Degenerate(f"{p} is zero")
 
 
 def fingerprint(data: Mapping[str, Any]) -> str:
-    import json
-
     return json.dumps(data, sort_keys=True)
 
 
-def sample_computed(rng: np.random.Generator, opts: NetOptions, sheet: Sheet, examples: int = 1,
-                    extra: Callable[[Computed], None] | None = None) -> Computed:
-    computed = compute(sample(rng, opts, examples), opts, sheet.decimals, sheet.notation)
-    if extra is not None:
-        extra(computed)
-    return computed
+def sample_computed(rng: np.random.Generator, opts: NetOptions, sheet: Sheet, examples: int = 1) -> Computed:
+    return compute(sample(rng, opts, examples), opts, sheet.decimals, sheet.notation)

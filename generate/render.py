@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from derive.templating import _options, environment, escape
+from derive.templating import environment, escape, options
 
 from .figure import Skeleton
 from .spec import ExamSpec
@@ -25,7 +25,7 @@ def templates(user_dir: Path | None = None) -> jinja2.Environment:
     if user_dir is None:
         return environment()
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), jinja2.PackageLoader("templates", ".")])
-    env = SandboxedEnvironment(loader=loader, **_options())
+    env = SandboxedEnvironment(loader=loader, **options())
     env.filters["tex"] = escape
     return env
 

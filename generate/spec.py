@@ -22,12 +22,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from derive.errors import SpecError
+from derive.network import read
 from derive.notation import Notation
 
 from . import problems
@@ -119,14 +119,7 @@ def _problem(table: Any, index: int) -> ProblemSpec:
 
 def load(path: str | Path) -> ExamSpec:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(str(path), "no such file", "check the path, or try `generate --demo`") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(str(path), f"cannot read: {error}", "give a readable UTF-8 TOML file") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SpecError(str(path), f"malformed TOML: {error}", "fix the TOML syntax there") from None
+    data = read(path, "check the path, or try `generate --demo`")
+    if not isinstance(data, dict):
+        raise SpecError(str(path), "an exam spec must be a TOML table", "see the README's exam spec")
     return parse(data, path.parent)

@@ -19,7 +19,7 @@ from ..printing import plain
 from ..problem import Answer, Degenerate, Problem, Question
 from ..sampling import one_decimal, pick
 from ..sheet import Sheet
-from . import Kind
+from . import Kind, split_points
 
 # (zero-centred, saturating) as the lectures characterise them
 PROPERTIES = {
@@ -79,17 +79,15 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                           sp.latex(in_output.subs(sym, sp.Symbol(f"({p.number(value)})"))), p.number(prime)))
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
-    questions = [Question(rf"Compute ${act.latex}({p.number(z0)})$.", 1),
-                 Question(rf"Compute the derivative ${act.latex}'(z)$ at $z = {p.number(z0)}$"
-                          + (", and write it in terms of the output $a$ alone." if by_output else "."), 1),
-                 Question("Give its range. Is it zero-centred? Does it saturate?", 1)]
-    from . import split_points
-
+    texts = [rf"Compute ${act.latex}({p.number(z0)})$.",
+             rf"Compute the derivative ${act.latex}'(z)$ at $z = {p.number(z0)}$"
+             + (", and write it in terms of the output $a$ alone." if by_output else "."),
+             "Give its range. Is it zero-centred? Does it saturate?"]
     shares = split_points(points, [2, 2, 1])
     return Problem(
         kind="activation", title="Activation functions", points=points,
         statement={"definition": networks.definition(act), "name": name.replace("_", " ")},
-        questions=tuple(Question(q.text, s) for q, s in zip(questions, shares)),
+        questions=tuple(Question(t, s) for t, s in zip(texts, shares)),
         solution=(Section("Value and derivative", tuple(steps)), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}",
     )

@@ -41,7 +41,7 @@ def options(t: Table, difficulty: str) -> tuple[networks.NetOptions, tuple[str, 
 
 
 def asked(computed: networks.Computed, ask: tuple[str, ...] | None) -> list[str]:
-    names = [p for p in computed.values() if p.startswith("grad_W") or p.startswith("grad_b")]
+    names = [p for p in computed.values if p.startswith("grad_W") or p.startswith("grad_b")]
     return names if ask is None else list(ask)
 
 
@@ -54,7 +54,7 @@ def make(rng: np.random.Generator, options: tuple[networks.NetOptions, tuple[str
     for layer in computed.trace.backward.layers:  # no layer whose whole gradient vanishes
         if all(v == 0 for v in np.ravel(layer.grad_W)):
             raise networks.Degenerate("a layer's gradient is zero")
-    values = computed.values()
+    values = computed.values
     n, L = sheet.notation, computed.spec.network.depth
     deltas = [p for p in values if p.startswith("delta")]
     which = "every weight" + (" and bias" if opts.bias else "") if ask is None else \
@@ -66,16 +66,11 @@ def make(rng: np.random.Generator, options: tuple[networks.NetOptions, tuple[str
         (rf"Compute the gradient of ${n.cost_symbol}$ with respect to {which}.", grads),
     ]
     p, report = sheet.printer, computed.report
+    labels = {networks.quantities.label(g, n) for g in grads}
     solution = (Section("Forward pass", tuple(forward_steps(report, p, 0))),
                 Section("Sensitivities", tuple(delta_steps(report, p, 0))),
-                Section("Gradients", tuple(s for s in gradient_steps(report, p)
-                                           if ask is None or _named(s, grads, p, n))))
+                Section("Gradients", tuple(s for s in gradient_steps(report, p) if ask is None or s.lhs in labels)))
     return network_problem("backprop", "Backpropagation", computed, sheet, points, groups, solution)
-
-
-def _named(step, grads: list[str], p, n) -> bool:  # type: ignore[no-untyped-def]
-    labels = {networks.quantities.label(g, n) for g in grads}
-    return step.lhs in labels
 
 
 KIND = Kind("backprop", "Backpropagation", "deltas and gradients of one example, for chosen parameters or all",

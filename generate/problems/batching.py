@@ -21,6 +21,7 @@ from ..options import Table
 from ..problem import Problem, Question
 from ..sheet import Sheet
 from . import Kind, split_points
+from .forward import statement
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,11 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [1, 1, 1])
     return Problem(
         kind="batching", title="Full-batch, stochastic and mini-batch gradient descent", points=points,
-        statement={**_statement(computed, sheet), "m": m, "batch": k},
+        statement={**statement(computed, sheet, learning_rate=True), "m": m, "batch": k},
         questions=tuple(Question(t, s) for (t, _), s in zip(groups, shares)),
         solution=tuple(sections), answers=tuple(answers),
         network=computed.data, fingerprint=networks.fingerprint(computed.data),
     )
-
-
-def _statement(computed: networks.Computed, sheet: Sheet) -> dict[str, Any]:
-    from .forward import statement
-
-    return statement(computed, sheet, learning_rate=True)
 
 
 KIND = Kind("batching", "Full-batch, stochastic and mini-batch gradient descent",

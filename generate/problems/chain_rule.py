@@ -3,6 +3,8 @@ rule (Herrmann 3.3). Networks of one hidden layer and one output, so there is on
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from derive import symbolic
@@ -76,8 +78,6 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     )
     problem = network_problem("chain_rule", "Differentiation by the chain rule", computed, sheet, points, groups,
                               solution)
-    from dataclasses import replace
-
     return replace(problem, statement={**problem.statement, "nested": nested}, fingerprint=problem.fingerprint + part)
 
 

@@ -8,7 +8,7 @@ forward pass of the thinned network, and the solution writes it with the mask vi
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
@@ -18,9 +18,9 @@ from derive.steps import Section, Step
 
 from .. import networks
 from ..options import Table
-from ..problem import Problem
+from ..problem import Problem, Question
 from ..sheet import Sheet
-from . import Kind
+from . import Kind, split_points
 from .forward import network_problem
 
 
@@ -59,7 +59,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     n, p = sheet.notation, sheet.printer
     a1 = full.trace.forward.a(1)[0]
     tilde = [v * scale * m for v, m in zip(a1, mask)]
-    values = thin.values()
+    values = thin.values
     parts = ["output[1]"] if opts.net.sizes[-1] == 1 else [k for k in values if k.startswith("output")]
     w2, b2 = full.trace.params[1]
     z2 = rf"\mathbf{{W}}^{{{n._layer(2)}}}\tilde{{\mathbf{{a}}}}^{{{n._layer(1)}}}" + (
@@ -67,7 +67,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     steps = (
         Step(n.node("a", 1), "", "", p.vector(a1)),
         Step(rf"\tilde{{\mathbf{{a}}}}^{{{n._layer(1)}}}",
-             r"\mathbf{m} \odot " + n.node("a", 1) + (rf" / (1 - p)" if opts.inverted else ""),
+             r"\mathbf{m} \odot " + n.node("a", 1) + (" / (1 - p)" if opts.inverted else ""),
              rf"{p.vector(mask)} \odot {p.vector(a1)}" + (rf" / {p.number(1 - opts.p)}" if opts.inverted else ""),
              p.vector(tilde)),
         Step(n.node("z", 2), z2, p.matrix(w2) + p.vector(tilde) + (f" + {p.vector(b2)}" if b2 is not None else ""),
@@ -79,17 +79,12 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                r" and compute the output $\hat{\mathbf{y}}$ of the thinned network.", parts)]
     problem = network_problem("dropout", "Dropout", full, sheet, points, groups[:1], ())
     answers = problem.answers + networks.answers(thin, parts, sheet.decimals)
-    from dataclasses import replace
-
-    from ..problem import Question
-    from . import split_points
-
     shares = split_points(points, [len(g[1]) for g in groups])
     return replace(problem, questions=tuple(Question(t, s) for (t, _), s in zip(groups, shares)),
                    answers=answers, solution=(Section("Forward pass with dropout", steps,
                                                       "Dropped neurons contribute nothing; at prediction time the whole "
                                                       "network is used" + (" unscaled." if opts.inverted else
-                                                                           f", its activations scaled by 1 − p.")),),
+                                                                           ", its activations scaled by 1 − p.")),),
                    statement={**problem.statement, "mask": p.vector(mask), "p": p.number(opts.p), "inverted": opts.inverted},
                    fingerprint=problem.fingerprint + str(mask))
 

@@ -22,7 +22,7 @@ def options(t: Table, difficulty: str) -> networks.NetOptions:
 
 def forward_parts(computed: networks.Computed) -> list[list[str]]:
     """The values asked, grouped by layer; the last group adds the cost."""
-    values = computed.values()
+    values = computed.values
     groups = []
     L = computed.spec.network.depth
     for l in range(1, L + 1):

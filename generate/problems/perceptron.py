@@ -34,7 +34,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
             raise
         computed = networks.compute({**data, "example": {**data["example"], "y": [1 - int(v) for v in data["example"]["y"]]}},
                                     opts, sheet.decimals, sheet.notation)
-    values = computed.values()
+    values = computed.values
     n, L = sheet.notation, computed.spec.network.depth
     layers = [[p for p in values if p.startswith((f"z{l}[", f"a{l}["))] for l in range(1, L)]
     outputs = [p for p in values if p.startswith("output")]
@@ -47,9 +47,8 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
                                               if s.lhs != n.cost_symbol)),
                 Section("Training", (), why))
     extra = (Answer("trainable", r"\text{trainable by gradients?}", "no", r"\text{no}", "no"),)
-    problem = network_problem("perceptron", "Step-activation network", computed, sheet, points, groups, solution,
-                              extra=extra)
-    return problem
+    return network_problem("perceptron", "Step-activation network", computed, sheet, points, groups, solution,
+                           extra=extra)
 
 
 KIND = Kind("perceptron", "Step-activation network", "forward pass of a step-activation network (perceptron)",

@@ -14,6 +14,7 @@ from derive.steps import Section, Step
 
 from .. import networks
 from ..options import Table
+from ..printing import is_short
 from ..problem import Problem, Question
 from ..sampling import integer, one_decimal, pick
 from ..sheet import Sheet
@@ -44,7 +45,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     d = sheet.decimals
     p = sheet.printer
     for v in l1 + l2:
-        if not networks.is_short(v, d):
+        if not is_short(v, d):
             raise networks.Degenerate("an updated weight has too many decimals")
     if l1 == l2:
         raise networks.Degenerate("L1 and L2 give the same step")

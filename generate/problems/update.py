@@ -25,7 +25,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     before, after = trace.forward.cost, trace.update.forward.cost
     if before == after:
         raise networks.Degenerate("the step leaves the cost unchanged")
-    values = computed.values()
+    values = computed.values
     n = sheet.notation
     grads = [p for p in values if p.startswith("grad_W") or p.startswith("grad_b")]
     new = [p for p in values if "_new[" in p]
@@ -33,7 +33,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     groups = [
         (rf"Compute ${n.cost_symbol}$ and its gradient with respect to every parameter.", ["cost"] + grads),
         (r"Take one gradient-descent step with learning rate $\alpha$: the new parameters.", new),
-        (rf"Run the forward pass again with the new parameters: the new cost. Did the cost fall?", ["cost_new"]),
+        ("Run the forward pass again with the new parameters: the new cost. Did the cost fall?", ["cost_new"]),
     ]
     p, report = sheet.printer, computed.report
     solution = (Section("Forward pass", tuple(forward_steps(report, p, 0))),
