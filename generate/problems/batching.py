@@ -97,7 +97,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                     parts.append(answers[-1].part)
         sections.append(Section(title, tuple(steps), f"{len(batches)} update{'s' if len(batches) > 1 else ''} in the epoch."))
         groups.append((f"{title}: the parameters after one epoch.", parts))
-    if answers[: len(answers) // 3] == answers[len(answers) // 3: 2 * len(answers) // 3]:
+    third = len(answers) // 3
+    if [a.value for a in answers[:third]] == [a.value for a in answers[third:2 * third]]:
         raise networks.Degenerate("full-batch and SGD end alike")
     shares = split_points(points, [1, 1, 1])
     return Problem(
