@@ -114,6 +114,16 @@ class Activation:
         """Eq. 3.18 / 3.23 last factor: ∂C/∂z = σ'(z) ⊙ ∂C/∂a for an elementwise σ."""
         return mode.fix(grad * self.derivative(zs, outputs, mode))
 
+    def complement(self, zs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        """1 − a in float mode, without the cancellation of 1 − a when a ≈ 1 where σ allows.
+
+        The fused δ^(L) = ŷ − y needs it: for y = 1 it is −(1 − ŷ), and 1 − ŷ formed from
+        a rounded ŷ ≈ 1 keeps only a few correct digits.
+        """
+        if self.name == "sigmoid":
+            return _sigmoid(-zs)  # 1 − σ(z) = σ(−z)
+        return 1.0 - outputs
+
     def at_kink(self, zs: np.ndarray) -> np.ndarray:
         """Which entries sit exactly on a kink, where the derivative is a convention."""
         hits = np.zeros(np.shape(zs), dtype=bool)
@@ -145,6 +155,11 @@ class Softmax(Activation):
         """The diagonal of the Jacobian, s_j(1 − s_j); the full Jacobian is :meth:`jacobian`."""
         return mode.fix(outputs * (1 - outputs))
 
+    def complement(self, zs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        """1 − s_j = Σ_{k≠j} s_k: a sum of positive terms, accurate even when s_j ≈ 1."""
+        n = outputs.shape[-1]
+        return outputs @ (1.0 - np.eye(n))
+
     def jacobian(self, outputs: np.ndarray) -> np.ndarray:
         """∂s_i/∂z_j = s_i(δ_ij − s_j), one matrix per example."""
         s = np.atleast_2d(outputs)
@@ -159,12 +174,26 @@ class Softmax(Activation):
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # tanh form: no overflow for large |x|, one transcendental call
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    # exp of −|x| only: no overflow, and full relative accuracy on both tails (the
+    # 0.5·(1 + tanh(x/2)) form cancels to 0 for x ≪ 0)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+def _sigmoid_prime(x: np.ndarray) -> np.ndarray:
+    # σ(x)·σ(−x) = σ(1 − σ) without forming 1 − σ, which cancels for x ≫ 0
+    e = np.exp(-np.abs(x))
+    return e / (1.0 + e) ** 2
+
+
+def _tanh_prime(x: np.ndarray) -> np.ndarray:
+    # sech² x = 4u/(1 + u)², u = e^{−2|x|}: 1 − tanh² x loses all digits once tanh x ≈ ±1
+    u = np.exp(-2.0 * np.abs(x))
+    return 4.0 * u / (1.0 + u) ** 2
 
 
 _exact_exp = exact_call(sp.exp, mpmath.exp)
-_erf = np.vectorize(math.erf, otypes=[float])
+_erfc = np.vectorize(math.erfc, otypes=[float])
 
 
 def _identity() -> Activation:
@@ -200,14 +229,14 @@ def _square() -> Activation:
 def _sigmoid_activation() -> Activation:
     return Activation(
         "sigmoid", 1 / (1 + sp.exp(-z)), r"\sigma", _sigmoid,
-        lambda x: (s := _sigmoid(x)) * (1.0 - s),
+        _sigmoid_prime,
         prime_from_output=a * (1 - a), range="(0, 1)",
     )
 
 
 def _tanh() -> Activation:
     return Activation(
-        "tanh", sp.tanh(z), r"\tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2,
+        "tanh", sp.tanh(z), r"\tanh", np.tanh, _tanh_prime,
         prime_from_output=1 - a**2, range="(-1, 1)",
     )
 
@@ -261,7 +290,7 @@ def _silu() -> Activation:
     return Activation(
         "silu", z / (1 + sp.exp(-z)), r"\mathrm{SiLU}",
         lambda x: x * _sigmoid(x),
-        lambda x: (s := _sigmoid(x)) * (1.0 + x * (1.0 - s)),
+        lambda x: _sigmoid(x) * (1.0 + x * _sigmoid(-x)),
         range="[-0.278…, ∞)",
     )
 
@@ -269,8 +298,9 @@ def _silu() -> Activation:
 def _gelu() -> Activation:
     return Activation(
         "gelu", z / 2 * (1 + sp.erf(z / sp.sqrt(2))), r"\mathrm{GELU}",
-        lambda x: 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0))),
-        lambda x: 0.5 * (1.0 + _erf(x / math.sqrt(2.0))) + x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi),
+        # Φ(x) = erfc(−x/√2)/2: 1 + erf(x/√2) cancels to 0 for x ≪ 0
+        lambda x: 0.5 * x * _erfc(-x / math.sqrt(2.0)),
+        lambda x: 0.5 * _erfc(-x / math.sqrt(2.0)) + x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi),
         convention="GELU(z) = z Φ(z), the exact (erf) form", range="[-0.17…, ∞)",
     )
 

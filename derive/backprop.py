@@ -123,7 +123,9 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         zs = mode.fix(zs)
         activation_in = layer.activation.value(zs, mode)
         layers.append(LayerForward(zs, activation_in))
-    costs = network.loss.per_example(y, activation_in, mode)
+    last = network.layers[-1].activation
+    one_minus = last.complement(zs, activation_in) if mode.is_float else None
+    costs = network.loss.per_example(y, activation_in, mode, one_minus)
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
 
 
@@ -144,7 +146,7 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
             upstream = mode.fix(delta @ params[l][0])  # Σ_k w_kj^(l+1) δ_k^(l+1)
         sigma_prime = layer.activation.derivative(zs, outputs, mode)
         if l == L and fused:
-            delta = mode.fix(outputs - fwd.y)
+            delta = _fused_delta(layer.activation, zs, outputs, fwd.y, mode)
         elif layer.activation.elementwise:
             delta = mode.fix(upstream * sigma_prime)
         else:
@@ -154,6 +156,17 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
         result.append(LayerBackward(upstream, sigma_prime, delta, grad_w, grad_b))
     grad_x = mode.fix(delta @ params[0][0])
     return Backward(tuple(reversed(result)), grad_x, fused)
+
+
+def _fused_delta(activation: Any, zs: np.ndarray, outputs: np.ndarray, y: np.ndarray, mode: Mode) -> np.ndarray:
+    """Eq. 3.18 for a matched loss and output: δ^(L) = ŷ − y.
+
+    In float mode an output near 1 is taken as (1 − y) − (1 − ŷ) with 1 − ŷ from z
+    (``Activation.complement``): ŷ − 1 from a rounded ŷ ≈ 1 loses digits as ŷ saturates.
+    """
+    if not mode.is_float:
+        return mode.fix(outputs - y)
+    return np.where(outputs > 0.5, (1.0 - y) - activation.complement(zs, outputs), outputs - y)
 
 
 def step(params: Params, bwd: Backward, rate: Any, mode: Mode) -> Params:

@@ -210,13 +210,26 @@ def evaluate(derivation: Derivation, examples: Sequence[Example], mode: Mode) ->
         return _unflatten(network, [t / len(examples) for t in totals], object)
     args = list(params) + list(symbols.x) + list(symbols.y)
     fn = sp.lambdify(args, exprs, modules="mpmath")
-    with mpmath.workdps(PRECISION):
-        totals = [mpmath.mpf(0)] * len(params)
-        for example in examples:
-            vals = [Real.parts(base[p])[1] for p in params]
-            vals += [Real.parts(v)[1] for v in example.x + example.y]
-            totals = [t + mpmath.mpf(v) for t, v in zip(totals, fn(*vals))]
-        flat = [t / len(examples) for t in totals]
+
+    def at(digits: int) -> list[Any]:
+        with mpmath.workdps(digits):
+            totals = [mpmath.mpf(0)] * len(params)
+            for example in examples:
+                vals = [Real.parts(base[p])[1] for p in params]
+                vals += [Real.parts(v)[1] for v in example.x + example.y]
+                totals = [t + mpmath.mpf(v) for t, v in zip(totals, fn(*vals))]
+            return [t / len(examples) for t in totals]
+
+    # A saturated output (softmax 1 − 1e-70) cancels in y − ŷ at any fixed precision:
+    # double it until two evaluations agree to 30 digits.
+    digits, flat = PRECISION, at(PRECISION)
+    while digits < 16 * PRECISION:
+        digits *= 2
+        finer = at(digits)
+        settled = all(abs(f - c) <= mpmath.mpf(10) ** -30 * abs(f) for f, c in zip(finer, flat))
+        flat = finer
+        if settled:
+            break
     if mode.name == "exact":
         return _unflatten(network, flat, object)
     return _unflatten(network, [float(v) for v in flat], np.float64)

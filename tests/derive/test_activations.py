@@ -1,5 +1,8 @@
 """Every activation: NumPy agrees with its SymPy expression; kink conventions hold."""
 
+import math
+
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -61,3 +64,26 @@ def test_unknown_activation_lists_the_known_ones():
     with pytest.raises(SpecError) as info:
         activations.get("swish")
     assert "sigmoid" in str(info.value) and "relu" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_float_value_and_derivative_keep_their_relative_accuracy_when_saturated(name):
+    # 1 − tanh², σ(1 − σ) and 1 + erf lose every digit at |z| ≈ 20; the engine must not
+    act = activations.get(name)
+    value = sp.lambdify(activations.z, act.expr, "mpmath")
+    prime = sp.lambdify(activations.z, act.prime_expr, "mpmath")
+    with mpmath.workdps(400):  # GELU at −30 needs ~200 digits of 1 + erf
+        for v in (-30.0, -12.0, 12.0, 30.0):
+            zs = np.array([v])
+            outputs = act.np_value(zs)
+            assert outputs[0] == pytest.approx(float(value(v)), rel=1e-12, abs=1e-300)
+            assert act.derivative(zs, outputs, FLOAT)[0] == pytest.approx(float(prime(v)), rel=1e-12, abs=1e-300)
+
+
+def test_complement_of_a_saturated_output_is_accurate():
+    sig, soft = activations.get("sigmoid"), activations.get("softmax")
+    zs = np.array([[25.0]])
+    assert sig.complement(zs, sig.np_value(zs))[0, 0] == pytest.approx(math.exp(-25) / (1 + math.exp(-25)), rel=1e-14)
+    zs = np.array([[30.0, 0.0, 1.0]])
+    rest = soft.complement(zs, soft.value(zs, FLOAT))[0, 0]
+    assert rest == pytest.approx((1 + math.e) / (math.exp(30) + 1 + math.e), rel=1e-14)
