@@ -15,6 +15,10 @@ class SpecError(ValueError):
         self.fix = fix
         super().__init__(self.line())
 
+    def __reduce__(self) -> tuple:
+        # pickled with its three parts, so it survives a worker process intact
+        return (type(self), (self.field, self.problem, self.fix))
+
     def line(self) -> str:
         where = f"{self.field}: " if self.field else ""
         fix = f" (fix: {self.fix})" if self.fix else ""

@@ -125,7 +125,28 @@ class Derivation:
         return sp.diff(self.display_cost, parameter)
 
     def latex(self, expr: sp.Expr) -> str:
-        return NetworkLatexPrinter(self.symbols.names).doprint(expr)
+        return NetworkLatexPrinter(self.symbols.names).doprint(_named_primes(expr))
+
+
+_PRIME = "_prime"
+
+
+def _named_primes(expr: sp.Expr) -> sp.Expr:
+    """Each σ'(arg) as a plain function σ_prime(arg) before printing.
+
+    SymPy writes σ'(arg) as Subs(Derivative(σ(ξ), ξ), ξ, arg) with a Dummy ξ, and a
+    product orders its factors by the dummies' creation order, which follows set
+    iteration, hence the hash seed: the same formula printed with its factors in a
+    different order from run to run. A named function orders by name and argument.
+    """
+    def is_prime(e: sp.Basic) -> bool:
+        return (isinstance(e, sp.Subs) and isinstance(e.expr, sp.Derivative)
+                and isinstance(e.expr.expr, sp.Function) and len(e.expr.variables) == 1)
+
+    def named(e: sp.Subs) -> sp.Expr:
+        return sp.Function(type(e.expr.expr).__name__ + _PRIME)(e.point[0])
+
+    return expr.replace(is_prime, named) if expr.has(sp.Subs) else expr
 
 
 def derive(network: Network, notation: Notation = Notation()) -> Derivation:
@@ -142,9 +163,11 @@ class NetworkLatexPrinter(LatexPrinter):
 
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         name = type(expr).__name__
+        prime = "'" if name.endswith(_PRIME) else ""
+        name = name.removesuffix(_PRIME)
         if name in {"sigma", "relu", "leaky_relu", "elu", "selu", "silu", "gelu", "softplus", "step", "identity", "tanh"}:
             head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
-            body = rf"{head}\left({self._print(expr.args[0])}\right)"
+            body = rf"{head}{prime}\left({self._print(expr.args[0])}\right)"
             return body if exp is None else rf"{body}^{{{exp}}}"
         return super()._print_Function(expr, exp)
 

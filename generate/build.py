@@ -81,16 +81,16 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
     (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
     (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
     if request.format == "pdf":
+        def finish(made: Path) -> None:
+            shutil.copyfile(made, work / made.name)
+            if request.per_student and made.stem == "exam":
+                (work / "sheets").mkdir()
+                pdf.split(made, pdf.page_starts(made), [work / "sheets" / n for n in sheet_names(request.students)])
+
         try:
-            pdfs = pdf.compile_all(files, request.timeout)
+            pdf.compile_all(files, request.timeout, then=finish)
         except SpecError as error:
             raise _with_kept_log(error, tex) from None
-        for made in pdfs:
-            shutil.copyfile(made, work / made.name)
-        if request.per_student:
-            starts = pdf.page_starts(files[0])
-            (work / "sheets").mkdir()
-            pdf.split(work / "exam.pdf", starts, [work / "sheets" / n for n in sheet_names(request.students)])
         for leftover in tex.iterdir():
             if leftover.suffix != ".tex":
                 leftover.unlink()

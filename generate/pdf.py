@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from derive.errors import SpecError
 
@@ -32,8 +32,13 @@ def _env() -> dict[str, str]:
     return env
 
 
-def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT) -> list[Path]:
-    """Compile each file in its own folder, all at once; the PDFs, or a one-line error."""
+def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
+                then: Callable[[Path], None] | None = None) -> list[Path]:
+    """Compile each file in its own folder, all at once; the PDFs, or a one-line error.
+
+    ``then(pdf)`` runs on each PDF as soon as it is made, in the order given, while the
+    later documents still compile: splitting the exam overlaps the solutions' run.
+    """
     if not available():
         raise SpecError("pdflatex", "not found", "install TeX Live (Debian: texlive-latex-extra texlive-pictures), "
                                                  "or pass --format tex")
@@ -51,6 +56,13 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT) -> list[Path]
                             "check the templates for a loop, or raise --timeout") from None
         if code != 0:
             failures.append(tex)
+        elif then is not None and not failures:
+            try:
+                then(tex.with_suffix(".pdf"))
+            except BaseException:
+                for _, other in procs:
+                    other.kill()
+                raise
     if failures:
         raise SpecError(*first_error(failures[0]))
     return [tex.with_suffix(".pdf") for tex in tex_files]

@@ -8,7 +8,10 @@ student appended to the roster never changes anybody else's sheet.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Iterable
 
 from derive.errors import SpecError
@@ -62,16 +65,54 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
 
 
 def draw_all(exam: ExamSpec, students: Iterable[Student],
-             progress: Callable[[int], None] | None = None) -> tuple[StudentSheet, ...]:
+             progress: Callable[[int], None] | None = None, workers: int | None = None) -> tuple[StudentSheet, ...]:
+    """Every student's variants; the same whatever ``workers`` is.
+
+    Each student's first usable draws do not depend on anybody else, so they are drawn in
+    parallel (``workers`` processes, default: every core); then, in roster order, a variant
+    another student already has is drawn again from its next attempt on.
+    """
+    students = tuple(students)
+    firsts = _first_draws(exam, students, progress, workers)
     taken: dict[int, set[str]] = {p.index: set() for p in exam.problems}
     sheets = []
-    for student in students:
+    for student, drawn in zip(students, firsts):
         variants = []
-        for pspec in exam.problems:
-            variant = draw(exam, student, pspec, taken[pspec.index])
-            taken[pspec.index].add(variant.problem.fingerprint)
+        for variant in drawn:
+            seen = taken[variant.spec.index]
+            if variant.problem.fingerprint in seen:
+                variant = draw(exam, student, variant.spec, seen, first=variant.attempt + 1)
+            seen.add(variant.problem.fingerprint)
             variants.append(variant)
         sheets.append(StudentSheet(student, tuple(variants)))
-        if progress:
-            progress(1)
     return tuple(sheets)
+
+
+def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callable[[int], None] | None,
+                 workers: int | None) -> list[tuple[Variant, ...]]:
+    workers = min(workers or os.cpu_count() or 1, max(len(students) // PER_WORKER, 1))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        results: Iterable[tuple[Variant, ...] | SpecError] = (_student_draws(exam, s) for s in students)
+        return [_unwrap(r, progress) for r in results]
+    # fork: the workers inherit the imported modules and caches, so they start in milliseconds
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunks = max(len(students) // (4 * workers), 1)
+        return [_unwrap(r, progress) for r in pool.imap(partial(_student_draws, exam), students, chunks)]
+
+
+PER_WORKER = 8  # fewer students per process than this: starting processes costs more than it saves
+
+
+def _student_draws(exam: ExamSpec, student: Student) -> tuple[Variant, ...] | SpecError:
+    try:
+        return tuple(draw(exam, student, pspec) for pspec in exam.problems)
+    except SpecError as error:  # returned, not raised: it crosses the process boundary intact
+        return error
+
+
+def _unwrap(result: tuple[Variant, ...] | SpecError, progress: Callable[[int], None] | None) -> tuple[Variant, ...]:
+    if isinstance(result, SpecError):
+        raise result
+    if progress:
+        progress(1)
+    return result

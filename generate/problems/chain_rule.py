@@ -33,14 +33,21 @@ def options(t: Table, difficulty: str) -> networks.NetOptions:
     return opts
 
 
-_DERIVATIONS: dict[tuple, symbolic.Derivation] = {}
+_FORMS: dict[tuple, tuple[str, str]] = {}
 
 
-def _derivation(structure: tuple, notation: Notation, network: Network) -> symbolic.Derivation:
-    """The nested form depends on the structure only, not the drawn numbers: derive it once."""
-    if (structure, notation) not in _DERIVATIONS:
-        _DERIVATIONS[structure, notation] = symbolic.derive(network, notation)
-    return _DERIVATIONS[structure, notation]
+def _forms(structure: tuple, notation: Notation, network: Network, j: int, k: int) -> tuple[str, str]:
+    """ŷ nested and ∂C/∂w_jk by the chain rule, as LaTeX.
+
+    Both depend on the structure and the weight only, not on the drawn numbers: derive them
+    once per exam, not once per student.
+    """
+    key = (structure, notation, j, k)
+    if key not in _FORMS:
+        derivation = symbolic.derive(network, notation)
+        _FORMS[key] = (derivation.latex(derivation.display_yhat[0]),
+                       derivation.latex(derivation.display_gradient(derivation.symbols.W[0][j, k])))
+    return _FORMS[key]
 
 
 def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, points: int) -> Problem:
@@ -50,10 +57,8 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     part = f"grad_W1[{j + 1},{k + 1}]"
     networks.nonzero(computed, [part])
     key = (net.sizes, net.has_bias, tuple(layer.activation.name for layer in net.layers), net.loss.name)
-    derivation = _derivation(key, n, net)
-    symbol = derivation.symbols.W[0][j, k]
-    nested = rf"\hat{{y}} = {derivation.latex(derivation.display_yhat[0])}"
-    chain = derivation.latex(derivation.display_gradient(symbol))
+    yhat, chain = _forms(key, n, net, j, k)
+    nested = rf"\hat{{y}} = {yhat}"
     trace, p = computed.trace, sheet.printer
     out, hidden = trace.backward.layers[-1], trace.backward.layers[0]
     w2 = trace.params[1][0][0][j]
@@ -71,7 +76,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
         (rf"Derive ${lhs}$ by the chain rule, then evaluate it.", [part]),
     ]
     solution = (
-        Section("The nested function", (Step(r"\hat{y}", derivation.latex(derivation.display_yhat[0]), "", ""),)),
+        Section("The nested function", (Step(r"\hat{y}", yhat, "", ""),)),
         Section("The chain rule", (Step(lhs, chain, "", ""),) + steps,
                 "Every factor is a value of the forward pass; the product is the backpropagation result "
                 rf"${n.node('delta', 1, j + 1)}\, x_{{{k + 1}}}$ (Eq. 3.14)."),

@@ -94,6 +94,16 @@ def test_no_two_students_share_a_variant() -> None:
     assert len(set(prints)) == len(prints)
 
 
+def test_parallel_drawing_gives_the_sequential_sheets() -> None:
+    # param_count has few variants, so duplicates are redrawn after the parallel stage
+    exam = spec.parse({"title": "t", "problems": [{"kind": "param_count", "difficulty": "easy"}, {"kind": "forward"}]})
+    roster = [Student(f"s{i}", "") for i in range(40)]
+    one, two = draw_all(exam, roster, workers=1), draw_all(exam, roster, workers=2)
+    assert [[(v.attempt, v.problem.fingerprint) for v in s.variants] for s in one] == \
+           [[(v.attempt, v.problem.fingerprint) for v in s.variants] for s in two]
+    assert any(v.attempt > 0 for s in one for v in s.variants)
+
+
 def test_herrmann_style_integer_variant_is_exact() -> None:
     exam = exam_for("backprop", {"difficulty": "medium"})
     problem = draw(exam, Student("x", ""), exam.problems[0]).problem
