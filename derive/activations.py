@@ -110,6 +110,29 @@ class Activation:
         source = outputs if self.prime_from_output is not None else zs
         return mode.fix(np.frompyfunc(self._exact_prime, 1, 1)(source).astype(object))
 
+    @cached_property
+    def _exact_prime_z(self) -> Callable[[Any], Any]:
+        return _exact_function(self.prime_expr, z)
+
+    @cached_property
+    def _exact_from_output(self) -> Callable[[Any], Any]:
+        return _exact_function(self.prime_from_output, a)
+
+    def prime_at(self, values: np.ndarray, mode: Mode, output_form: bool = False) -> np.ndarray:
+        """σ' by its formula in z (or, ``output_form``, in a: σ' = a(1 − a)) evaluated at ``values``.
+
+        The checker feeds it the wrong numbers on purpose (σ'(a), a(1 − a) at z) to name
+        those mistakes; the engine itself uses :meth:`derivative`.
+        """
+        if output_form and self.prime_from_output is None:
+            raise ValueError(f"{self.name} has no derivative in terms of its output")
+        if mode.is_float:
+            if output_form:
+                return sp.lambdify(a, self.prime_from_output, "numpy")(values) * np.ones_like(values)
+            return self.np_prime(values)
+        fn = self._exact_from_output if output_form else self._exact_prime_z
+        return mode.fix(np.frompyfunc(fn, 1, 1)(values).astype(object))
+
     def backward(self, zs: np.ndarray, outputs: np.ndarray, grad: np.ndarray, mode: Mode) -> np.ndarray:
         """Eq. 3.18 / 3.23 last factor: ∂C/∂z = σ'(z) ⊙ ∂C/∂a for an elementwise σ."""
         return mode.fix(grad * self.derivative(zs, outputs, mode))

@@ -32,6 +32,15 @@ examples:
   derive net.toml --format json             the machine form (see README)
   derive --params 2x300,5x150 --inputs 2 --outputs 1
   derive --scaling                          why symbolic differentiation does not scale
+  derive --example herrmann-backprop --check mine.toml
+                                            check a hand computation step by step
+
+checking answers (--check FILE): the file names values as derive's JSON does, whole or by
+entry, 1-based:  z1 = [-3, -4]   "delta1[2]" = 96   grad_W1 = [[-432, -288], [288, 192]]
+Each value is correct, wrong, or carried (wrong, but right from your own earlier values);
+a wrong value that a typical mistake explains is named with the correct formula. Values are
+compared exactly, or as rounded to --decimals D (intermediates too; by default the most
+decimals you wrote), or within --tol 0.005 / --tol 0.1%. Exit status 1 when a value is wrong.
 
 spec format (TOML; the same structure in JSON):
   loss = "half_sse"            # half_sse | mse | bce | cross_entropy
@@ -70,6 +79,9 @@ def parser() -> argparse.ArgumentParser:
     modes.add_argument("--exact", action="store_true", help="exact integers/fractions (irrationals stay exact)")
     modes.add_argument("--float", action="store_true", help="float64")
     modes.add_argument("--decimals", type=int, metavar="D", help="hand mode: round every intermediate to D decimals")
+    chk = ap.add_argument_group("checking a hand computation")
+    chk.add_argument("--check", metavar="ANSWERS", help="check the values in ANSWERS (.toml/.json) against the spec")
+    chk.add_argument("--tol", metavar="T", help="tolerance for --check: absolute (0.005) or relative (0.1%%)")
     out = ap.add_argument_group("output")
     out.add_argument("--format", choices=("text", "latex", "json"), default="text")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -142,9 +154,37 @@ def run(argv: Sequence[str] | None = None) -> int:
                 spec.notation.updated(layer_index=args.layer_index, bias=args.bias_as, cost=args.cost_symbol,
                                       index_order=args.index_order),
                 spec.name, spec.description)
+    if args.check:
+        return _check(spec, args)
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
     write(_render(rep, args.format), args.output, args.force)
     return 0
+
+
+def _check(spec: Spec, args: argparse.Namespace) -> int:
+    from . import answers, backprop, quantities
+    from .check import Tolerance, check, inferred_tolerance
+    from .formats import check as check_format
+
+    if args.format == "latex":
+        raise SpecError("--format", "latex is not available with --check", "use --format text or json")
+    names = list(quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT)))
+    given = answers.load(args.check, names, len(spec.examples))
+    if args.tol is not None and args.decimals is not None:
+        raise SpecError("--tol", "given together with --decimals", "give one of them")
+    if args.tol is not None:
+        try:
+            tolerance = Tolerance.parse(args.tol)
+        except ValueError:
+            raise SpecError("--tol", f"{args.tol!r} is not a number", "write --tol 0.005 or --tol 0.1%") from None
+    elif args.decimals is not None:
+        tolerance = Tolerance(decimals=args.decimals)
+    else:
+        tolerance = inferred_tolerance(given)
+    result = check(spec, given, tolerance)
+    text = check_format.to_json(result) if args.format == "json" else check_format.text(result, args.check)
+    write(text, args.output, args.force)
+    return 1 if result.counts()["wrong"] else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

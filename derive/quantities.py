@@ -99,3 +99,35 @@ def label(name: str, notation: Notation, outputs: int = 1) -> str:
         old = notation.w(l, *idx) if stem == "W_new" else notation.b(l, idx[0])
         return rf"{old}\,{{}}'"
     raise KeyError(name)
+
+
+def text_label(name: str) -> str:
+    """The quantity as plain text in the lectures' notation: δ^(1)_2, ∂C/∂w^(1)_22, ŷ_1."""
+    stem, l, idx = _split(name)
+    sub = "".join(map(str, idx))
+    if stem in ("z", "a"):
+        return f"{stem}^({l})_{sub}"
+    if stem == "delta":
+        return f"δ^({l})_{sub}"
+    if stem == "output":
+        return f"ŷ_{sub}"
+    if stem == "cost":
+        return "C"
+    if stem == "cost_new":
+        return "C after the step"
+    if stem == "grad_W":
+        return f"∂C/∂w^({l})_{sub}"
+    if stem == "grad_b":
+        return f"∂C/∂b^({l})_{sub}"
+    if stem == "grad_x":
+        return f"∂C/∂x_{sub}"
+    if stem == "W_new":
+        return f"w^({l})_{sub} after the step"
+    if stem == "b_new":
+        return f"b^({l})_{sub} after the step"
+    raise KeyError(name)
+
+
+def split(name: str) -> tuple[str, int | None, tuple[int, ...]]:
+    """``grad_W1[2,2]`` → (``grad_W``, 1, (2, 2)): stem, layer and 1-based index."""
+    return _split(name)

@@ -1,0 +1,74 @@
+"""A check of a student's answers as a table (text) or as JSON (``derive --check``).
+
+JSON: ``{"format": "gradsheet-check/1", "spec": name, "mode": "exact"|"float",
+"tolerance": text, "summary": {"correct": n, "carried": n, "wrong": n}, "rows": [{"name":
+"grad_W1[2,2]", "label": "∂C/∂w^(1)_22", "given": "108", "expected": "192", "own": "192",
+"verdict": "wrong", "diagnosis": "…"}]}``; exact values as fraction strings, float ones as
+numbers; ``own`` is the step recomputed from the student's own earlier values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sympy as sp
+
+from ..check import CARRIED, WRONG, Check
+from ..numbers import to_fraction_string
+from ..quantities import text_label
+
+
+def _text_number(value: Any, exact: bool) -> str:
+    if value is None:
+        return ""
+    if exact or isinstance(value, sp.Rational):
+        return to_fraction_string(sp.Rational(value)) if isinstance(value, (int, sp.Rational)) else str(value)
+    return f"{float(value):.6g}"
+
+
+def text(check: Check, source: str = "answers") -> str:
+    exact = not check.mode.is_float
+    name = check.spec.name or "the spec"
+    lines = [f"Checking {source} against {name} ({check.mode.name} values; {check.tolerance.describe()})", ""]
+    table = [("value", "given", "expected", "verdict")]
+    for row in check.rows:
+        table.append((text_label(row.name), _text_number(row.given, True), _text_number(row.expected, exact),
+                      row.verdict))
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    for i, (cells, row) in enumerate(zip(table, (None,) + check.rows)):
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        if row is None:
+            continue
+        if row.verdict == CARRIED:
+            lines.append(f"      right from your own earlier values (they give {_text_number(row.own, exact)}): "
+                         "the mistake is earlier and not counted again")
+        elif row.verdict == WRONG and row.diagnosis:
+            lines.append(f"      {row.diagnosis}")
+    counts = check.counts()
+    lines += ["", f"{counts['correct']} correct, {counts['carried']} carried, {counts['wrong']} wrong "
+                  f"of {len(check.rows)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _json_number(value: Any, exact: bool) -> Any:
+    if value is None:
+        return None
+    if exact or isinstance(value, sp.Rational):
+        return to_fraction_string(sp.Rational(value))
+    return float(value)
+
+
+def to_json(check: Check) -> str:
+    exact = not check.mode.is_float
+    doc = {
+        "format": "gradsheet-check/1",
+        "spec": check.spec.name,
+        "mode": check.mode.name,
+        "tolerance": check.tolerance.describe(),
+        "summary": check.counts(),
+        "rows": [{"name": r.name, "label": text_label(r.name), "given": _json_number(r.given, True),
+                  "expected": _json_number(r.expected, exact), "own": _json_number(r.own, exact),
+                  "verdict": r.verdict, "diagnosis": r.diagnosis} for r in check.rows],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

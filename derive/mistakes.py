@@ -1,0 +1,255 @@
+"""The typical mistakes of a hand backpropagation, named when a wrong value is what one gives.
+
+Each pattern recomputes the step from the student's own inputs (:mod:`derive.own`) with
+the mistake made on purpose; when the student's value matches, the diagnosis is one
+sentence with the correct formula and its numbers. Patterns are tried from the most to the
+least specific; a wrong value that none explains gets no guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import sympy as sp
+
+from . import backprop
+from .answers import Answers
+from .network import Spec
+from .numbers import hand
+from .own import OwnTrace
+from .quantities import split, text_label
+
+Candidate = tuple[Any, str]  # (the value the mistake gives, the sentence that names it)
+
+
+@dataclass(frozen=True)
+class Context:
+    spec: Spec
+    own: OwnTrace
+    truth: dict[str, Any]
+    judge: Any  # check.Judge
+    verdicts: dict[str, str]
+    answers: Answers
+
+    @property
+    def e(self) -> int:
+        return self.answers.example
+
+    def fmt(self, value: Any) -> str:
+        if isinstance(value, (float, np.floating)) or self.own.mode.is_float:
+            return f"{float(value):.6g}"
+        return str(sp.nsimplify(value))
+
+    def right(self, name: str) -> Any:
+        """The step's correct value from the student's own inputs."""
+        return self.own.computed[name]
+
+
+def diagnose(name: str, given: Any, spec: Spec, own: OwnTrace, truth: dict[str, Any], judge: Any,
+             verdicts: dict[str, str], answers: Answers) -> str:
+    """The sentence naming the mistake that gives ``given`` for ``name``, or ``""``."""
+    ctx = Context(spec, own, truth, judge, verdicts, answers)
+    right = ctx.right(name)
+    for pattern in PATTERNS:
+        for value, sentence in pattern(ctx, name):
+            if value is None or _near(ctx, value, right, name) or _near(ctx, value, truth[name], name):
+                continue  # a "mistake" that gives the right value names nothing
+            if ctx.judge.close(given, value, name, own=True):
+                return sentence
+    return ""
+
+
+def _near(ctx: Context, a: Any, b: Any, name: str) -> bool:
+    return abs(float(a) - float(b)) <= max(ctx.judge.allowance(name, b, own=True), 1e-12 * max(1.0, abs(float(b))))
+
+
+def _prev(l: int, k: int) -> str:
+    return f"x_{k}" if l == 1 else f"a^({l - 1})_{k}"
+
+
+# --- the patterns -----------------------------------------------------------------------
+
+def sign_flipped(ctx: Context, name: str) -> Iterator[Candidate]:
+    """(y − ŷ) for ∂C/∂ŷ = −(y − ŷ): every δ and gradient downstream changes sign."""
+    stem, l, idx = split(name)
+    if stem in ("delta", "grad_W", "grad_b", "grad_x") and ctx.spec.network.loss.name in ("half_sse", "mse"):
+        right = ctx.right(name)
+        yield -right, (f"the sign of (y − ŷ) is flipped: ∂C/∂ŷ = −(y − ŷ) = ŷ − y, "
+                       f"so {text_label(name)} = {ctx.fmt(right)}")
+
+
+def half_of_cost(ctx: Context, name: str) -> Iterator[Candidate]:
+    """C = ½ Σ (y − ŷ)²: the ½ dropped (×2) or applied twice (×½), in C or in ∂C/∂ŷ."""
+    stem, l, idx = split(name)
+    if ctx.spec.network.loss.name != "half_sse" or stem not in ("cost", "delta", "grad_W", "grad_b", "grad_x"):
+        return
+    right = ctx.right(name)
+    if stem == "cost":
+        yield 2 * right, f"the ½ of C = ½ Σ_j (y_j − ŷ_j)² was dropped: C = {ctx.fmt(right)}"
+        yield right / 2, f"the ½ of C = ½ Σ_j (y_j − ŷ_j)² was applied twice: C = {ctx.fmt(right)}"
+    else:
+        yield 2 * right, (f"the ½ of the cost was dropped: ∂/∂ŷ ½(y − ŷ)² = −(y − ŷ), not −2(y − ŷ); "
+                          f"{text_label(name)} = {ctx.fmt(right)}")
+        yield right / 2, (f"the ½ of the cost was applied twice: ∂/∂ŷ ½(y − ŷ)² = −(y − ŷ); "
+                          f"{text_label(name)} = {ctx.fmt(right)}")
+
+
+def batch_sum(ctx: Context, name: str) -> Iterator[Candidate]:
+    """C = (1/m) Σ_i C_i: a sum over the batch is m times the mean."""
+    stem, l, idx = split(name)
+    m = len(ctx.spec.examples)
+    if m > 1 and stem in ("cost", "grad_W", "grad_b"):
+        right = ctx.right(name)
+        yield m * right, (f"summed over the batch instead of averaged: {text_label(name)} is the mean "
+                          f"(1/{m}) Σ_i over the {m} examples = {ctx.fmt(right)}")
+
+
+def sigma_prime_missing(ctx: Context, name: str) -> Iterator[Candidate]:
+    """δ = (upstream) ⊙ σ'(z): the factor σ'(z) left out."""
+    stem, l, idx = split(name)
+    if stem != "delta" or not _elementwise_delta(ctx, l):
+        return
+    j = idx[0]
+    up, s = _factors(ctx, l, j)
+    yield up, (f"{text_label(name)} is missing the factor σ'(z^({l})_{j}): {text_label(name)} = "
+               f"{_upstream_label(ctx, l, j)} · σ'(z^({l})_{j}) = {ctx.fmt(up)} · {ctx.fmt(s)} = "
+               f"{ctx.fmt(ctx.right(name))}")
+
+
+def sigma_prime_at_a(ctx: Context, name: str) -> Iterator[Candidate]:
+    """σ' evaluated at a instead of z, or its output form a(1 − a) applied to z."""
+    stem, l, idx = split(name)
+    if stem != "delta" or not _elementwise_delta(ctx, l):
+        return
+    j, e, mode = idx[0], ctx.e, ctx.own.mode
+    act = ctx.spec.network.layers[l - 1].activation
+    up, s = _factors(ctx, l, j)
+    z, a = ctx.own.z[l][e:e + 1, j - 1:j], ctx.own.a[l][e:e + 1, j - 1:j]
+    tail = f"{text_label(name)} = {_upstream_label(ctx, l, j)} · σ'(z^({l})_{j}) = {ctx.fmt(up)} · {ctx.fmt(s)} = " \
+           f"{ctx.fmt(ctx.right(name))}"
+    yield mode.fix(np.asarray(up * act.prime_at(a, mode)[0, 0])[None])[0], \
+        f"σ' was taken at a^({l})_{j} instead of z^({l})_{j}: {tail}"
+    if act.prime_from_output is not None and act.name != "identity":
+        yield mode.fix(np.asarray(up * act.prime_at(z, mode, output_form=True)[0, 0])[None])[0], \
+            f"the output form of σ' (in terms of a) was applied to z^({l})_{j}: {tail}"
+
+
+def transposed(ctx: Context, name: str) -> Iterator[Candidate]:
+    """δ^(l) = (W^(l+1))ᵀ δ^(l+1) ⊙ σ'(z^(l)): W used instead of Wᵀ (w_jk for w_kj)."""
+    stem, l, idx = split(name)
+    net = ctx.spec.network
+    if stem != "delta" or l == net.depth or not _elementwise_delta(ctx, l):
+        return
+    weights = ctx.own.params[l][0]
+    if weights.shape[0] != weights.shape[1]:
+        return
+    j, e, mode = idx[0], ctx.e, ctx.own.mode
+    _, s = _factors(ctx, l, j)
+    wrong_up = mode.fix(ctx.own.delta[l + 1][e:e + 1] @ weights.T)[0, j - 1]
+    yield mode.fix(np.asarray([wrong_up * s]))[0], (
+        f"W^({l + 1}) was used instead of its transpose (w_jk for w_kj): {text_label(name)} = "
+        f"Σ_k w^({l + 1})_k{j} δ^({l + 1})_k · σ'(z^({l})_{j}) = {ctx.fmt(ctx.right(name))}")
+
+
+def bias_times_input(ctx: Context, name: str) -> Iterator[Candidate]:
+    """∂C/∂b_j = δ_j: the bias's input is 1, not a_k."""
+    stem, l, idx = split(name)
+    if stem != "grad_b":
+        return
+    j, e = idx[0], ctx.e
+    delta = ctx.own.delta[l][e, j - 1]
+    for k, a in enumerate(ctx.own.a[l - 1][e], start=1):
+        yield delta * a, (f"the bias gradient was taken as δ^({l})_{j} · {_prev(l, k)}: the bias's input is 1, "
+                          f"so ∂C/∂b^({l})_{j} = δ^({l})_{j} = {ctx.fmt(ctx.right(name))}")
+
+
+def step_direction(ctx: Context, name: str) -> Iterator[Candidate]:
+    """w' = w − α ∂C/∂w: added instead of subtracted, α left out, α off by a factor of 10."""
+    stem, l, idx = split(name)
+    if stem not in ("W_new", "b_new") or ctx.spec.network.learning_rate is None:
+        return
+    weights, bias = ctx.own.params[l - 1]
+    old = weights[idx[0] - 1, idx[1] - 1] if stem == "W_new" else bias[idx[0] - 1]
+    grad = (ctx.own.grad_W[l][idx[0] - 1, idx[1] - 1] if stem == "W_new" else ctx.own.grad_b[l][idx[0] - 1])
+    rate = ctx.spec.network.learning_rate
+    rate = float(rate) if ctx.own.mode.is_float else rate
+    rule = f"{text_label(name)} = w − α ∂C/∂w = {ctx.fmt(old)} − {ctx.fmt(rate)} · {ctx.fmt(grad)} = " \
+           f"{ctx.fmt(ctx.right(name))}"
+    yield old + rate * grad, f"the gradient step was added instead of subtracted: {rule}"
+    yield old - grad, f"the learning rate was left out: {rule}"
+    yield old - 10 * rate * grad, f"the learning rate is off by a factor of 10: {rule}"
+    yield old - rate * grad / 10, f"the learning rate is off by a factor of 10: {rule}"
+
+
+def outer_product_swapped(ctx: Context, name: str) -> Iterator[Candidate]:
+    """∂C/∂w_jk = δ_j a_k: the product of another entry (δ_j' a_k') written down."""
+    stem, l, idx = split(name)
+    if stem != "grad_W" or len(ctx.spec.examples) > 1:
+        return
+    j, k = idx
+    delta, a = ctx.own.delta[l][ctx.e], ctx.own.a[l - 1][ctx.e]
+    for jj, d in enumerate(delta, start=1):
+        for kk, v in enumerate(a, start=1):
+            if (jj, kk) != (j, k):
+                yield d * v, (f"that is δ^({l})_{jj} · {_prev(l, kk)}, the entry for w^({l})_{jj}{kk}: "
+                              f"{text_label(name)} = δ^({l})_{j} · {_prev(l, k)} = {ctx.fmt(delta[j - 1])} · "
+                              f"{ctx.fmt(a[k - 1])} = {ctx.fmt(ctx.right(name))}")
+
+
+def early_rounding(ctx: Context, name: str) -> Iterator[Candidate]:
+    """The value of a computation with intermediates rounded to fewer decimals than asked."""
+    decimals = ctx.judge.tolerance.decimals
+    if decimals is None:
+        return
+    from .quantities import entries
+
+    for fewer in range(decimals - 1, -1, -1):
+        trace = backprop.trace(ctx.spec.network, ctx.spec.examples, hand(fewer))
+        value = entries(trace, ctx.e).get(name)
+        yield value, (f"this is the value with intermediates rounded to {fewer} decimals: keep {decimals} "
+                      f"decimals until the end ({text_label(name)} = {ctx.fmt(ctx.truth[name])})")
+
+
+def outer_product_slip(ctx: Context, name: str) -> Iterator[Candidate]:
+    """One entry of δ aᵀ slipped while the rest of the matrix fits: the product itself went wrong."""
+    stem, l, idx = split(name)
+    if stem != "grad_W" or len(ctx.spec.examples) > 1:
+        return
+    siblings = [n for n in ctx.verdicts if n.startswith(f"grad_W{l}[") and n != name]
+    if not siblings or any(ctx.verdicts[n] == "wrong" for n in siblings):
+        return
+    j, k = idx
+    delta, a = ctx.own.delta[l][ctx.e][j - 1], ctx.own.a[l - 1][ctx.e][k - 1]
+    given = ctx.answers.values[name]
+    yield given, (f"a slip in the product: {text_label(name)} = δ^({l})_{j} · {_prev(l, k)} = "
+                  f"{ctx.fmt(delta)} · {ctx.fmt(a)} = {ctx.fmt(ctx.right(name))}; "
+                  f"the other entries fit δ^({l}) {('x' if l == 1 else f'a^({l - 1})')}ᵀ")
+
+
+PATTERNS: tuple[Callable[[Context, str], Iterator[Candidate]], ...] = (
+    sign_flipped, half_of_cost, batch_sum, sigma_prime_missing, sigma_prime_at_a, transposed,
+    bias_times_input, step_direction, outer_product_swapped, early_rounding, outer_product_slip,
+)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def _elementwise_delta(ctx: Context, l: int) -> bool:
+    net = ctx.spec.network
+    act = net.layers[l - 1].activation
+    return act.elementwise and not (l == net.depth and net.fused_output) and act.name not in ("identity", "step")
+
+
+def _factors(ctx: Context, l: int, j: int) -> tuple[Any, Any]:
+    """The upstream sum and σ'(z) of δ^(l)_j as the student's own values give them."""
+    e, mode = ctx.e, ctx.own.mode
+    act = ctx.spec.network.layers[l - 1].activation
+    up = ctx.own.upstream[l][e, j - 1]
+    s = act.derivative(ctx.own.z[l][e:e + 1, j - 1:j], ctx.own.a[l][e:e + 1, j - 1:j], mode)[0, 0]
+    return up, s
+
+
+def _upstream_label(ctx: Context, l: int, j: int) -> str:
+    return f"∂C/∂ŷ_{j}" if l == ctx.spec.network.depth else f"Σ_k w^({l + 1})_k{j} δ^({l + 1})_k"
