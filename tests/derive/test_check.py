@@ -1,0 +1,176 @@
+"""derive --check: verdicts, error carried forward, and each typical mistake built on purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derive import answers, backprop, quantities
+from derive.check import Tolerance, check
+from derive.cli import main
+from derive.network import load_spec, network_from
+from derive.numbers import EXACT, FLOAT, hand
+
+HERRMANN = Path(__file__).parents[2] / "derive" / "examples" / "herrmann_backprop.toml"
+
+
+def herrmann():
+    return load_spec(HERRMANN)
+
+
+def square_2_2_2():
+    """W^(2) square, biases: room for the transpose and bias mistakes."""
+    return network_from([{"weights": [[1, -1], [2, 1]], "bias": [2, 0], "activation": "square"},
+                         {"weights": [[1, 2], [-1, 1]], "bias": [0, 1], "activation": "identity"}],
+                        x=[2, 3], y=[1, 0], learning_rate="1/10")
+
+
+def sigmoid_net():
+    return network_from([{"weights": [[0.5, -0.3], [0.2, 0.8]], "bias": [0.1, -0.2], "activation": "sigmoid"},
+                         {"weights": [[0.7, -0.4]], "bias": [0.3], "activation": "sigmoid"}],
+                        x=[1.0, 0.5], y=[1], loss="half_sse", learning_rate="1/2")
+
+
+def run(spec, values, tolerance=None):
+    names = list(quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT)))
+    return check(spec, answers.parse(values, names, len(spec.examples)), tolerance)
+
+
+def row(result, name):
+    return next(r for r in result.rows if r.name == name)
+
+
+def test_herrmann_printed_gradient_matrix_has_one_slip_in_the_product():
+    result = run(herrmann(), {"grad_W1": [[-432, -288], [288, 108]]})
+    assert [r.verdict for r in result.rows] == ["correct", "correct", "correct", "wrong"]
+    slip = row(result, "grad_W1[2,2]")
+    assert slip.expected == 192
+    assert "slip in the product" in slip.diagnosis and "δ^(1)_2 · x_2 = 96 · 2 = 192" in slip.diagnosis
+
+
+def test_a_wrong_delta_costs_one_step_and_the_rest_is_carried():
+    d2 = 13  # true δ^(2) = 12; everything after it follows from 13
+    d1 = [2 * d2 * -6, -1 * d2 * -8]
+    result = run(herrmann(), {"output": 4, "delta2": d2, "delta1": d1,
+                              "grad_W1": [[d1[0] * 3, d1[0] * 2], [d1[1] * 3, d1[1] * 2]],
+                              "grad_W2": [[d2 * 9, d2 * 16]]})
+    verdicts = {r.name: r.verdict for r in result.rows}
+    assert verdicts.pop("output[1]") == "correct"
+    assert verdicts.pop("delta2[1]") == "wrong"
+    assert set(verdicts.values()) == {"carried"} and len(verdicts) == 8
+    assert row(result, "delta2[1]").diagnosis == ""  # 13 is no known mistake: no guess
+
+
+def test_rows_follow_the_computation_with_deltas_from_the_output_back():
+    result = run(herrmann(), {"delta1": [-144, 96], "delta2": 12, "z1": [-3, -4]})
+    assert [r.name for r in result.rows] == ["z1[1]", "z1[2]", "delta2[1]", "delta1[1]", "delta1[2]"]
+
+
+@pytest.mark.parametrize("spec, name, value, words", [
+    (herrmann, "delta2[1]", 3, "missing the factor σ'(z^(2)_1)"),          # ∂C/∂ŷ alone
+    (herrmann, "delta1[1]", 24, "missing the factor σ'(z^(1)_1)"),         # Σ w δ alone
+    (herrmann, "delta1[1]", 24 * 18, "σ' was taken at a^(1)_1"),           # σ'(a) = 2a = 18
+    (herrmann, "delta2[1]", -12, "sign of (y − ŷ) is flipped"),
+    (herrmann, "grad_W2[1,1]", -108, "sign of (y − ŷ) is flipped"),
+    (herrmann, "delta2[1]", 24, "½ of the cost was dropped"),
+    (herrmann, "cost", 9, "½ of C = ½ Σ_j (y_j − ŷ_j)² was dropped"),
+    (herrmann, "grad_W1[1,1]", -288, "that is δ^(1)_1 · x_2, the entry for w^(1)_12"),
+    (herrmann, "W1_new[1,1]", "1 - 432/1000", "added instead of subtracted"),
+    (herrmann, "W1_new[2,2]", 1 - 192, "learning rate was left out"),
+    (square_2_2_2, "delta1[1]", None, "instead of its transpose"),
+    (square_2_2_2, "grad_b1[1]", None, "bias gradient was taken as δ^(1)_1 · x_2"),
+    (sigmoid_net, "delta1[1]", None, "output form of σ' (in terms of a) was applied to z^(1)_1"),
+])
+def test_each_typical_mistake_is_named(spec, name, value, words):
+    spec = spec()
+    if value is None:
+        value = _built(spec, name)
+    elif isinstance(value, str):
+        from sympy import Rational, sympify
+
+        value = str(Rational(sympify(value)))
+    result = run(spec, {name: value}, Tolerance(decimals=6) if not spec.network.rational else None)
+    r = row(result, name)
+    assert r.verdict == "wrong" and words in r.diagnosis, r.diagnosis
+
+
+def _built(spec, name):
+    """The mistaken values the rows above name, computed from the true trace on purpose."""
+    mode = EXACT if spec.network.rational else FLOAT
+    t = backprop.trace(spec.network, spec.examples, mode)
+    if name == "delta1[1]" and spec.network.rational:  # W instead of Wᵀ: Σ_k w_1k δ_k
+        w2, d2 = t.params[1][0], t.backward.delta(2)[0]
+        return str((w2[0][0] * d2[0] + w2[0][1] * d2[1]) * t.backward.layers[0].sigma_prime[0][0])
+    if name == "grad_b1[1]":  # δ_1 · x_2
+        return str(t.backward.delta(1)[0][0] * t.forward.x[0][1])
+    if name == "delta1[1]":  # the output form a(1 − a) fed z
+        z = t.forward.z(1)[0][0]
+        return round(float(t.backward.layers[0].upstream[0][0] * z * (1 - z)), 8)
+    raise KeyError(name)
+
+
+def test_summing_instead_of_averaging_over_a_batch_is_named():
+    spec = network_from([{"weights": [[1, 2]], "activation": "identity"}],
+                        examples=[{"x": [1, 1], "y": [1]}, {"x": [2, 0], "y": [0]}, {"x": [0, 1], "y": [1]}])
+    t = backprop.trace(spec.network, spec.examples, EXACT)
+    result = run(spec, {"cost": str(3 * t.forward.cost)})
+    assert "summed over the batch instead of averaged" in row(result, "cost").diagnosis
+
+
+def test_rounding_too_early_is_named_and_rounding_as_instructed_is_not_penalised():
+    spec = sigmoid_net()
+    truth = quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT))
+    as_told = quantities.entries(backprop.trace(spec.network, spec.examples, hand(4)))
+    early = quantities.entries(backprop.trace(spec.network, spec.examples, hand(1)))
+    name = next(n for n in truth if abs(float(early[n]) - float(truth[n])) > 0.01
+                and abs(float(early[n]) - float(as_told[n])) > 0.01)
+    instructed = run(spec, {name: f"{float(as_told[name]):.4f}"}, Tolerance(decimals=4))
+    assert row(instructed, name).verdict == "correct"
+    hurried = run(spec, {name: f"{float(early[name]):.4f}"}, Tolerance(decimals=4))
+    assert "rounded to 1 decimals" in row(hurried, name).diagnosis or \
+        "rounded to" in row(hurried, name).diagnosis, row(hurried, name).diagnosis
+
+
+def test_decimals_are_inferred_from_what_the_student_wrote():
+    spec = sigmoid_net()
+    value = quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT))["output[1]"]
+    result = run(spec, {"output": f"{float(value):.3f}"})
+    assert result.tolerance.decimals == 3 and result.rows[0].verdict == "correct"
+
+
+def test_absolute_and_relative_tolerances():
+    assert run(herrmann(), {"cost": 4.6}, Tolerance.parse("0.2")).rows[0].verdict == "correct"
+    assert run(herrmann(), {"cost": 4.6}, Tolerance.parse("1%")).rows[0].verdict == "wrong"
+    assert run(herrmann(), {"cost": 4.52}, Tolerance.parse("1%")).rows[0].verdict == "correct"
+
+
+def test_the_command_prints_the_table_and_fails_when_a_value_is_wrong(tmp_path, capsys):
+    ans = tmp_path / "mine.toml"
+    ans.write_text('grad_W1 = [[-432, -288], [288, 108]]\n"delta1[2]" = 96\n')
+    assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 1
+    out = capsys.readouterr().out
+    assert "∂C/∂w^(1)_22  108    192       wrong" in out and "4 correct, 0 carried, 1 wrong of 5" in out
+    ans.write_text('grad_W1 = [[-432, -288], [288, 192]]\n')
+    assert main(["--example", "herrmann-backprop", "--check", str(ans), "--format", "json"]) == 0
+    assert '"verdict": "correct"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text, words", [
+    ('grad_W9 = [[1]]\n', "answers.grad_W9: unknown quantity"),
+    ('gradW1 = [[1, 2], [3, 4]]\n', "did you mean grad_W1?"),
+    ('grad_W1 = [[1, 2, 3], [3, 4, 5]]\n', "answers.grad_W1: expected a 2×2 matrix"),
+    ('z1 = [1, 2, 3]\n', "answers.z1: expected a vector of 2 numbers"),
+    ('"grad_W1[3,1]" = 5\n', "answers.grad_W1[3,1]: index out of range"),
+    ('"delta1[1]" = "lots"\n', "answers.delta1[1]: expected a number"),
+    ('"grad_W1[1]" = 5\n', "grad_W1 takes 2 index(es)"),
+    ('a2 = [4]\n', "the output layer's activations are called output"),
+    ('z1 = [1, 2]\n"z1[1]" = 1\n', "answers.z1[1]: given twice"),
+    ('z1 = [1, 2\n', "mine.toml"),
+])
+def test_bad_answers_files_get_one_line_naming_the_entry(tmp_path, capsys, text, words):
+    ans = tmp_path / "mine.toml"
+    ans.write_text(text)
+    assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
