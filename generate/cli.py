@@ -34,6 +34,14 @@ examples:
   generate quiz.toml --seed 7 --per-student    another draw, and one PDF per student
   generate quiz.toml --format tex              LaTeX sources only, no pdflatex
   generate --kinds                             the problem kinds and what they ask
+  generate --grade output/quiz/key.json --answers answers.csv
+                                               grade a class: grades.csv, parts.csv, a summary
+
+grading (--grade KEY --answers CSV): the CSV has columns student,problem,part,value with the
+key's part names (z1[1], grad_W1[2,2], …). A part is right within the key's tolerance; on
+network problems a wrong part that follows from the student's own earlier answers is
+"carried" (full credit: one slip costs one step), and a typical mistake is named. Writes
+grades.csv and parts.csv beside the key (or into --out); prints one line per problem.
 
 The exam spec is TOML: title, course, date, instructions, seed, decimals, roster, [notation]
 and [[problems]] tables (kind, points, difficulty, and the kind's options). See README.md.
@@ -53,6 +61,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--format", choices=("pdf", "tex"), default="pdf", help="pdf (default) or tex: skip pdflatex")
     ap.add_argument("--per-student", action="store_true", help="also one PDF per student, split from exam.pdf")
     ap.add_argument("--templates", type=Path, metavar="DIR", help="your own templates, searched first (sandboxed)")
+    ap.add_argument("--grade", type=Path, metavar="KEY.json", help="grade the --answers of a class against this key")
+    ap.add_argument("--answers", type=Path, metavar="FILE.csv", help="the class's answers: student,problem,part,value")
     ap.add_argument("--timeout", type=int, default=300, metavar="S", help="pdflatex time limit per document (300)")
     return ap
 
@@ -73,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     if args.kinds:
         sys.stdout.write(kinds_listing())
         return 0
+    if args.grade or args.answers:
+        return _grade(args)
     if args.demo == bool(args.spec):
         raise SpecError("spec", "give an exam spec or --demo (not both)", "run `generate --demo` or `generate quiz.toml`")
     if args.timeout <= 0:
@@ -95,6 +107,21 @@ def run(args: argparse.Namespace) -> int:
                      f"{len(sheets)} student(s) × {len(exam.problems)} problem(s), "
                      f"{sum(len(v.problem.answers) for s in sheets for v in s.variants)} key entries, "
                      f"{time.perf_counter() - started:.1f} s\n")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from . import grade
+
+    if not (args.grade and args.answers):
+        raise SpecError("--grade" if not args.grade else "--answers", "grading needs both --grade KEY.json and --answers",
+                        "run generate --grade output/quiz/key.json --answers answers.csv")
+    if args.spec or args.demo:
+        raise SpecError("spec", "grading takes no exam spec", "drop the spec; the key holds every variant")
+    key = grade.load_key(args.grade)
+    grades = grade.grade(key, grade.load_answers(args.answers))
+    written = grade.write(args.out or args.grade.parent, key, grades, args.force)
+    sys.stdout.write(grade.summary(key, grades) + "".join(f"wrote {p}\n" for p in written))
     return 0
 
 

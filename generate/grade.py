@@ -1,0 +1,217 @@
+"""Grading a class: ``key.json`` plus the students' answers → scores, diagnoses, a summary.
+
+The answers CSV has the columns ``student,problem,part,value`` (part names as in the key,
+``grad_W1[2,2]``). A part is right when |value − key| ≤ the key's tolerance. On a network
+problem whose parts are trace quantities the student's answers go through ``derive``'s
+checker with the variant's network from the key: a part that is wrong but follows from the
+student's own earlier answers is ``carried`` and gets full credit (one slip costs one
+step), and a wrong part that a typical mistake explains gets that diagnosis.
+
+Each problem's points are shared equally by its parts. Writes ``grades.csv`` (one row per
+student: points per problem and total) and ``parts.csv`` (one row per student and part:
+given, key, verdict, diagnosis); the summary (one line per problem) goes to stdout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from derive import answers as derive_answers, backprop, quantities
+from derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
+from derive.errors import SpecError
+from derive.network import parse_spec
+from derive.numbers import FLOAT, parse_number
+
+from .key import FORMAT
+
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class PartGrade:
+    student: str
+    problem: int
+    part: str
+    given: str
+    key: Any
+    verdict: str
+    credit: Fraction  # points earned for this part
+    diagnosis: str = ""
+
+
+def load_key(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SpecError(str(path), f"cannot read the key ({error.strerror})", "give the key.json generate wrote") from None
+    except json.JSONDecodeError as error:
+        raise SpecError(f"{path} line {error.lineno}", "not valid JSON", "give the key.json generate wrote") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise SpecError(f"{path}", f"not a {FORMAT} answer key", "give the key.json generate wrote")
+    return doc
+
+
+def load_answers(path: Path) -> dict[tuple[str, int], dict[str, str]]:
+    """(student, problem) → {part: value as written}; errors name the line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise SpecError(str(path), f"cannot read the answers ({error.strerror})", "check the path") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [c.strip().lower() for c in rows[0]] != ["student", "problem", "part", "value"]:
+        raise SpecError(f"{path} line 1", "the header must be student,problem,part,value",
+                        "write that header line first")
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != 4:
+            raise SpecError(f"{path} line {number}", f"{len(row)} columns instead of 4", "write student,problem,part,value")
+        student, problem, part, value = (c.strip() for c in row)
+        if not problem.isdigit():
+            raise SpecError(f"{path} line {number}", f"problem {problem!r} is not a number", "give the problem number, 1, 2, …")
+        slot = out.setdefault((student, int(problem)), {})
+        if part in slot:
+            raise SpecError(f"{path} line {number}", f"{student} answers {part} of problem {problem} twice",
+                            "keep one row per part")
+        slot[part] = value
+    return out
+
+
+def grade(key: dict[str, Any], given: dict[tuple[str, int], dict[str, str]]) -> list[PartGrade]:
+    known = {s["id"] for s in key["students"]}
+    for student, problem in given:
+        if student not in known:
+            raise SpecError(f"answers student {student!r}", "not in the key", "use the ids of the roster the key was built for")
+    points = {p["problem"]: Fraction(p["points"]) for p in key["problems"]}
+    grades = []
+    for s in key["students"]:
+        for variant in s["variants"]:
+            problem = variant["problem"]
+            mine = given.get((s["id"], problem), {})
+            share = points[problem] / max(len(variant["answers"]), 1)
+            grades += _grade_variant(s["id"], problem, variant, mine, share, key["decimals"])
+    return grades
+
+
+def _grade_variant(student: str, problem: int, variant: dict[str, Any], mine: dict[str, str], share: Fraction,
+                   decimals: int) -> list[PartGrade]:
+    checked = _checked(variant, mine, decimals)
+    out = []
+    for entry in variant["answers"]:
+        part = entry["part"]
+        if part not in mine or mine[part] == "":
+            out.append(PartGrade(student, problem, part, "", entry["value"], MISSING, Fraction(0)))
+            continue
+        value = mine[part]
+        if _right(value, entry):
+            verdict, why = CORRECT, ""
+        elif part in checked and checked[part][0] == CARRIED:
+            verdict, why = CARRIED, ""
+        else:
+            verdict, why = WRONG, checked.get(part, (WRONG, ""))[1]
+        out.append(PartGrade(student, problem, part, value, entry["value"], verdict,
+                             share if verdict in (CORRECT, CARRIED) else Fraction(0), why))
+    return out
+
+
+def _right(value: str, entry: dict[str, Any]) -> bool:
+    if isinstance(entry["value"], str):
+        return value.strip().lower() == entry["value"].strip().lower()
+    try:
+        number = parse_number(value, "value")
+    except SpecError:
+        return False
+    return abs(float(number) - float(entry["value"])) <= float(entry["tolerance"]) * (1 + 1e-9) + 1e-12
+
+
+def _checked(variant: dict[str, Any], mine: dict[str, str], decimals: int) -> dict[str, tuple[str, str]]:
+    """The checker's verdict and diagnosis per part, where the parts are the network's quantities."""
+    if not variant.get("network") or not mine:
+        return {}
+    spec = parse_spec(variant["network"])
+    names = list(quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT)))
+    parts = {e["part"] for e in variant["answers"]}
+    if not parts <= set(names):
+        return {}  # a kind whose parts are not plain trace values (dropout, batching, …): key only
+    values = {}
+    for part, text in mine.items():
+        if part in parts:
+            try:
+                values[part] = parse_number(text, part)
+            except SpecError:
+                continue
+    if not values:
+        return {}
+    result = check(spec, derive_answers.Answers(values, 0), Tolerance(decimals=decimals))
+    return {r.name: (r.verdict, r.diagnosis) for r in result.rows}
+
+
+def grades_csv(key: dict[str, Any], grades: list[PartGrade]) -> str:
+    problems = [p["problem"] for p in key["problems"]]
+    earned: dict[tuple[str, int], Fraction] = Counter()
+    for g in grades:
+        earned[g.student, g.problem] += g.credit
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "name", *(f"problem {p}" for p in problems), "total", "max"])
+    total_max = sum(Fraction(p["points"]) for p in key["problems"])
+    for s in key["students"]:
+        row = [earned[s["id"], p] for p in problems]
+        writer.writerow([s["id"], s["name"], *(_points(v) for v in row), _points(sum(row)), _points(total_max)])
+    return out.getvalue()
+
+
+def parts_csv(grades: list[PartGrade]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "problem", "part", "given", "key", "verdict", "points", "diagnosis"])
+    for g in grades:
+        writer.writerow([g.student, g.problem, g.part, g.given, g.key, g.verdict, _points(g.credit), g.diagnosis])
+    return out.getvalue()
+
+
+def summary(key: dict[str, Any], grades: list[PartGrade]) -> str:
+    """One line per problem: how many got each part right (carried counted apart), and the
+    mistake the class made most often."""
+    lines = []
+    for p in key["problems"]:
+        mine = [g for g in grades if g.problem == p["problem"]]
+        parts = list(dict.fromkeys(g.part for g in mine))
+        cells = []
+        for part in parts:
+            these = [g for g in mine if g.part == part]
+            right = sum(g.verdict == CORRECT for g in these)
+            carried = sum(g.verdict == CARRIED for g in these)
+            # chain_rule asks each student about another weight: count those who were asked
+            cells.append(f"{part} {right}/{len(these)}" + (f" (+{carried} carried)" if carried else ""))
+        mistakes = Counter(g.diagnosis.split(":")[0] for g in mine if g.verdict == WRONG and g.diagnosis)
+        common = f"; most common mistake: {mistakes.most_common(1)[0][0]} ({mistakes.most_common(1)[0][1]}×)" \
+            if mistakes else ""
+        lines.append(f"problem {p['problem']} ({p['kind']}): " + ", ".join(cells) + common)
+    return "\n".join(lines) + "\n"
+
+
+def _points(value: Fraction) -> str:
+    return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
+
+
+def write(out: Path, key: dict[str, Any], grades: list[PartGrade], force: bool) -> list[Path]:
+    """grades.csv and parts.csv into ``out``, each written whole; never over a file without ``force``."""
+    targets = {out / "grades.csv": grades_csv(key, grades), out / "parts.csv": parts_csv(grades)}
+    for path in targets:
+        if path.exists() and not force:
+            raise SpecError(str(path), "already exists", "pass --force to replace it, or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    for path, text in targets.items():
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return list(targets)

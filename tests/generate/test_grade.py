@@ -1,0 +1,100 @@
+"""generate --grade: a class's answers against key.json, with carried credit and diagnoses."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from generate.cli import main
+
+
+@pytest.fixture(scope="module")
+def key(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    assert main(["--demo", "--format", "tex", "--out", str(out)]) == 0
+    return out / "key.json"
+
+
+def answers(key: Path, tmp: Path, change=lambda student, problem, part, value: value) -> Path:
+    doc = json.loads(key.read_text())
+    rows = [["student", "problem", "part", "value"]]
+    for s in doc["students"]:
+        for v in s["variants"]:
+            for a in v["answers"]:
+                value = change(s["id"], v["problem"], a["part"], a["value"])
+                if value is not None:
+                    rows.append([s["id"], v["problem"], a["part"], value])
+    path = tmp / "answers.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_key_itself_scores_full_marks(key: Path, tmp_path: Path, capsys) -> None:
+    assert main(["--grade", str(key), "--answers", str(answers(key, tmp_path)), "--out", str(tmp_path)]) == 0
+    grades = read(tmp_path / "grades.csv")
+    assert len(grades) == 3 and all(g["total"] == g["max"] == "36" for g in grades)
+    out = capsys.readouterr().out
+    assert out.count("problem ") >= 6 and "z1[1] 3/3" in out
+
+
+def test_a_wrong_delta_costs_one_step_and_its_consequences_are_carried(key: Path, tmp_path: Path, capsys) -> None:
+    doc = json.loads(key.read_text())
+    backprop = next(v for v in doc["students"][0]["variants"] if v["problem"] == 2)
+    true = {a["part"]: a["value"] for a in backprop["answers"]}
+    # student s01 doubles δ^(2) (the ½ dropped) and carries it through every later step
+    def change(student, problem, part, value):
+        if student == doc["students"][0]["id"] and problem == 2 and (part.startswith(("delta", "grad_"))):
+            return 2 * value
+        return value
+
+    assert true["delta2[1]"] != 0
+    assert main(["--grade", str(key), "--answers", str(answers(key, tmp_path, change)), "--out", str(tmp_path)]) == 0
+    parts = [p for p in read(tmp_path / "parts.csv") if p["student"] == doc["students"][0]["id"] and p["problem"] == "2"]
+    verdicts = {p["part"]: p["verdict"] for p in parts}
+    assert verdicts["delta2[1]"] == "wrong"
+    assert "½ of the cost was dropped" in next(p["diagnosis"] for p in parts if p["part"] == "delta2[1]")
+    doubled = [p for p in parts if p["part"].startswith(("delta1", "grad_")) and float(p["key"]) != 0]
+    assert doubled and all(p["verdict"] == "carried" for p in doubled)
+    lost = 10 / len(parts)
+    total = float(read(tmp_path / "grades.csv")[0]["problem 2"])
+    assert total == pytest.approx(round(10 - lost, 2), abs=0.01)
+    assert "most common mistake: the ½ of the cost was dropped" in capsys.readouterr().out
+
+
+def test_missing_answers_score_nothing(key: Path, tmp_path: Path) -> None:
+    skip = lambda student, problem, part, value: None if problem == 5 else value  # noqa: E731
+    assert main(["--grade", str(key), "--answers", str(answers(key, tmp_path, skip)), "--out", str(tmp_path)]) == 0
+    assert all(g["problem 5"] == "0" and g["total"] == "34" for g in read(tmp_path / "grades.csv"))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("who,what\n", "line 1: the header must be student,problem,part,value"),
+    ("student,problem,part,value\ns01,1,z1[1]\n", "line 2: 3 columns instead of 4"),
+    ("student,problem,part,value\ns01,one,z1[1],3\n", "line 2: problem 'one' is not a number"),
+    ("student,problem,part,value\nnobody,1,z1[1],3\n", "answers student 'nobody': not in the key"),
+    ("student,problem,part,value\ns01,1,z1[1],3\ns01,1,z1[1],4\n", "line 3: s01 answers z1[1] of problem 1 twice"),
+])
+def test_bad_answer_files_get_one_line(key: Path, tmp_path: Path, capsys, text: str, words: str) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_text(text)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+    assert not (tmp_path / "grades.csv").exists()
+
+
+def test_grades_are_not_overwritten_without_force(key: Path, tmp_path: Path, capsys) -> None:
+    path = answers(key, tmp_path)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 0
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path), "--force"]) == 0
