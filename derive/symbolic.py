@@ -243,16 +243,25 @@ def evaluate(derivation: Derivation, examples: Sequence[Example], mode: Mode) ->
                 totals = [t + mpmath.mpf(v) for t, v in zip(totals, fn(*vals))]
             return [t / len(examples) for t in totals]
 
-    # A saturated output (softmax 1 − 1e-70) cancels in y − ŷ at any fixed precision:
-    # double it until two evaluations agree to 30 digits.
-    digits, flat = PRECISION, at(PRECISION)
-    while digits < 16 * PRECISION:
-        digits *= 2
-        finer = at(digits)
-        settled = all(abs(f - c) <= mpmath.mpf(10) ** -30 * abs(f) for f, c in zip(finer, flat))
-        flat = finer
-        if settled:
+    # A saturated output (softmax 1 − 1e-70, σ(567) = 1 − 1e-246) cancels in y − ŷ or
+    # 1 − ŷ at any fixed precision: double it until two evaluations agree to 30 digits.
+    digits, flat = PRECISION, None
+    while True:
+        try:
+            finer = at(digits)
+        except ZeroDivisionError:  # 1 − ŷ rounded to 0 at this precision
+            finer = None
+        if finer is not None and flat is not None and all(
+                abs(f - c) <= mpmath.mpf(10) ** -30 * abs(f) for f, c in zip(finer, flat)):
+            flat = finer
             break
+        flat = finer if finer is not None else flat
+        if digits >= 16 * PRECISION:
+            if flat is None:
+                raise ZeroDivisionError("the symbolic gradient divides by a value that rounds to 0 "
+                                        f"even at {digits} digits")
+            break
+        digits *= 2
     if mode.name == "exact":
         return _unflatten(network, flat, object)
     return _unflatten(network, [float(v) for v in flat], np.float64)
