@@ -92,12 +92,20 @@ class Judge:
         # how far rounding every intermediate as instructed moves each value, true and own
         self._gap_true: dict[str, float] = {}
         self._gap_own: dict[str, float] = {}
+        self._spec, self._example = spec, answers.example
+        self._hand: dict[int, dict[str, Any]] = {}
         if tolerance.decimals is not None and tolerance.absolute is None and tolerance.relative is None:
-            rounded = hand(tolerance.decimals)
-            hand_true = quantities.entries(backprop.trace(spec.network, spec.examples, rounded), answers.example)
-            hand_own = own_trace(spec, answers.values, answers.example, rounded).computed
+            hand_true = self.hand_entries(tolerance.decimals)
+            hand_own = own_trace(spec, answers.values, answers.example, hand(tolerance.decimals)).computed
             self._gap_true = {n: abs(float(v) - float(truth[n])) for n, v in hand_true.items() if n in truth}
             self._gap_own = {n: abs(float(v) - float(own[n])) for n, v in hand_own.items() if n in own}
+
+    def hand_entries(self, decimals: int) -> dict[str, Any]:
+        """The true values with every intermediate rounded to ``decimals``, computed once."""
+        if decimals not in self._hand:
+            trace = backprop.trace(self._spec.network, self._spec.examples, hand(decimals))
+            self._hand[decimals] = quantities.entries(trace, self._example)
+        return self._hand[decimals]
 
     def allowance(self, name: str, reference: Any, own: bool = False) -> float:
         t = self.tolerance

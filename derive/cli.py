@@ -162,13 +162,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(spec: Spec, args: argparse.Namespace) -> int:
-    from . import answers, backprop, quantities
+    from . import answers, quantities
     from .check import Tolerance, check, inferred_tolerance
     from .formats import check as check_format
 
     if args.format == "latex":
         raise SpecError("--format", "latex is not available with --check", "use --format text or json")
-    names = list(quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT)))
+    names = quantities.names(spec)
     given = answers.load(args.check, names, len(spec.examples))
     if args.tol is not None and args.decimals is not None:
         raise SpecError("--tol", "given together with --decimals", "give one of them")

@@ -14,10 +14,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import sympy as sp
 
-from . import backprop
 from .answers import Answers
 from .network import Spec
-from .numbers import hand
 from .own import OwnTrace
 from .quantities import split, text_label
 
@@ -203,11 +201,8 @@ def early_rounding(ctx: Context, name: str) -> Iterator[Candidate]:
     decimals = ctx.judge.tolerance.decimals
     if decimals is None:
         return
-    from .quantities import entries
-
     for fewer in range(decimals - 1, -1, -1):
-        trace = backprop.trace(ctx.spec.network, ctx.spec.examples, hand(fewer))
-        value = entries(trace, ctx.e).get(name)
+        value = ctx.judge.hand_entries(fewer).get(name)
         yield value, (f"this is the value with intermediates rounded to {fewer} decimals: keep {decimals} "
                       f"decimals until the end ({text_label(name)} = {ctx.fmt(ctx.truth[name])})")
 

@@ -11,7 +11,7 @@ student's δ and a, and one slip costs one step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -44,19 +44,33 @@ def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode) ->
     params = backprop.parameters(net, mode)
     x, y = backprop.batch_arrays(spec.examples, mode)
     own = OwnTrace(mode, {}, params=params, y=y)
-    take = _taker(own, given, example, mode)
+
+    def take(values: np.ndarray, base: str) -> np.ndarray:
+        """Record each entry, then put the student's value in: row ``example`` of a per-example
+        (m, n) array, every entry of a matrix or vector (``matrix=True``), or a scalar."""
+        out = np.array(values, dtype=np.asarray(values).dtype, copy=True)
+        per_example = base in per_example_bases
+        for index, v in np.ndenumerate(values):
+            if per_example and index[0] != example:
+                continue
+            entry = index[1:] if per_example else index
+            key = f"{base}[{','.join(str(i + 1) for i in entry)}]" if entry else base
+            own.computed[key] = v
+            if key in given:
+                out[index] = float(given[key]) if mode.is_float else given[key]
+        return out
+
     L = net.depth
+    per_example_bases = {f"z{l}" for l in range(1, L + 1)} | {f"a{l}" for l in range(1, L)} | \
+        {f"delta{l}" for l in range(1, L + 1)} | {"output", "grad_x"}
     a = own.a[0] = x
     for l, (layer, (weights, bias)) in enumerate(zip(net.layers, params), start=1):
         z = a @ weights.T
-        z = take(mode.fix(z if bias is None else z + bias), lambda j, l=l: f"z{l}[{j}]")
-        a = layer.activation.value(z, mode)
-        a = take(a, (lambda j, l=l: f"a{l}[{j}]") if l < L else (lambda j: f"output[{j}]"))
+        z = take(mode.fix(z if bias is None else z + bias), f"z{l}")
+        a = take(layer.activation.value(z, mode), f"a{l}" if l < L else "output")
         own.z[l], own.a[l] = z, a
     costs = net.loss.per_example(y, a, mode)
-    cost = mode.scalar(costs.sum() / len(costs))
-    take_scalar = _scalar_taker(own, given, mode)
-    take_scalar("cost", cost)
+    take(np.asarray(mode.scalar(costs.sum() / len(costs))), "cost")
 
     upstream = net.loss.gradient(y, a, mode)
     delta = None
@@ -71,65 +85,20 @@ def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode) ->
             delta = mode.fix(upstream * layer.activation.derivative(own.z[l], own.a[l], mode))
         else:
             delta = layer.activation.backward(own.z[l], own.a[l], upstream, mode)
-        delta = take(delta, lambda j, l=l: f"delta{l}[{j}]")
-        own.delta[l] = delta
+        own.delta[l] = delta = take(delta, f"delta{l}")
     m = x.shape[0]
     for l in range(1, L + 1):
-        grad_w = mode.fix(own.delta[l].T @ own.a[l - 1] / m)
-        own.grad_W[l] = _take_matrix(own, given, grad_w, f"grad_W{l}", mode)
+        own.grad_W[l] = take(mode.fix(own.delta[l].T @ own.a[l - 1] / m), f"grad_W{l}")
         if params[l - 1][1] is not None:
-            grad_b = mode.fix(own.delta[l].sum(axis=0) / m)
-            own.grad_b[l] = take(grad_b[None, :], lambda j, l=l: f"grad_b{l}[{j}]", every_row=True)[0]
-    take(mode.fix(own.delta[1] @ params[0][0]), lambda k: f"grad_x[{k}]")
+            own.grad_b[l] = take(mode.fix(own.delta[l].sum(axis=0) / m), f"grad_b{l}")
+    take(mode.fix(own.delta[1] @ params[0][0]), "grad_x")
 
     if net.learning_rate is not None:
         rate = float(net.learning_rate) if mode.is_float else mode.scalar(net.learning_rate)
         new = []
         for l, (weights, bias) in enumerate(params, start=1):
-            w_new = _take_matrix(own, given, mode.fix(weights - mode.fix(rate * own.grad_W[l])), f"W{l}_new", mode)
-            b_new = None
-            if bias is not None:
-                b_new = take(mode.fix(bias - mode.fix(rate * own.grad_b[l]))[None, :],
-                             lambda j, l=l: f"b{l}_new[{j}]", every_row=True)[0]
+            w_new = take(mode.fix(weights - mode.fix(rate * own.grad_W[l])), f"W{l}_new")
+            b_new = None if bias is None else take(mode.fix(bias - mode.fix(rate * own.grad_b[l])), f"b{l}_new")
             new.append((w_new, b_new))
-        take_scalar("cost_new", backprop.forward(net, tuple(new), x, y, mode).cost)
+        take(np.asarray(backprop.forward(net, tuple(new), x, y, mode).cost), "cost_new")
     return own
-
-
-def _convert(value: Any, mode: Mode) -> Any:
-    return float(value) if mode.is_float else value
-
-
-def _taker(own: OwnTrace, given: Mapping[str, Any], example: int,
-           mode: Mode) -> Callable[..., np.ndarray]:
-    """Record a per-example vector's entries (row ``example``) and put the student's values in."""
-
-    def take(values: np.ndarray, name: Callable[[int], str], every_row: bool = False) -> np.ndarray:
-        out = np.array(values, dtype=values.dtype, copy=True)
-        row = 0 if every_row else example
-        for j in range(out.shape[1]):
-            key = name(j + 1)
-            own.computed[key] = out[row, j]
-            if key in given:
-                out[row, j] = _convert(given[key], mode)
-        return out
-
-    return take
-
-
-def _take_matrix(own: OwnTrace, given: Mapping[str, Any], values: np.ndarray, base: str, mode: Mode) -> np.ndarray:
-    out = np.array(values, dtype=values.dtype, copy=True)
-    for (j, k), v in np.ndenumerate(values):
-        key = f"{base}[{j + 1},{k + 1}]"
-        own.computed[key] = v
-        if key in given:
-            out[j, k] = _convert(given[key], mode)
-    return out
-
-
-def _scalar_taker(own: OwnTrace, given: Mapping[str, Any], mode: Mode) -> Callable[[str, Any], Any]:
-    def take(key: str, value: Any) -> Any:
-        own.computed[key] = value
-        return _convert(given[key], mode) if key in given else value
-
-    return take

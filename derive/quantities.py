@@ -65,6 +65,14 @@ def entries(trace: Trace, example: int = 0) -> dict[str, Any]:
     return out
 
 
+def names(spec: Any) -> list[str]:
+    """Every entry name a spec's trace has (``z1[1]`` … ``cost_new``), in trace order."""
+    from .backprop import trace
+    from .numbers import FLOAT
+
+    return list(entries(trace(spec.network, spec.examples, FLOAT)))
+
+
 def _split(name: str) -> tuple[str, int | None, tuple[int, ...]]:
     """``grad_W1[2,2]`` → (``grad_W``, 1, (2, 2)); ``cost`` → (``cost``, None, ())."""
     head, _, rest = name.partition("[")

@@ -23,11 +23,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from derive import answers as derive_answers, backprop, quantities
+from derive import answers as derive_answers, quantities
 from derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
 from derive.errors import SpecError
 from derive.network import parse_spec
-from derive.numbers import FLOAT, parse_number
+from derive.numbers import parse_number
 
 from .key import FORMAT
 
@@ -137,7 +137,7 @@ def _checked(variant: dict[str, Any], mine: dict[str, str], decimals: int) -> di
     if not variant.get("network") or not mine:
         return {}
     spec = parse_spec(variant["network"])
-    names = list(quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT)))
+    names = quantities.names(spec)
     parts = {e["part"] for e in variant["answers"]}
     if not parts <= set(names):
         return {}  # a kind whose parts are not plain trace values (dropout, batching, …): key only
