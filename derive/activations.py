@@ -147,6 +147,14 @@ class Activation:
             return _sigmoid(-zs)  # 1 − σ(z) = σ(−z)
         return 1.0 - outputs
 
+    def logs(self, zs: np.ndarray, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(log a, log(1 − a)) in float mode, from z where σ allows: log σ(z) = −softplus(−z)
+        stays finite where σ(z) rounds to 0 or 1."""
+        if self.name == "sigmoid":
+            return -np.logaddexp(0.0, -zs), -np.logaddexp(0.0, zs)
+        with np.errstate(divide="ignore"):
+            return np.log(outputs), np.log(self.complement(zs, outputs))
+
     def at_kink(self, zs: np.ndarray) -> np.ndarray:
         """Which entries sit exactly on a kink, where the derivative is a convention."""
         hits = np.zeros(np.shape(zs), dtype=bool)
@@ -182,6 +190,13 @@ class Softmax(Activation):
         """1 − s_j = Σ_{k≠j} s_k: a sum of positive terms, accurate even when s_j ≈ 1."""
         n = outputs.shape[-1]
         return outputs @ (1.0 - np.eye(n))
+
+    def logs(self, zs: np.ndarray, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """log s_j = z_j − log Σ_k e^{z_k}: finite where s_j underflows."""
+        shifted = zs - zs.max(axis=-1, keepdims=True)
+        log_s = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        with np.errstate(divide="ignore"):
+            return log_s, np.log(self.complement(zs, outputs))
 
     def jacobian(self, outputs: np.ndarray) -> np.ndarray:
         """∂s_i/∂z_j = s_i(δ_ij − s_j), one matrix per example."""

@@ -124,8 +124,8 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         activation_in = layer.activation.value(zs, mode)
         layers.append(LayerForward(zs, activation_in))
     last = network.layers[-1].activation
-    one_minus = last.complement(zs, activation_in) if mode.is_float else None
-    costs = network.loss.per_example(y, activation_in, mode, one_minus)
+    logs = last.logs(zs, activation_in) if mode.is_float else None
+    costs = network.loss.per_example(y, activation_in, mode, logs)
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
 
 

@@ -43,14 +43,15 @@ class Loss:
     fused_with: str | None = None
     target_range: tuple[int, int] | None = None
     needs_distribution: bool = False
-    # the value from y, ŷ and a separately computed 1 − ŷ, for a loss that takes log(1 − ŷ)
-    value_given_complement: Callable[[np.ndarray, np.ndarray, np.ndarray, Mode], np.ndarray] | None = None
+    # float mode: the value from log ŷ and log(1 − ŷ), for a loss made of logarithms
+    value_from_logs: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
 
     def per_example(self, y: np.ndarray, yhat: np.ndarray, mode: Mode,
-                    one_minus: np.ndarray | None = None) -> np.ndarray:
-        """C_i for each example; ``one_minus`` is 1 − ŷ formed without cancellation when ŷ ≈ 1."""
-        if one_minus is not None and self.value_given_complement is not None:
-            return self.value_given_complement(y, yhat, one_minus, mode)
+                    logs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """C_i for each example; ``logs`` = (log ŷ, log(1 − ŷ)) formed from z (float mode),
+        so that a saturated output (σ(803) = 1.0 in float) still gives a finite cost."""
+        if logs is not None and self.value_from_logs is not None:
+            return self.value_from_logs(y, *logs)
         return self.value(y, yhat, mode)
 
     def check_targets(self, y: Sequence, field: str) -> None:
@@ -89,19 +90,22 @@ def _mse() -> Loss:
     )
 
 
-def _bce_value(y: np.ndarray, yhat: np.ndarray, one_minus: np.ndarray, mode: Mode) -> np.ndarray:
-    return mode.fix(-(_xlogy(y, yhat, mode) + _xlogy(1 - y, one_minus, mode)).sum(axis=-1))
+def _times_log(c: np.ndarray, log: np.ndarray) -> np.ndarray:
+    """c · log v with 0 · log 0 = 0, as in the exact _xlogy."""
+    with np.errstate(invalid="ignore"):
+        return np.where(c == 0, 0.0, c * log)
 
 
 def _bce() -> Loss:
     return Loss(
         "bce", "L = −Σ_j [y_j log ŷ_j + (1 − y_j) log(1 − ŷ_j)], binary cross-entropy",
         r"-\sum_j \left[y_j \log \hat{y}_j + (1 - y_j) \log(1 - \hat{y}_j)\right]",
-        lambda y, yh, mode: _bce_value(y, yh, 1 - yh, mode),
+        lambda y, yh, mode: mode.fix(-(_xlogy(y, yh, mode) + _xlogy(1 - y, 1 - yh, mode)).sum(axis=-1)),
         lambda y, yh, mode: mode.fix(mode.fix(-y / yh) + mode.fix((1 - y) / (1 - yh))),
         lambda ys, yhs: -sum(yv * sp.log(yh) + (1 - yv) * sp.log(1 - yh) for yv, yh in zip(ys, yhs)),
         r"-\frac{y_j}{\hat{y}_j} + \frac{1 - y_j}{1 - \hat{y}_j}",
-        fused_with="sigmoid", target_range=(0, 1), value_given_complement=_bce_value,
+        fused_with="sigmoid", target_range=(0, 1),
+        value_from_logs=lambda y, log_yh, log_rest: -(_times_log(y, log_yh) + _times_log(1 - y, log_rest)).sum(axis=-1),
     )
 
 
@@ -114,6 +118,7 @@ def _cross_entropy() -> Loss:
         lambda ys, yhs: -sum(yv * sp.log(yh) for yv, yh in zip(ys, yhs)),
         r"-\frac{y_j}{\hat{y}_j}",
         fused_with="softmax", target_range=(0, 1), needs_distribution=True,
+        value_from_logs=lambda y, log_yh, log_rest: -_times_log(y, log_yh).sum(axis=-1),
     )
 
 

@@ -87,3 +87,14 @@ def test_complement_of_a_saturated_output_is_accurate():
     zs = np.array([[30.0, 0.0, 1.0]])
     rest = soft.complement(zs, soft.value(zs, FLOAT))[0, 0]
     assert rest == pytest.approx((1 + math.e) / (math.exp(30) + 1 + math.e), rel=1e-14)
+
+
+@pytest.mark.parametrize("activation, loss, y", [("sigmoid", "bce", [0]), ("softmax", "cross_entropy", [0, 1])])
+def test_a_saturated_output_still_gives_a_finite_cost(activation, loss, y):
+    # σ(803) is 1.0 in float, so −log(1 − ŷ) would be inf; the cost is about 803
+    from derive.backprop import trace
+    from derive.network import network_from
+
+    weights = [[1]] if activation == "sigmoid" else [[1], [0]]
+    spec = network_from([{"weights": weights, "activation": activation}], x=[803], y=y, loss=loss)
+    assert trace(spec.network, spec.examples, FLOAT).forward.cost == pytest.approx(803.0, rel=1e-12)
