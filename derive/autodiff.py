@@ -24,7 +24,7 @@ from .errors import SpecError
 from .graph import Const, Graph
 from .numbers import EXACT, Mode
 from .scalars import SYMBOLIC, Scalars, scalars
-from .terms import Juxtapose, Num, Partial, Sym, Term, substitute, times, total
+from .terms import Juxtapose, Partial, Sym, Term, substitute, times, total
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def primal(graph: Graph, at: tuple[Any, ...], s: Scalars) -> Primal:
     for p in graph.inputs:
         values.append(at[p])
         partials.append(())
-        lines.append(Line(graph.v(p), (graph.input_name(p),), at[p], p))
+        lines.append(Line(graph.v(p), _unless_same(graph.v(p), graph.input_name(p)), at[p], p))
     for i in graph.operations:
         node = graph.nodes[i]
         op = node.operation
@@ -110,8 +110,16 @@ def primal(graph: Graph, at: tuple[Any, ...], s: Scalars) -> Primal:
         numbers = substitute(form, {graph.v(a): values[a] for a in node.args if isinstance(a, int)})
         lines.append(Line(graph.v(i), (form, numbers), value, i))
     for p, name in zip(graph.outputs, graph.output_names):
-        lines.append(Line(name, (graph.v(p),), values[p], p))
+        if name != graph.v(p):
+            lines.append(Line(name, (graph.v(p),), values[p], p))
     return Primal(tuple(lines), tuple(values), tuple(partials))
+
+
+def _unless_same(target: Sym, name: Sym, accent: str = "") -> tuple[Term, ...]:
+    """``(name,)`` as the line's first form, or nothing when the node is written by that name."""
+    if target == name:
+        return ()
+    return ({"dot": name.dot(), "bar": name.bar()}.get(accent, name),)
 
 
 def _domain_error(graph: Graph, i: int, at: tuple[Any, ...], problem: str) -> SpecError:
@@ -134,7 +142,7 @@ def tangent_pass(graph: Graph, pr: Primal, wrt: int, s: Scalars) -> TangentPass:
     lines: list[Line] = []
     for p in graph.inputs:
         tangents.append(one if p == wrt else zero)
-        lines.append(Line(graph.v(p).dot(), (graph.input_name(p).dot(),), tangents[p], p))
+        lines.append(Line(graph.v(p).dot(), _unless_same(graph.v(p), graph.input_name(p), "dot"), tangents[p], p))
     for i in graph.operations:
         node = graph.nodes[i]
         terms, value = [], zero
@@ -150,7 +158,8 @@ def tangent_pass(graph: Graph, pr: Primal, wrt: int, s: Scalars) -> TangentPass:
         env.update({graph.v(j).dot(): tangents[j] for j in range(i)})
         lines.append(Line(graph.v(i).dot(), (form, substitute(form, env)), value, i))
     for p, name in zip(graph.outputs, graph.output_names):
-        lines.append(Line(name.dot(), (graph.v(p).dot(),), tangents[p], p))
+        if name != graph.v(p):
+            lines.append(Line(name.dot(), (graph.v(p).dot(),), tangents[p], p))
     return TangentPass(wrt, tuple(lines), tuple(tangents), tuple(tangents[p] for p in graph.outputs))
 
 
@@ -165,7 +174,8 @@ def adjoint_pass(graph: Graph, pr: Primal, output: int, s: Scalars) -> AdjointPa
     adjoints: list[Any] = [None] * len(graph.nodes)
     received = [0] * len(graph.nodes)
     adjoints[root] = s.constant(sp.Integer(1))
-    lines = [Line(graph.v(root).bar(), (graph.output_names[output].bar(),), adjoints[root], root)]
+    lines = [Line(graph.v(root).bar(), _unless_same(graph.v(root), graph.output_names[output], "bar"),
+                  adjoints[root], root)]
     for i in reversed(graph.operations):
         if i not in relevant or adjoints[i] is None:
             continue
@@ -193,7 +203,8 @@ def adjoint_pass(graph: Graph, pr: Primal, output: int, s: Scalars) -> AdjointPa
             lines.append(Line(vj.bar(), forms, value, arg, note))
     final = [zero if a is None else a for a in adjoints]
     for p in graph.inputs:
-        lines.append(Line(graph.input_name(p).bar(), (graph.v(p).bar(),), final[p], p))
+        if graph.v(p) != graph.input_name(p):
+            lines.append(Line(graph.input_name(p).bar(), (graph.v(p).bar(),), final[p], p))
     return AdjointPass(output, tuple(lines), tuple(final), tuple(final[p] for p in graph.inputs))
 
 

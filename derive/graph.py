@@ -51,6 +51,8 @@ class Graph:
     outputs: tuple[int, ...]
     output_names: tuple[Sym, ...]
     source: str = ""
+    named: bool = False  # write named nodes by their names (z^(1)_2), the others as v_i
+
 
     @cached_property
     def n_inputs(self) -> int:
@@ -69,6 +71,10 @@ class Graph:
         return position - self.n_inputs + 1
 
     def v(self, position: int) -> Sym:
+        """The node's symbol in traces: v_i (Baydin), or its own name in a ``named`` graph."""
+        name = self.nodes[position].name
+        if self.named and name is not None:
+            return name
         return Sym("v", str(self.index(position)))
 
     def input_name(self, position: int) -> Sym:

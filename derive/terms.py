@@ -249,7 +249,9 @@ class TermPrinter:
         return f"{self._operand(t.left, _SUM)} {self.minus} {self._operand(t.right, _SUM, right=True)}"
 
     def _print_Mul(self, t: Mul) -> str:
-        return f"{self._operand(t.left, _PRODUCT)} {self.times_sign} {self._operand(t.right, _PRODUCT, right=True)}"
+        # a signed factor is bracketed on either side: (−144) × (−3), never + −144 × …
+        left = self._operand(t.left, _PRODUCT, right=self._strength(t.left) == _UNARY)
+        return f"{left} {self.times_sign} {self._operand(t.right, _PRODUCT, right=True)}"
 
     def _print_Juxtapose(self, t: Juxtapose) -> str:
         return f"{self._operand(t.left, _PRODUCT)} {self._operand(t.right, _PRODUCT)}"
