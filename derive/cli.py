@@ -9,6 +9,7 @@ from typing import Sequence
 
 from . import catalogue, report
 from .errors import SpecError
+from .graph_report import GraphReport
 from .network import Spec, load_spec
 from .numbers import EXACT, FLOAT, Mode, hand
 
@@ -34,6 +35,16 @@ examples:
   derive --scaling                          why symbolic differentiation does not scale
   derive --example herrmann-backprop --check mine.toml
                                             check a hand computation step by step
+  derive --graph "y = log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
+                                            Baydin et al.'s traces: forward and reverse mode
+  derive --graph "z1 = x1*x2; z2 = z1*x1; y = z2^2" --at x1=2,x2=3 --mode reverse
+  derive --graph "..." --at ... --format latex -o g.tex   the graph in TikZ and every trace line
+  derive --example herrmann-backprop --graph              backprop as reverse mode on the network's graph
+
+computation graphs (--graph): + - * / ^ (by a constant), exp, log (ln), sin, cos, tanh, sigmoid,
+relu, square; one node per operation, numbered v_1, v_2, ... in the order written, inputs
+v_{1-n} ... v_0 (Baydin's convention). Forward mode makes one pass per input, reverse mode one
+per output; a node used twice gets two contributions to its adjoint, each on its own line.
 
 checking answers (--check FILE): the file names values as derive's JSON does, whole or by
 entry, 1-based:  z1 = [-3, -4]   "delta1[2]" = 96   grad_W1 = [[-432, -288], [288, 192]]
@@ -79,11 +90,20 @@ def parser() -> argparse.ArgumentParser:
     modes.add_argument("--exact", action="store_true", help="exact integers/fractions (irrationals stay exact)")
     modes.add_argument("--float", action="store_true", help="float64")
     modes.add_argument("--decimals", type=int, metavar="D", help="hand mode: round every intermediate to D decimals")
+    gr = ap.add_argument_group("computation graphs (automatic differentiation)")
+    gr.add_argument("--graph", nargs="?", const="", metavar="EXPR",
+                    help='the graph of EXPR ("y = log(x1) + x1*x2 - sin(x2)" or "z1 = x1*x2; y = z1^2"); '
+                         "without EXPR, the graph of the spec's network and cost")
+    gr.add_argument("--at", metavar="x1=2,x2=5", help="the inputs' values for --graph EXPR (also fixes their order)")
+    gr.add_argument("--mode", choices=("forward", "reverse", "both"),
+                    help="forward-mode tangents, reverse-mode adjoints, or both (default: both; reverse for a network)")
+    gr.add_argument("--wrt", metavar="x1[,x2…]", help="the inputs to make forward-mode passes for (default: all)")
     chk = ap.add_argument_group("checking a hand computation")
     chk.add_argument("--check", metavar="ANSWERS", help="check the values in ANSWERS (.toml/.json) against the spec")
     chk.add_argument("--tol", metavar="T", help="tolerance for --check: absolute (0.005) or relative (0.1%%)")
     out = ap.add_argument_group("output")
-    out.add_argument("--format", choices=("text", "latex", "json"), default="text")
+    out.add_argument("--format", choices=("text", "latex", "json", "dot"), default="text",
+                     help="dot (Graphviz) with --graph only")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     out.add_argument("--force", action="store_true", help="overwrite an existing --output file")
     out.add_argument("--no-symbolic", action="store_true", help="skip the symbolic derivation")
@@ -141,6 +161,16 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         run_scaling(sys.stdout)
         return 0
+    if args.graph is not None and args.graph != "":
+        if args.spec or args.example:
+            raise SpecError("--graph", "an expression given together with a network",
+                            "give --graph EXPR alone, or --graph without EXPR for the network's graph")
+        return _graph_expression(args)
+    if args.format == "dot" and args.graph is None:
+        raise SpecError("--format", "dot draws a computation graph", "add --graph, or use --format text, latex or json")
+    for option in ("at", "mode", "wrt"):
+        if getattr(args, option) is not None and args.graph is None:
+            raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
     preset = None
     if args.example:
         if args.spec:
@@ -156,9 +186,46 @@ def run(argv: Sequence[str] | None = None) -> int:
                 spec.name, spec.description)
     if args.check:
         return _check(spec, args)
+    if args.graph is not None:
+        return _graph_network(spec, args, preset)
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
     write(_render(rep, args.format), args.output, args.force)
     return 0
+
+
+def _graph_write(report: GraphReport, args: argparse.Namespace) -> int:
+    from .formats import graph_dot, graph_json, graph_latex, graph_text
+
+    writer = {"text": graph_text, "latex": graph_latex, "json": graph_json, "dot": graph_dot}[args.format]
+    mode = report.traces.mode
+    decimals = args.decimals if args.decimals is not None else (
+        mode.decimals if mode is not None and mode.name == "hand" else 3)
+    write(writer.render(report, decimals), args.output, args.force)
+    return 0
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [name.strip() for name in text.split(",") if name.strip()] if text else None
+
+
+def _graph_expression(args: argparse.Namespace) -> int:
+    from .graph_report import for_expression, parse_at
+
+    if args.check:
+        raise SpecError("--check", "checks a network's values", "leave out --check with --graph")
+    mode = _mode(args, None, None) or EXACT
+    report = for_expression(args.graph, parse_at(args.at), mode, args.mode or "both", _names(args.wrt))
+    return _graph_write(report, args)
+
+
+def _graph_network(spec: Spec, args: argparse.Namespace, preset: Mode | None) -> int:
+    from .graph_report import for_network
+    from .report import default_mode
+
+    if args.at:
+        raise SpecError("--at", "a network's graph takes its values from the spec", "leave out --at")
+    mode = _mode(args, spec, preset) or default_mode(spec)
+    return _graph_write(for_network(spec, mode, 0, args.mode or "reverse", _names(args.wrt)), args)
 
 
 def _check(spec: Spec, args: argparse.Namespace) -> int:

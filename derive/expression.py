@@ -130,7 +130,7 @@ class _Builder:
 
     @property
     def output(self) -> str:
-        return "f" if "y" in self.inputs else "y"
+        return "f" if "y" in self.inputs or "y" in self.names else "y"
 
     def _statement_ops(self, expr: ast.expr) -> Arg | tuple:
         start = len(self.ops)
@@ -198,13 +198,13 @@ class _Builder:
     def _call(self, e: ast.Call) -> object:
         fn = e.func.id if isinstance(e.func, ast.Name) else self.source.snippet(e.func)
         if fn not in FUNCTIONS:
-            known = "exp, log (or ln), sin, cos, tanh, sigmoid, relu, square"
+            known = "exp, log (or ln), sin, cos, tanh, sigmoid, relu, square, sqrt"
             raise self.source.error(e, f"unknown function {fn!r}", f"use one of {known}")
         if len(e.args) != 1 or e.keywords:
             raise self.source.error(e, f"{fn} takes exactly one argument", f"write {fn}(x1)")
         arg = self.expr(e.args[0])
-        if fn == "square":
-            return self._op("pow", (arg,), e, sp.Integer(2))
+        if fn in ("square", "sqrt"):
+            return self._op("pow", (arg,), e, sp.Integer(2) if fn == "square" else sp.Rational(1, 2))
         return self._op(FUNCTIONS[fn], (arg,), e)
 
     def _name(self, e: ast.Name) -> object:

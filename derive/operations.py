@@ -136,4 +136,4 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
 
 # the names a formula may call, and the operation each one is
 FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos", "tanh": "tanh",
-             "sigmoid": "sigmoid", "sigma": "sigmoid", "relu": "relu", "square": "pow"}
+             "sigmoid": "sigmoid", "sigma": "sigmoid", "relu": "relu", "square": "pow", "sqrt": "pow"}

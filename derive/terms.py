@@ -9,6 +9,7 @@ printers) decides how they look.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -277,7 +278,10 @@ _TEXT_FUNCTIONS = {"log": "ln", "sigmoid": "σ", "relu": "ReLU"}
 
 
 class TextTermPrinter(TermPrinter):
-    """Plain text with Unicode: ``v̄₋₁ = v̄₂ × v₀``."""
+    """Plain text with Unicode: ``v̄₋₁ = v̄₂ × v₀`` (NFC: ẋ and ȳ as single characters)."""
+
+    def doprint(self, term: Term) -> str:
+        return unicodedata.normalize("NFC", self._print(term))
 
     def _print_Sym(self, t: Sym) -> str:
         sub = t.sub.translate(_SUBSCRIPTS) if all(c in "0123456789-+()" for c in t.sub) else (f"_{t.sub}" if t.sub else "")
@@ -309,6 +313,9 @@ _LATEX_FUNCTIONS = {"log": r"\ln", "exp": r"\exp", "sin": r"\sin", "cos": r"\cos
                     "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU}"}
 
 
+_LATEX_LETTERS = {"δ": r"\delta", "σ": r"\sigma", "alpha": r"\alpha", "beta": r"\beta", "theta": r"\theta"}
+
+
 class LatexTermPrinter(TermPrinter):
     """LaTeX for math mode: ``\\bar{v}_{-1} = \\bar{v}_{2} \\times v_{0}``."""
 
@@ -322,7 +329,8 @@ class LatexTermPrinter(TermPrinter):
         return rf"\left({text}\right)"
 
     def _print_Sym(self, t: Sym) -> str:
-        base = {"dot": rf"\dot{{{t.base}}}", "bar": rf"\bar{{{t.base}}}"}.get(t.accent, t.base)
+        letter = _LATEX_LETTERS.get(t.base, t.base)
+        base = {"dot": rf"\dot{{{letter}}}", "bar": rf"\bar{{{letter}}}"}.get(t.accent, letter)
         sup = f"^{{{t.sup}}}" if t.sup else ""
         sub = f"_{{{t.sub}}}" if t.sub else ""
         return f"{base}{sup}{sub}"
@@ -339,12 +347,16 @@ class LatexTermPrinter(TermPrinter):
 
     def _print_Pow(self, t: Pow) -> str:
         exponent = str(t.exponent)
-        return f"{self._operand(t.base, _POWER, right=True)}^{{{exponent}}}"
+        base = self._operand(t.base, _POWER, right=True)
+        if isinstance(t.base, Sym) and (t.base.sup or t.base.sub):
+            base = f"{{{base}}}"  # z^{(2)}_{1} squared: one more superscript needs a group
+        return f"{base}^{{{exponent}}}"
 
     def _print_Call(self, t: Call) -> str:
         fn = _LATEX_FUNCTIONS[t.fn]
         arg = self._print(t.arg)
-        if isinstance(t.arg, Sym) and t.fn in ("log", "exp", "sin", "cos", "tanh"):
+        bare = isinstance(t.arg, Sym) or (isinstance(t.arg, Num) and self._strength(t.arg) == _ATOM)
+        if bare and t.fn in ("log", "exp", "sin", "cos", "tanh"):
             return f"{fn} {arg}"
         return rf"{fn}\left({arg}\right)"
 

@@ -51,3 +51,34 @@ def specs(draw, hidden=HIDDEN, losses=("half_sse", "mse", "bce", "cross_entropy"
             y = [draw(weights_values) for _ in range(sizes[-1])]
         examples.append({"x": x, "y": y})
     return parse_spec({"loss": loss, "layers": layers, "examples": examples, "learning_rate": "1/10"})
+
+
+# --- expressions for computation graphs -------------------------------------------------
+
+UNARY = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "square")
+BINARY = ("+", "-", "*", "/")
+
+
+@st.composite
+def expression_texts(draw, max_operations=6, inputs=("x1", "x2", "x3")) -> str:
+    """A formula of 1 to ``max_operations`` elementary operations on some of ``inputs``."""
+    budget = draw(st.integers(1, max_operations))
+
+    def build(ops: int) -> str:
+        if ops == 0:
+            if draw(st.integers(0, 4)) == 0:
+                return str(draw(st.integers(1, 3)))
+            return draw(st.sampled_from(inputs))
+        kind = draw(st.sampled_from(("unary", "binary", "binary", "power")))
+        if kind == "unary":
+            return f"{draw(st.sampled_from(UNARY))}({build(ops - 1)})"
+        if kind == "power":
+            exponent = draw(st.sampled_from(("2", "3", "(-1)")))
+            return f"({build(ops - 1)})^{exponent}"
+        left = draw(st.integers(0, ops - 1))
+        return f"({build(left)} {draw(st.sampled_from(BINARY))} {build(ops - 1 - left)})"
+
+    return "y = " + build(budget)
+
+
+input_values = st.integers(-12, 11).map(lambda n: Fraction(n if n < 0 else n + 1, 4))  # ±1/4 … ±3, never 0

@@ -146,3 +146,55 @@ def test_command_line_bad_input_has_no_traceback(tmp_path):
     path = _spec(tmp_path, GOOD.replace('"half_sse"', '"hinge"'))
     result = subprocess.run([sys.executable, "-m", "derive", path], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+# --- computation graphs ---------------------------------------------------------------------
+
+def test_graph_prints_both_modes_and_the_derivatives(capsys):
+    code, out, _ = _run(capsys, "--graph", "y = log(x1) + x1*x2 - sin(x2)", "--at", "x1=2,x2=5")
+    assert code == 0
+    assert "Forward mode, pass 2 of 2" in out and "Reverse mode, pass 1 of 1" in out
+    assert "∂y/∂x₁ = 5.5 (forward) = 5.5 (reverse) = x2 + 1/x1 (formula)" in out
+    assert "contribution 2 of 2" in out
+
+
+def test_graph_reverse_only_and_json(capsys):
+    code, out, _ = _run(capsys, "--graph", "z1 = x1*x2; z2 = z1*x1; y = z2^2", "--at", "x1=2,x2=3",
+                        "--mode", "reverse", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["format"] == "gradsheet-graph/1"
+    assert doc["forward"] == [] and doc["reverse"][0]["gradient"] == {"x1": "288", "x2": "96"}
+    assert doc["passes"] == {"forward": 2, "reverse": 1}
+
+
+def test_graph_dot_has_a_node_per_operation_and_an_edge_per_argument(capsys):
+    code, out, _ = _run(capsys, "--graph", "y = log(x1) + x1*x2 - sin(x2)", "--at", "x1=2,x2=5", "--format", "dot")
+    assert code == 0 and out.startswith("digraph")
+    assert out.count("->") == 8 + 1  # eight edges and the arrow to y
+    assert 'n0 -> n2 [label="0.5"]' in out
+
+
+def test_network_graph_agrees_with_backprop(capsys):
+    code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--graph")
+    assert code == 0
+    assert "agree: reverse mode and the backprop engine, node for node" in out
+    assert "w̄^(1)₂₂ = v̄₆ ∂v₆/∂w^(1)₂₂ = v̄₆ × x₂ = 96 × 2 = 192" in out
+
+
+@pytest.mark.parametrize("args, field", [
+    (["--graph", "y = log(x1) + * x2", "--at", "x1=1,x2=2"], "expression: column 15"),
+    (["--graph", "y = foo(x1)", "--at", "x1=1"], "unknown function 'foo'"),
+    (["--graph", "y = log(x1 - x2)", "--at", "x1=1,x2=3"], "--at: log(x1 - x2) (column 5) is undefined"),
+    (["--graph", "y = x1*x2", "--at", "x1=1"], "--at: no value for x2"),
+    (["--graph", "y = x1*x2", "--at", "x1=1,x2"], "--at: 'x2' is not name=value"),
+    (["--graph", "y = x1*x2"], "--at: no input values"),
+    (["--graph", "y = x1", "--at", "x1=1", "--wrt", "x3"], "the output y is the input x1"),
+    (["--graph", "y = x1*x2", "--at", "x1=1,x2=2", "--wrt", "x3"], "--wrt: x3 is not an input"),
+    (["--example", "herrmann-backprop", "--graph", "--mode", "forward"], "--mode: forward mode on a network"),
+    (["--example", "herrmann-backprop", "--format", "dot"], "--format: dot draws a computation graph"),
+    (["--example", "herrmann-backprop", "--at", "x1=2"], "--at: belongs to --graph"),
+])
+def test_bad_graph_input_is_one_line_with_status_2(capsys, args, field):
+    code, out, err = _run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and field in err
