@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 
 from .activations import Activation, z
-from .numbers import EXACT, Mode, Real, exact_call, round_half_away
+from .numbers import EXACT, Mode, exact_call, round_half_away
 
 
 def _float_sigmoid(x: float) -> float:

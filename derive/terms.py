@@ -167,6 +167,7 @@ class NumberStyle:
     else to ``decimals`` places, marked ≈ when the rounding changed it."""
 
     decimals: int = 3
+    fractions: bool = True  # a short exact fraction as p/q (1/3), or rounded like any decimal
 
     def parts(self, value: Any) -> tuple[str, bool]:
         """(the number's text without its sign convention applied, whether it is rounded)."""
@@ -177,7 +178,7 @@ class NumberStyle:
             scaled = value * 10 ** self.decimals
             if scaled == int(scaled):  # terminates within the places shown: 1/2 is 0.5
                 return _fixed(mpmath.mpf(p) / q, self.decimals, strip=True), False
-            if len(f"{p}/{q}") <= 7:
+            if self.fractions and len(f"{p}/{q}") <= 7:
                 return f"{p}/{q}", False
             with mpmath.workdps(40):
                 return _fixed(mpmath.mpf(p) / q, self.decimals), True
@@ -258,7 +259,10 @@ class TermPrinter:
         return f"{self._operand(t.left, _PRODUCT)} {self._operand(t.right, _PRODUCT)}"
 
     def _print_Neg(self, t: Neg) -> str:
-        return f"{self.minus}{self._operand(t.arg, _PRODUCT, right=True)}"
+        # −v₂/v₀² needs no brackets; −(a + b) and −(−a) do
+        strength = self._strength(t.arg)
+        needs = strength < _PRODUCT or strength == _UNARY
+        return self.minus + (self._paren(self._print(t.arg)) if needs else self._print(t.arg))
 
     def _print_Num(self, t: Num) -> str:
         text = self.numbers.parts(t.value)[0]
@@ -367,6 +371,6 @@ class LatexTermPrinter(TermPrinter):
         return rf"\frac{{\partial {self._print(t.of)}}}{{\partial {self._print(t.wrt)}}}"
 
 
-def printer_for(fmt: str, decimals: int = 3) -> TermPrinter:
-    return {"text": TextTermPrinter, "latex": LatexTermPrinter}[fmt](NumberStyle(decimals))
+def printer_for(fmt: str, decimals: int = 3, fractions: bool = True) -> TermPrinter:
+    return {"text": TextTermPrinter, "latex": LatexTermPrinter}[fmt](NumberStyle(decimals, fractions))
 

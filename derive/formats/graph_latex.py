@@ -25,10 +25,12 @@ def equation(p: TermPrinter, ln: Line) -> tuple[str, str]:
     return p.doprint(ln.target), rhs
 
 
-def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True) -> dict[str, Any]:
+def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
+           fractions: bool = True) -> dict[str, Any]:
     """The context of ``graph_figure.tex.j2``: nodes placed, labelled with their values and
-    adjoints, edges labelled with their local partial derivatives."""
-    p = printer_for("latex", decimals)
+    adjoints, edges labelled with their local partial derivatives. An edge that skips a
+    column bends around the nodes between (over them going down, under them going up)."""
+    p = printer_for("latex", decimals, fractions)
     g = traces.graph
     where = layout(g)
     adjoint = traces.reverse[0].adjoints if adjoints and traces.reverse else None
@@ -49,12 +51,20 @@ def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: boo
     edges = []
     for source, target, k in g.edges():
         partial = traces.primal.partials[target][k]
-        edges.append({"source": f"n{source}", "target": f"n{target}",
+        span = where.x[target] - where.x[source]
+        bend = "" if span <= 1 else ("bend left=18" if where.y[source] >= where.y[target] else "bend right=18")
+        edges.append({"source": f"n{source}", "target": f"n{target}", "bend": bend,
                       "label": p.doprint(Num(partial)) if values else ""})
     outputs = [{"source": f"n{q}", "label": p.doprint(name), "x": f"{where.x[q] + 0.8:g}", "y": f"{where.y[q]:g}"}
                for q, name in zip(g.outputs, g.output_names)]
     return {"nodes": nodes, "edges": edges, "outputs": outputs, "wide": where.width > 7 or where.height > 6,
             "xscale": "2.3" if where.width <= 6 else "2.0", "yscale": "1.9"}
+
+
+def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True) -> str:
+    """The figure alone, centred and no wider than the line, for a document's body."""
+    return str(environment().get_template("graph_figure.tex.j2").module.centred(
+        figure(traces, decimals, fractions=fractions)))
 
 
 def render(report: GraphReport, decimals: int = 3) -> str:

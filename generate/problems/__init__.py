@@ -27,7 +27,7 @@ class Kind:
 
 
 NAMES = ("forward", "backprop", "update", "chain_rule", "activation", "param_count", "regularization",
-         "batching", "dropout", "perceptron")
+         "batching", "dropout", "perceptron", "autodiff")
 
 
 def get(name: str) -> Kind:

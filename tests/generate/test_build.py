@@ -161,3 +161,29 @@ def test_outputs_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
                        env=dict(os.environ, PYTHONHASHSEED=seed), capture_output=True)
         texts.append([(out / f).read_bytes() for f in ("tex/exam.tex", "tex/solutions.tex", "key.json")])
     assert texts[0] == texts[1] == texts[2]
+
+
+AUTODIFF = """
+title = "Autodiff"
+seed = 5
+[[problems]]
+kind = "autodiff"
+[[problems]]
+kind = "autodiff"
+difficulty = "hard"
+numbers = "decimal"
+"""
+
+
+@needs_tex
+def test_autodiff_sheets_compile_with_the_graph_in_the_solutions(tmp_path: Path) -> None:
+    (tmp_path / "ad.toml").write_text(AUTODIFF, encoding="utf-8")
+    assert main([str(tmp_path / "ad.toml"), "--out", str(tmp_path / "out")]) == 0
+    solutions = (tmp_path / "out" / "tex" / "solutions.tex").read_text(encoding="utf-8")
+    assert solutions.count(r"\begin{tikzpicture}") == 2
+    text = subprocess.run(["pdftotext", str(tmp_path / "out" / "solutions.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Reverse mode" in text and "contribution 2 of" in text
+    exam = subprocess.run(["pdftotext", str(tmp_path / "out" / "exam.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Forward mode" in exam and "Jacobian" in exam

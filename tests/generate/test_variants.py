@@ -32,6 +32,7 @@ KIND_TABLES = {
     "batching": [{}],
     "dropout": [{}, {"numbers": "decimal", "inverted": False}],
     "perceptron": [{"difficulty": "medium"}],
+    "autodiff": [{}, {"difficulty": "hard"}, {"difficulty": "hard", "numbers": "decimal"}],
 }
 
 
@@ -63,6 +64,8 @@ def test_variants_are_sound_and_the_key_recomputes_through_derive(kind: str, tab
                 assert abs(a.key_value) <= bound
         if problem.network is not None and kind not in ("batching", "dropout"):
             _recompute(problem, exam.decimals)
+        if kind == "autodiff":
+            _recompute_autodiff(problem, exam.decimals)
     assert len(seen) >= min(N // 2, 40), "too few distinct variants"
 
 
@@ -75,6 +78,23 @@ def _recompute(problem, decimals: int) -> None:  # type: ignore[no-untyped-def]
     for a in problem.answers:
         if a.part in values:
             assert float(rounded(values[a.part], decimals)) == a.key_value, a.part
+
+
+def _recompute_autodiff(problem, decimals: int) -> None:  # type: ignore[no-untyped-def]
+    """Independently of the traces: y and ∂y/∂x_k by sympy.diff of the formula, rounded."""
+    st = problem.statement
+    x = {name: sp.Symbol(name) for name in st["at"]}
+    y = sp.sympify(st["source"].replace("^", "**"), locals={**x, "sigmoid": lambda u: 1 / (1 + sp.exp(-u))})
+    point = {x[name]: sp.Rational(v) for name, v in st["at"].items()}
+    expected = {"y": y, "tangent_y": sp.diff(y, x["x1"])}
+    expected.update({f"grad_{name}": sp.diff(y, s) for name, s in x.items()})
+    key = {a.part: a for a in problem.answers}
+    for part, expr in expected.items():
+        value = sp.N(expr.subs(point), 40)
+        assert float(rounded(value, decimals)) == key[part].key_value, part
+        assert part == "y" or key[part].key_value != 0, part  # a zero gradient is degenerate
+    assert key["cheaper"].key_value == ("reverse" if key["passes_reverse"].key_value < key["passes_forward"].key_value
+                                        else "forward")
 
 
 def test_a_variant_depends_only_on_seed_student_and_problem() -> None:

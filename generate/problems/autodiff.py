@@ -1,0 +1,223 @@
+"""``autodiff``: a random expression of a few elementary operations, its computation graph,
+a forward-mode tangent trace, a reverse-mode adjoint trace, and the passes each mode needs
+(Baydin et al. 2018, Tables 2 and 3; the lectures' 3.4.3).
+
+Every expression uses some input twice, so its adjoint collects two contributions: the
+step students most often miss. *Integer* style keeps to + − × and squares on small
+integers, so every value is an integer within a bound; *decimal* style adds ÷, exp, log,
+sin, cos, tanh and σ on one-decimal inputs, rounded to the exam's decimals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from derive.autodiff import Line, Traces, trace
+from derive.errors import SpecError
+from derive.expression import parse
+from derive.formats.graph_latex import equation, figure_tex
+from derive.numbers import EXACT, hand
+from derive.steps import Section, Step
+from derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
+
+from .. import networks
+from ..options import Table
+from ..problem import Answer, Degenerate, Problem, Question
+from ..sampling import integer, one_decimal, pick
+from ..sheet import Sheet
+from . import Kind, split_points
+
+_OPERATIONS = {"easy": (3, 4), "medium": (4, 5), "hard": (5, 6)}
+_INPUTS = {"easy": 2, "medium": 2, "hard": 3}
+INTEGER_OPS = ("add", "sub", "mul", "square")
+DECIMAL_OPS = ("add", "sub", "mul", "div", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid")
+BOUND = 200  # integer style: no value, tangent or adjoint beyond this
+
+
+@dataclass(frozen=True)
+class Options:
+    operations: tuple[int, int]
+    inputs: int
+    style: str
+    ops: tuple[str, ...]
+
+
+def options(t: Table, difficulty: str) -> Options:
+    low, high = _OPERATIONS[difficulty]
+    style = t.choice("numbers", "integer", ("integer", "decimal"))
+    allowed = INTEGER_OPS if style == "integer" else DECIMAL_OPS
+    ops = t.strings("operations_from", allowed)
+    assert ops is not None
+    for op in ops:
+        if op not in allowed:
+            raise SpecError(t.where("operations_from"), f"{op!r} is not offered in {style} style",
+                            f"use some of {', '.join(allowed)}")
+    first, last = t.integer("min_operations", low, 2, 8), t.integer("max_operations", high, 2, 8)
+    if first > last:
+        raise SpecError(t.where("min_operations"), f"{first} is more than max_operations = {last}",
+                        "make min_operations at most max_operations")
+    return Options((first, last), t.integer("inputs", _INPUTS[difficulty], 1, 4), style, tuple(ops))
+
+
+# --- drawing an expression ---------------------------------------------------------------------
+
+def _draw(rng: np.random.Generator, ops: int, names: list[str], allowed: tuple[str, ...]) -> Term:
+    """A random expression tree with exactly ``ops`` operations; leaves are inputs."""
+    if ops == 0:
+        name = pick(rng, names)
+        return Sym(name[0], name[1:])
+    binary = [op for op in allowed if op in ("add", "sub", "mul", "div")]
+    unary = [op for op in allowed if op not in binary]
+    if ops == 1 or not unary or (binary and rng.random() < 0.6):
+        op = pick(rng, binary)
+        left = int(rng.integers(0, ops))
+        a, b = _draw(rng, left, names, allowed), _draw(rng, ops - 1 - left, names, allowed)
+        return {"add": Add, "sub": Sub, "mul": Mul, "div": Div}[op](a, b)
+    op = pick(rng, unary)
+    arg = _draw(rng, ops - 1, names, allowed)
+    return Pow(arg, sp.Integer(2)) if op == "square" else Call(op, arg)
+
+
+def _python(t: Term, parent: int = 0, right: bool = False) -> str:
+    """The tree as a formula derive's parser reads, with the brackets it needs."""
+    strength = {Add: 1, Sub: 1, Mul: 2, Div: 2, Pow: 4}.get(type(t), 5)
+    if isinstance(t, Sym):
+        return t.base + t.sub
+    if isinstance(t, Call):
+        return f"{t.fn}({_python(t.arg)})"
+    if isinstance(t, Pow):
+        text = f"{_python(t.base, 4, True)}^{t.exponent}"
+    else:
+        sign = {Add: "+", Sub: "-", Mul: "*", Div: "/"}[type(t)]
+        text = f"{_python(t.left, strength)} {sign} {_python(t.right, strength, True)}"
+    return f"({text})" if strength < parent or (right and strength == parent) else text
+
+
+def _leaves(t: Term) -> list[str]:
+    if isinstance(t, Sym):
+        return [t.base + t.sub]
+    if isinstance(t, (Call, Pow)):
+        return _leaves(t.arg if isinstance(t, Call) else t.base)
+    return _leaves(t.left) + _leaves(t.right)
+
+
+# --- the problem ---------------------------------------------------------------------------------
+
+def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
+    n = opts.inputs
+    names = [f"x{k}" for k in range(1, n + 1)]
+    ops = int(rng.integers(opts.operations[0], opts.operations[1] + 1))
+    tree = _draw(rng, ops, names, opts.ops)
+    leaves = _leaves(tree)
+    if set(leaves) != set(names):
+        raise Degenerate("an input is unused")
+    if len(leaves) == len(set(leaves)):
+        raise Degenerate("no input is used twice, so no adjoint collects two contributions")
+    text = _python(tree)
+    graph = parse(f"y = {text}", names)
+    if opts.style == "integer":
+        at = {name: integer(rng, -3, 3, nonzero=True) for name in names}
+    else:
+        at = {name: one_decimal(rng, "0.5", "2.5") for name in names}
+    try:
+        exact = trace(graph, at, EXACT)
+    except SpecError as error:
+        raise Degenerate(f"outside a function's domain: {error}") from None
+    d = sheet.decimals
+    rounded = trace(graph, at, hand(d)) if opts.style == "decimal" else None
+    _screen(exact, opts.style, d)
+
+    # decimal style reads decimals throughout; integer style has no fractions to show
+    p = printer_for("latex", d, fractions=False)
+    wrt = 0
+    gradient = exact.reverse[0].gradient
+    answers = [networks.answer("y", "y", exact.outputs[0], rounded and rounded.outputs[0], d),
+               networks.answer("tangent_y", rf"\dot y \;(\text{{seed }}\dot x_{{{wrt + 1}}} = 1)",
+                               exact.forward[wrt].derivatives[0], rounded and rounded.forward[wrt].derivatives[0], d)]
+    for k, name in enumerate(names):
+        answers.append(networks.answer(f"grad_{name}", rf"\bar x_{{{k + 1}}} = \partial y / \partial x_{{{k + 1}}}",
+                                       gradient[k], rounded and rounded.reverse[0].gradient[k], d))
+    many, few = int(pick(rng, (100, 1000, 10**4, 10**6))), int(rng.integers(1, 6))
+    big_n = bool(rng.integers(0, 2))
+    n_in, m_out = (many, few) if big_n else (few, many)
+    cheaper = "reverse" if m_out < n_in else "forward"
+    answers += [Answer("passes_forward", r"\text{forward-mode passes}", sp.Integer(n_in), str(n_in), float(n_in)),
+                Answer("passes_reverse", r"\text{reverse-mode passes}", sp.Integer(m_out), str(m_out), float(m_out)),
+                Answer("cheaper", r"\text{cheaper mode}", cheaper, rf"\text{{{cheaper}}}", cheaper)]
+
+    formula = p.doprint(tree)
+    values = ", ".join(f"x_{{{k + 1}}} = {p.doprint(Num(at[name]))}" for k, name in enumerate(names))
+    seeds = ", ".join(f"\\dot x_{{{k + 1}}} = {1 if k == wrt else 0}" for k in range(n))
+    questions = [
+        f"Draw the computation graph of $y$, one node per elementary operation, and evaluate the primal "
+        f"trace at ${values}$ (inputs $v_{{{1 - n}}}, \\dots, v_0$, operations $v_1, v_2, \\dots$ in evaluation order).",
+        f"Forward mode: compute the tangent trace $\\dot v_i$ with the seed ${seeds}$. Which derivative does it give?",
+        "Reverse mode: compute the adjoint trace $\\bar v_i$ with the seed $\\bar y = 1$, last operation first, "
+        "and read off $\\partial y / \\partial x_k$ for every input. Which adjoints collect more than one contribution?",
+        f"A function has $n = {n_in}$ inputs and $m = {m_out}$ outputs. How many forward-mode passes and how many "
+        "reverse-mode passes give its whole Jacobian? Which mode is cheaper?",
+    ]
+    shares = split_points(points, [2, 3, 4, 1])
+    passes_text = (f"Forward mode gives one column of the Jacobian per pass: $n = {n_in}$ passes. Reverse mode gives "
+                   f"one row per pass: $m = {m_out}$ passes. So {cheaper} mode is cheaper here"
+                   + (" (as for a network's cost: many parameters, one output)." if cheaper == "reverse" else "."))
+    solution = (
+        Section("The computation graph", (), figure_tex(exact, d, fractions=False)),
+        Section("Primal trace", _steps(p, exact.primal.lines)),
+        Section(f"Forward mode: tangents ∂v/∂x{wrt + 1}", _steps(p, exact.forward[wrt].lines)),
+        Section("Reverse mode: adjoints ∂y/∂v, last operation first", _steps(p, exact.reverse[0].lines),
+                _contributions_text(exact)),
+        Section("Passes", (), passes_text),
+    )
+    return Problem(
+        kind="autodiff", title="Automatic differentiation", points=points,
+        statement={"formula": formula, "inputs": n, "operations": len(graph.operations),
+                   "source": text, "at": {k: str(v) for k, v in at.items()}},
+        questions=tuple(Question(q, s) for q, s in zip(questions, shares)),
+        solution=solution, answers=tuple(answers),
+        fingerprint=networks.fingerprint({"f": text, "at": {k: str(v) for k, v in at.items()}}),
+    )
+
+
+def _screen(t: Traces, style: str, decimals: int) -> None:
+    """Reject variants a student cannot read or that teach nothing."""
+    gradient = t.reverse[0].gradient
+    if any(g == 0 for g in gradient):
+        raise Degenerate("a zero gradient")
+    values = list(t.primal.values) + list(t.forward[0].tangents) + list(t.reverse[0].adjoints)
+    if style == "integer":
+        if any(abs(v) > BOUND for v in values):
+            raise Degenerate("a value beyond the bound")
+        return
+    if any(abs(float(v)) > 1e4 or (v != 0 and abs(float(v)) < 10.0 ** -decimals) for v in values):
+        raise Degenerate("a value too large or too small to read at this rounding")
+    for v in (t.outputs[0], t.forward[0].derivatives[0], *gradient):
+        networks.ambiguous_rounding(float(v), decimals, "an answer")
+
+
+def _steps(p: Any, lines: tuple[Line, ...]) -> tuple[Step, ...]:
+    steps = []
+    for ln in lines:
+        lhs, rhs = equation(p, ln)
+        ref = f"contribution {ln.contribution[0]} of {ln.contribution[1]}" if ln.contribution else ""
+        steps.append(Step(lhs, rhs, "", "", ref))
+    return tuple(steps)
+
+
+def _contributions_text(t: Traces) -> str:
+    g = t.graph
+    shared = [q for q in g.inputs if len(g.consumers[q]) > 1] + \
+             [q for q in g.operations if len(g.consumers[q]) > 1]
+    p = printer_for("latex")
+    names = ", ".join(f"${p.doprint(g.v(q))}$" for q in shared)
+    return (f"Used by more than one operation: {names}. Each of their adjoints is the sum of one contribution per "
+            "consumer; following only one path gives a wrong gradient.")
+
+
+KIND = Kind("autodiff", "Automatic differentiation",
+            "a computation graph: primal, tangent (forward mode) and adjoint (reverse mode) traces, passes",
+            options, make)
