@@ -352,7 +352,7 @@ class LatexTermPrinter(TermPrinter):
     def _print_Pow(self, t: Pow) -> str:
         exponent = str(t.exponent)
         base = self._operand(t.base, _POWER, right=True)
-        if isinstance(t.base, Sym) and (t.base.sup or t.base.sub):
+        if isinstance(t.base, Sym) and t.base.sup:
             base = f"{{{base}}}"  # z^{(2)}_{1} squared: one more superscript needs a group
         return f"{base}^{{{exponent}}}"
 

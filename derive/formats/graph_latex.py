@@ -42,6 +42,8 @@ def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: boo
         if node.op == "activation":
             symbol = rf"\operatorname{{{node.param.name}}}"
         label = p.doprint(g.v(q))
+        if node.op != "input" and node.name is not None and node.name != g.v(q) and q not in g.outputs:
+            label += f" = {p.doprint(node.name)}"  # the name the author gave it: v_1 = z_1
         value = f"{label} = {p.doprint(Num(traces.primal.values[q]))}" if values else label
         nodes.append({
             "id": f"n{q}", "x": f"{where.x[q]:g}", "y": f"{where.y[q]:g}",
