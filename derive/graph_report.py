@@ -129,4 +129,7 @@ def for_network(spec: Spec, mode: Mode, example: int = 0, how: str = "reverse",
         for (l, j), node in ng.bias.items():
             agreement.append(Agreement(graph.nodes[node].name, adjoints[node], bp.layers[l - 1].grad_b[j - 1]))
     title = spec.name or "network"
+    if len(spec.examples) > 1:
+        # the graph is of one example's cost; the batch's gradients are the mean over examples
+        title += f" (example {example + 1} of {len(spec.examples)})"
     return GraphReport(title, traces, None, tuple(agreement))
