@@ -143,6 +143,9 @@ def tangent_pass(graph: Graph, pr: Primal, wrt: int, s: Scalars) -> TangentPass:
     for p in graph.inputs:
         tangents.append(one if p == wrt else zero)
         lines.append(Line(graph.v(p).dot(), _unless_same(graph.v(p), graph.input_name(p), "dot"), tangents[p], p))
+    # every value, and each tangent as it is computed: what a line's numbers come from
+    env: dict[Sym, Any] = {graph.v(j): v for j, v in enumerate(pr.values)}
+    env.update({graph.v(p).dot(): tangents[p] for p in graph.inputs})
     for i in graph.operations:
         node = graph.nodes[i]
         terms, value = [], zero
@@ -154,8 +157,7 @@ def tangent_pass(graph: Graph, pr: Primal, wrt: int, s: Scalars) -> TangentPass:
         value = s.fix(value)
         tangents.append(value)
         form = total(terms)
-        env = {graph.v(j): pr.values[j] for j in range(i + 1)}
-        env.update({graph.v(j).dot(): tangents[j] for j in range(i)})
+        env[graph.v(i).dot()] = value
         lines.append(Line(graph.v(i).dot(), (form, substitute(form, env)), value, i))
     for p, name in zip(graph.outputs, graph.output_names):
         if name != graph.v(p):
@@ -176,6 +178,7 @@ def adjoint_pass(graph: Graph, pr: Primal, output: int, s: Scalars) -> AdjointPa
     adjoints[root] = s.constant(sp.Integer(1))
     lines = [Line(graph.v(root).bar(), _unless_same(graph.v(root), graph.output_names[output], "bar"),
                   adjoints[root], root)]
+    env: dict[Sym, Any] = {graph.v(j): v for j, v in enumerate(pr.values)}  # values, then adjoints so far
     for i in reversed(graph.operations):
         if i not in relevant or adjoints[i] is None:
             continue
@@ -186,7 +189,6 @@ def adjoint_pass(graph: Graph, pr: Primal, output: int, s: Scalars) -> AdjointPa
             vj, vi = graph.v(arg), graph.v(i)
             push = Juxtapose(vi.bar(), Partial(vi, vj))
             product = times(vi.bar(), partial_form, simplify=False)
-            env = {graph.v(j): pr.values[j] for j in range(len(graph.nodes))}
             env[vi.bar()] = adjoints[i]
             contribution = adjoints[i] * partial
             received[arg] += 1
