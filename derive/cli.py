@@ -9,7 +9,7 @@ from typing import Sequence
 
 from . import catalogue, report
 from .errors import SpecError
-from .graph_report import GraphReport
+from .graph_report import MODES, GraphReport
 from .network import Spec, load_spec
 from .numbers import EXACT, FLOAT, Mode, hand
 
@@ -95,7 +95,7 @@ def parser() -> argparse.ArgumentParser:
                     help='the graph of EXPR ("y = log(x1) + x1*x2 - sin(x2)" or "z1 = x1*x2; y = z1^2"); '
                          "without EXPR, the graph of the spec's network and cost")
     gr.add_argument("--at", metavar="x1=2,x2=5", help="the inputs' values for --graph EXPR (also fixes their order)")
-    gr.add_argument("--mode", choices=("forward", "reverse", "both"),
+    gr.add_argument("--mode", choices=MODES,
                     help="forward-mode tangents, reverse-mode adjoints, or both (default: both; reverse for a network)")
     gr.add_argument("--wrt", metavar="x1[,x2…]", help="the inputs to make forward-mode passes for (default: all)")
     chk = ap.add_argument_group("checking a hand computation")

@@ -97,7 +97,6 @@ class _Builder:
         self.used: set[str] = set()
         self.assigned: list[str] = []
         self._levels: list[int] = []             # of each operation, in self.ops order
-        self._remap: dict[int, int] = {}
 
     # An operation's arguments refer to inputs by name ("in", name) until the inputs are
     # known and numbered; operations refer to each other by their index in self.ops.
@@ -135,11 +134,11 @@ class _Builder:
     def _statement_ops(self, expr: ast.expr) -> Arg | tuple:
         start = len(self.ops)
         value = self.expr(expr)
-        self._order(start)
-        return self._remap_arg(value)
+        return _moved(value, self._order(start))
 
-    def _order(self, start: int) -> None:
-        """Number this statement's operations level by level, left to right (Baydin's order)."""
+    def _order(self, start: int) -> dict[int, int]:
+        """Number this statement's operations level by level, left to right (Baydin's order);
+        returns where each of them moved."""
         fresh = self.ops[start:]
         levels: list[int] = []
 
@@ -151,17 +150,11 @@ class _Builder:
         for node in fresh:
             levels.append(1 + max((level(a) for a in node.args), default=0))
         order = sorted(range(len(fresh)), key=lambda i: (levels[i], fresh[i].column or 0, i))
-        new_position = {start + old: start + new for new, old in enumerate(order)}
-        self._remap = new_position
-        moved = [fresh[old] for old in order]
-        self.ops[start:] = [Node(n.op, tuple(self._remap_arg(a) for a in n.args), n.param, n.name, n.column, n.source)
-                            for n in moved]
+        moves = {start + old: start + new for new, old in enumerate(order)}
+        self.ops[start:] = [Node(n.op, tuple(_moved(a, moves) for a in n.args), n.param, n.name, n.column, n.source)
+                            for n in (fresh[old] for old in order)]
         self._levels += [levels[old] for old in order]
-
-    def _remap_arg(self, arg: object) -> object:
-        if isinstance(arg, tuple) and arg[0] == "op":
-            return ("op", self._remap.get(arg[1], arg[1]))
-        return arg
+        return moves
 
     def expr(self, e: ast.expr) -> object:
         if isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool):
@@ -262,6 +255,13 @@ class _Builder:
         if missing:
             raise SpecError("--at", f"no value for {missing[0]}", f"add {missing[0]}=... to --at")
         return list(self.given_inputs)
+
+
+def _moved(arg: object, moves: dict[int, int]) -> object:
+    """An argument after its statement's operations were renumbered."""
+    if isinstance(arg, tuple) and arg[0] == "op":
+        return ("op", moves.get(arg[1], arg[1]))
+    return arg
 
 
 def parse(text: str, inputs: Sequence[str] | None = None) -> Graph:
