@@ -152,7 +152,8 @@ class Activation:
         stays finite where σ(z) rounds to 0 or 1."""
         if self.name == "sigmoid":
             return -np.logaddexp(0.0, -zs), -np.logaddexp(0.0, zs)
-        with np.errstate(divide="ignore"):
+        # an output outside (0, 1) has no logarithm: NaN, which the cost's checks report
+        with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(outputs), np.log(self.complement(zs, outputs))
 
     def at_kink(self, zs: np.ndarray) -> np.ndarray:

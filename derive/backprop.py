@@ -124,7 +124,7 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         activation_in = layer.activation.value(zs, mode)
         layers.append(LayerForward(zs, activation_in))
     last = network.layers[-1].activation
-    logs = last.logs(zs, activation_in) if mode.is_float else None
+    logs = last.logs(zs, activation_in) if mode.is_float and network.loss.value_from_logs else None
     costs = network.loss.per_example(y, activation_in, mode, logs)
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
 

@@ -61,22 +61,22 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     for label, v in (("value", value), ("derivative", prime)):
         networks.ambiguous_rounding(float(v), d, label)
     zero_centred, saturating = PROPERTIES[name]
-    sym, z = sp.Symbol("a"), sp.Symbol("z")
-    in_output = act.prime_from_output
-    by_output = None if in_output is None or isinstance(in_output, sp.Piecewise) else sp.latex(in_output)
     p = sheet.printer
     ans = [networks.answer("value", rf"{act.latex}({plain(z0, d)})", value, a_hand[0][0], d),
            networks.answer("derivative", rf"{act.latex}'({plain(z0, d)})", prime, prime_hand, d),
            Answer("zero_centred", r"\text{zero-centred?}", zero_centred, rf"\text{{{zero_centred}}}", zero_centred),
            Answer("saturating", r"\text{saturating?}", saturating, rf"\text{{{saturating}}}", saturating)]
-    at = sp.Symbol(f"({p.number(z0)})")
-    steps = [Step(rf"{act.latex}({p.number(z0)})", sp.latex(act.expr.subs(z, at)), "", p.number(value)),
-             Step(rf"{act.latex}'(z)", sp.latex(act.prime_expr), "", ""),
-             Step(rf"{act.latex}'({p.number(z0)})", sp.latex(act.prime_expr.subs(z, at)), "", p.number(prime))]
-    if by_output:
-        a_sym = sp.Symbol(rf"{act.latex}(z)")
-        steps.append(Step(rf"{act.latex}'(z)", sp.latex(in_output.subs(sym, a_sym)),
-                          sp.latex(in_output.subs(sym, sp.Symbol(f"({p.number(value)})"))), p.number(prime)))
+    at, shown = p.number(z0), written(act)
+    steps = [_evaluated(rf"{act.latex}({at})", _latex(_at(branch(shown, z0), activations.z, at)), p.number(value)),
+             Step(rf"{act.latex}'(z)", _latex(act.prime_expr), "", ""),
+             _evaluated(rf"{act.latex}'({at})", _latex(_at(branch(act.prime_expr, z0), activations.z, at)),
+                        p.number(prime))]
+    by_output = _by_output(act)
+    if by_output is not None:
+        a_value = p.number(value)
+        steps.append(Step(rf"{act.latex}'(z)", _latex(by_output),
+                          _latex(_at(branch(by_output, value, activations.a), activations.a, a_value)),
+                          p.number(prime)))
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
     texts = [rf"Compute ${act.latex}({p.number(z0)})$.",
@@ -86,11 +86,47 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [2, 2, 1])
     return Problem(
         kind="activation", title="Activation functions", points=points,
-        statement={"definition": networks.definition(act), "name": name.replace("_", " ")},
+        statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": name.replace("_", " ")},
         questions=tuple(Question(t, s) for t, s in zip(texts, shares)),
         solution=(Section("Value and derivative", tuple(steps)), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}",
     )
+
+
+def written(act: activations.Activation) -> sp.Expr:
+    """σ(z) as the lectures write it: tanh through exponentials, so it can be evaluated by hand."""
+    return act.expr.rewrite(sp.exp) if act.name == "tanh" else act.expr
+
+
+def branch(expr: sp.Expr, at: sp.Rational, var: sp.Symbol = activations.z) -> sp.Expr:
+    """The branch of a piecewise function that holds at ``var = at`` (the expression itself otherwise)."""
+    if not isinstance(expr, sp.Piecewise):
+        return expr
+    for piece, condition in expr.args:
+        if condition is sp.true or bool(condition.subs(var, at)):
+            return piece
+    raise ValueError(f"no branch of {expr} holds at {at}")
+
+
+def _at(expr: sp.Expr, var: sp.Symbol, number: str) -> sp.Expr:
+    """``expr`` with ``var`` replaced by the printed number, kept unevaluated for display."""
+    shown = f"({number})" if number.startswith("-") else number
+    return expr.xreplace({var: sp.Symbol(shown)})
+
+
+def _by_output(act: activations.Activation) -> sp.Expr | None:
+    """σ' in terms of the output a, where the lectures use that form (not for constants)."""
+    form = act.prime_from_output
+    return None if form is None or not form.free_symbols or isinstance(form, sp.Piecewise) else form
+
+
+def _evaluated(lhs: str, substituted: str, result: str) -> Step:
+    """lhs = the formula at the point = result; a branch that is the number itself is said once."""
+    return Step(lhs, "" if substituted == result else substituted, "", result)
+
+
+def _latex(expr: sp.Expr) -> str:
+    return sp.latex(expr, ln_notation=True)
 
 
 KIND = Kind("activation", "Activation functions",

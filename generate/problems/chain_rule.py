@@ -33,21 +33,35 @@ def options(t: Table, difficulty: str) -> networks.NetOptions:
     return opts
 
 
-_FORMS: dict[tuple, tuple[str, str]] = {}
+_NESTED: dict[tuple, str] = {}
+EXPANDED_WEIGHTS = 6  # beyond this many weights the written-out nesting no longer fits a line
 
 
-def _forms(structure: tuple, notation: Notation, network: Network, j: int, k: int) -> tuple[str, str]:
-    """ŷ nested and ∂C/∂w_jk by the chain rule, as LaTeX.
+def _nested(structure: tuple, notation: Notation, network: Network) -> str:
+    """ŷ as one nested function, as LaTeX: written out for small networks, with sums beyond.
 
-    Both depend on the structure and the weight only, not on the drawn numbers: derive them
-    once per exam, not once per student.
+    It depends on the structure only, not on the drawn numbers: derived once per exam.
     """
-    key = (structure, notation, j, k)
-    if key not in _FORMS:
-        derivation = symbolic.derive(network, notation)
-        _FORMS[key] = (derivation.latex(derivation.display_yhat[0]),
-                       derivation.latex(derivation.display_gradient(derivation.symbols.W[0][j, k])))
-    return _FORMS[key]
+    key = (structure, notation)
+    if key not in _NESTED:
+        n, h = network.sizes[0], network.sizes[1]
+        if h * (n + 1) <= EXPANDED_WEIGHTS:
+            derivation = symbolic.derive(network, notation)
+            _NESTED[key] = derivation.latex(derivation.display_yhat[0])
+        else:
+            inner = rf"\sum_{{k=1}}^{{{n}}} {notation.w(1, 'j', 'k')}\, x_k"
+            bias1 = rf" + {notation.b(1, 'j')}" if network.has_bias else ""
+            bias2 = rf" + {notation.b(2, 1)}" if network.has_bias else ""
+            _NESTED[key] = (rf"\sigma\Big(\sum_{{j=1}}^{{{h}}} {notation.w(2, 1, 'j')}\, "
+                            rf"\sigma\Big({inner}{bias1}\Big){bias2}\Big)")
+    return _NESTED[key]
+
+
+def _leibniz(notation: Notation, j: int, k: int) -> str:
+    """Eq. 3.3's chain for a first-layer weight: one factor per link of the only path."""
+    z2, a1, z1 = notation.node("z", 2, 1), notation.node("a", 1, j + 1), notation.node("z", 1, j + 1)
+    pairs = [(notation.cost_symbol, r"\hat{y}"), (r"\hat{y}", z2), (z2, a1), (a1, z1), (z1, notation.w(1, j + 1, k + 1))]
+    return r"\,".join(rf"\frac{{\partial {top}}}{{\partial {bottom}}}" for top, bottom in pairs)
 
 
 def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, points: int) -> Problem:
@@ -57,7 +71,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     part = f"grad_W1[{j + 1},{k + 1}]"
     networks.nonzero(computed, [part])
     key = (net.sizes, net.has_bias, tuple(layer.activation.name for layer in net.layers), net.loss.name)
-    yhat, chain = _forms(key, n, net, j, k)
+    yhat = _nested(key, n, net)
     nested = rf"\hat{{y}} = {yhat}"
     trace, p = computed.trace, sheet.printer
     out, hidden = trace.backward.layers[-1], trace.backward.layers[0]
@@ -77,7 +91,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     ]
     solution = (
         Section("The nested function", (Step(r"\hat{y}", yhat, "", ""),)),
-        Section("The chain rule", (Step(lhs, chain, "", ""),) + steps,
+        Section("The chain rule", (Step(lhs, _leibniz(n, j, k), "", "", "chain rule"),) + steps,
                 "Every factor is a value of the forward pass; the product is the backpropagation result "
                 rf"${n.node('delta', 1, j + 1)}\, x_{{{k + 1}}}$ (Eq. 3.14)."),
     )

@@ -36,21 +36,39 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     width = int(rng.integers(opts.width[0], max(opts.width) + 1))
     inputs, outputs = int(rng.integers(1, 5)), int(rng.integers(1, 4))
     total = params.count(depth, width, inputs, outputs, opts.bias)
-    sizes = [inputs] + [width] * depth + [outputs]
-    terms = [rf"{b} \cdot {a}" + (f" + {b}" if opts.bias else "") for a, b in zip(sizes, sizes[1:])]
-    values = [b * a + (b if opts.bias else 0) for a, b in zip(sizes, sizes[1:])]
-    step = Step(r"N", r"\sum_{l=1}^{L} n_l\, n_{l-1}" + (r" + n_l" if opts.bias else ""),
-                " + ".join(f"({t})" for t in terms) + " = " + " + ".join(map(str, values)), str(total))
+    steps = layer_steps(inputs, width, depth, outputs, opts.bias)
     answer = Answer("params", r"N", sp.Integer(total), str(total), float(total), 0.0)
     return Problem(
         kind="param_count", title="Counting parameters", points=points,
         statement={"inputs": inputs, "outputs": outputs, "depth": depth, "width": width, "bias": opts.bias},
         questions=(Question("How many trainable parameters does the network have?", points),),
-        solution=(Section("Parameters, layer by layer", (step,),
+        solution=(Section("Parameters, layer by layer", steps,
                           "Each layer has one weight per connection" + (" and one bias per neuron." if opts.bias else ".")),),
         answers=(answer,),
         fingerprint=f"{inputs}-{width}x{depth}-{outputs}",
     )
+
+
+def layer_steps(inputs: int, width: int, depth: int, outputs: int, bias: bool) -> tuple[Step, ...]:
+    """N^(l) = n_l n_(l−1) (+ n_l) per layer, the equal hidden-to-hidden layers on one row, then N = Σ_l N^(l)."""
+    def row(lhs: str, l: str, previous: str, n_in: int, n_out: int) -> Step:
+        rule = rf"n_{{{l}}}\, n_{{{previous}}}" + (rf" + n_{{{l}}}" if bias else "")
+        return Step(lhs, rule, rf"{n_out} \cdot {n_in}" + (f" + {n_out}" if bias else ""),
+                    str(n_out * n_in + (n_out if bias else 0)))
+
+    first = row("N^{(1)}", "1", "0", inputs, width)
+    last = row(f"N^{{({depth + 1})}}", str(depth + 1), str(depth), width, outputs)
+    steps, terms = [first], [first.result]
+    if depth >= 2:
+        lhs = "N^{(2)}" if depth == 2 else rf"N^{{(2)}} = \dots = N^{{({depth})}}"
+        middle = row(lhs, "l", "l-1", width, width)
+        steps.append(middle)
+        terms.append(middle.result if depth == 2 else rf"{depth - 1} \cdot {middle.result}")
+    steps.append(last)
+    terms.append(last.result)
+    total = params.count(depth, width, inputs, outputs, bias)
+    steps.append(Step("N", rf"\sum_{{l=1}}^{{{depth + 1}}} N^{{(l)}}", " + ".join(terms), str(total)))
+    return tuple(steps)
 
 
 KIND = Kind("param_count", "Counting parameters", "the parameters of a fully connected architecture", options, make)

@@ -98,3 +98,19 @@ def test_a_saturated_output_still_gives_a_finite_cost(activation, loss, y):
     weights = [[1]] if activation == "sigmoid" else [[1], [0]]
     spec = network_from([{"weights": weights, "activation": activation}], x=[803], y=y, loss=loss)
     assert trace(spec.network, spec.examples, FLOAT).forward.cost == pytest.approx(803.0, rel=1e-12)
+
+
+def test_a_loss_without_logarithms_does_not_take_them_and_bce_outside_0_1_is_silently_nan() -> None:
+    import warnings
+
+    from derive import backprop
+    from derive.network import parse_spec
+    from derive.numbers import FLOAT
+
+    layers = [{"weights": [[3]], "activation": "identity"}]
+    for loss, finite in (("half_sse", True), ("bce", False)):
+        spec = parse_spec({"loss": loss, "layers": layers, "example": {"x": [1], "y": [0]}})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # ŷ = 3: log(1 − ŷ) has no value
+            trace = backprop.trace(spec.network, spec.examples, FLOAT)
+        assert np.isfinite(float(trace.forward.cost)) == finite
