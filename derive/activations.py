@@ -97,10 +97,28 @@ class Activation:
         """σ(arg) as a SymPy expression, for the symbolic derivation."""
         return self.expr.xreplace({z: arg})
 
+    @cached_property
+    def _rounded(self) -> Callable[[Any], Any]:
+        """σ at a rational point as an 80-digit mpmath number, for hand mode to round.
+
+        Hand mode rounds at once, so the exact expression SymPy would build for
+        ``1/(1 + exp(-3/10))`` is wasted work (most of a decimal variant's cost).
+        """
+        mp_fn = sp.lambdify(z, self.expr, modules="mpmath")
+
+        def apply(value: Any) -> Any:
+            exact = sp.Rational(value)
+            with mpmath.workdps(PRECISION):
+                return mp_fn(mpmath.mpf(int(exact.p)) / int(exact.q))
+
+        return apply
+
     def value(self, zs: np.ndarray, mode: Mode) -> np.ndarray:
         """a = σ(z), elementwise (softmax: along each row)."""
         if mode.is_float:
             return self.np_value(zs)
+        if mode.name == "hand" and not self.rational:
+            return mode.fix(np.frompyfunc(self._rounded, 1, 1)(zs).astype(object))
         return mode.fix(np.frompyfunc(self._exact, 1, 1)(zs).astype(object))
 
     def derivative(self, zs: np.ndarray, outputs: np.ndarray, mode: Mode) -> np.ndarray:

@@ -4,6 +4,7 @@ of the output, and the function's properties (range, zero-centred, saturating)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -67,15 +68,15 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
            Answer("zero_centred", r"\text{zero-centred?}", zero_centred, rf"\text{{{zero_centred}}}", zero_centred),
            Answer("saturating", r"\text{saturating?}", saturating, rf"\text{{{saturating}}}", saturating)]
     at, shown = p.number(z0), written(act)
-    steps = [_evaluated(rf"{act.latex}({at})", _latex(_at(branch(shown, z0), activations.z, at)), p.number(value)),
+    steps = [_evaluated(rf"{act.latex}({at})", _at(branch(shown, z0), activations.z, at), p.number(value)),
              Step(rf"{act.latex}'(z)", _latex(act.prime_expr), "", ""),
-             _evaluated(rf"{act.latex}'({at})", _latex(_at(branch(act.prime_expr, z0), activations.z, at)),
+             _evaluated(rf"{act.latex}'({at})", _at(branch(act.prime_expr, z0), activations.z, at),
                         p.number(prime))]
     by_output = _by_output(act)
     if by_output is not None:
         a_value = p.number(value)
         steps.append(Step(rf"{act.latex}'(z)", _latex(by_output),
-                          _latex(_at(branch(by_output, value, activations.a), activations.a, a_value)),
+                          _at(branch(by_output, value, activations.a), activations.a, a_value),
                           p.number(prime)))
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
@@ -108,10 +109,19 @@ def branch(expr: sp.Expr, at: sp.Rational, var: sp.Symbol = activations.z) -> sp
     raise ValueError(f"no branch of {expr} holds at {at}")
 
 
-def _at(expr: sp.Expr, var: sp.Symbol, number: str) -> sp.Expr:
-    """``expr`` with ``var`` replaced by the printed number, kept unevaluated for display."""
+def _at(expr: sp.Expr, var: sp.Symbol, number: str) -> str:
+    """``expr`` with ``var`` replaced by the printed number, kept unevaluated, as LaTeX."""
     shown = f"({number})" if number.startswith("-") else number
-    return expr.xreplace({var: sp.Symbol(shown)})
+    return _with_slot(expr, var).replace(_SLOT, shown)
+
+
+_SLOT = "zSLOT"  # sorts among the terms where z does
+
+
+@lru_cache(maxsize=None)
+def _with_slot(expr: sp.Expr, var: sp.Symbol) -> str:
+    # printing is most of a variant's cost: print each formula once, fill in each point's number
+    return _latex(expr.xreplace({var: sp.Symbol(_SLOT)}))
 
 
 def _by_output(act: activations.Activation) -> sp.Expr | None:

@@ -1,11 +1,14 @@
 """Every activation: NumPy agrees with its SymPy expression; kink conventions hold."""
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derive import activations
 from derive.errors import SpecError
@@ -114,3 +117,14 @@ def test_a_loss_without_logarithms_does_not_take_them_and_bce_outside_0_1_is_sil
             warnings.simplefilter("error")  # ŷ = 3: log(1 − ŷ) has no value
             trace = backprop.trace(spec.network, spec.examples, FLOAT)
         assert np.isfinite(float(trace.forward.cost)) == finite
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([n for n in activations.NAMES if activations.get(n).elementwise]),
+       st.fractions(min_value=-4, max_value=4, max_denominator=1000), st.integers(0, 6))
+def test_hand_mode_values_are_the_exact_values_rounded(name: str, point: Fraction, decimals: int) -> None:
+    from derive.numbers import hand, round_half_away
+
+    zs = np.asarray([[sp.Rational(point.numerator, point.denominator)]], dtype=object)
+    act = activations.get(name)
+    assert act.value(zs, hand(decimals))[0][0] == round_half_away(act.value(zs, EXACT)[0][0], decimals)
