@@ -308,8 +308,12 @@ def given(computed: Computed, printer: Any, *, learning_rate: bool = False) -> l
     for i in range(fwd.x.shape[0]):
         suffix = f"_{{{i + 1}}}" if fwd.x.shape[0] > 1 else ""
         lines.append(rf"\mathbf{{x}}{suffix} = {printer.vector(fwd.x[i])},\quad \mathbf{{y}}{suffix} = {printer.vector(fwd.y[i])}")
-    if learning_rate and computed.trace.update is not None:
-        lines.append(rf"\alpha = {printer.number(computed.trace.update.learning_rate)}")
+    if learning_rate:
+        # a kind that runs its own updates (batching) traces without one: the rate is in its data
+        update, written = computed.trace.update, computed.data.get("learning_rate")
+        rate = update.learning_rate if update is not None else None if written is None else sp.Rational(str(written))
+        if rate is not None:
+            lines.append(rf"\alpha = {printer.number(rate)}")
     return lines
 
 

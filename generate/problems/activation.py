@@ -87,7 +87,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [2, 2, 1])
     return Problem(
         kind="activation", title="Activation functions", points=points,
-        statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": name.replace("_", " ")},
+        statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": name.replace("_", " "),
+                   "activation": name, "at": str(z0)},
         questions=tuple(Question(t, s) for t, s in zip(texts, shares)),
         solution=(Section("Value and derivative", tuple(steps)), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}",

@@ -176,7 +176,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     return Problem(
         kind="autodiff", title="Automatic differentiation", points=points,
         statement={"formula": formula, "inputs": n, "operations": len(graph.operations),
-                   "source": text, "at": {k: str(v) for k, v in at.items()}},
+                   "source": text, "at": {k: str(v) for k, v in at.items()}, "jacobian": {"n": n_in, "m": m_out}},
         questions=tuple(Question(q, s) for q, s in zip(questions, shares)),
         solution=solution, answers=tuple(answers),
         fingerprint=networks.fingerprint({"f": text, "at": {k: str(v) for k, v in at.items()}}),

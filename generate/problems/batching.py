@@ -44,14 +44,59 @@ def options(t: Table, difficulty: str) -> Options:
     return Options(net, examples, batch)
 
 
-def _epoch(network: Any, params: Any, x: Any, y: Any, rate: Any, batches: list[list[int]]) -> list[Any]:
-    """Parameters after each update, one update per batch (Algorithm 5, 6 or 7)."""
-    history = []
+@dataclass(frozen=True)
+class Update:
+    """One step of an epoch: the batch, each example's gradient, their mean, the new parameters."""
+
+    batch: list[int]
+    before: Any  # params
+    per_example: list[list[tuple[Any, Any]]]  # [example][layer] → (∂C_i/∂W, ∂C_i/∂b)
+    mean: list[tuple[Any, Any]]  # [layer] → (∂C/∂W, ∂C/∂b), Eq. 3.14/3.16 averaged over the batch
+    after: Any  # params
+
+
+def _epoch(network: Any, params: Any, x: Any, y: Any, rate: Any, batches: list[list[int]]) -> list[Update]:
+    """One update per batch (Algorithm 5, 6 or 7): W ← W − α (1/|B|) Σ_{i∈B} ∂C_i/∂W."""
+    updates = []
     for batch in batches:
         fwd = backprop.forward(network, params, x[batch], y[batch], EXACT)
-        params = backprop.step(params, backprop.backward(network, params, fwd, EXACT), rate, EXACT)
-        history.append(params)
-    return history
+        bwd = backprop.backward(network, params, fwd, EXACT)
+        # ∂C_i/∂W^(l) = δ_i^(l) a_i^(l−1)ᵀ (Eq. 3.14), ∂C_i/∂b^(l) = δ_i^(l) (Eq. 3.16)
+        per_example = [[(np.outer(layer.delta[i], fwd.a(l)[i]), None if layer.grad_b is None else layer.delta[i])
+                        for l, layer in enumerate(bwd.layers)] for i in range(len(batch))]
+        after = backprop.step(params, bwd, rate, EXACT)
+        updates.append(Update(batch, params, per_example, [(g.grad_W, g.grad_b) for g in bwd.layers], after))
+        params = after
+    return updates
+
+
+def _steps(updates: list[Update], sheet: Sheet, rate: Any) -> list[Step]:
+    """Per update: each example's gradient, the batch mean, then the step, with the numbers in."""
+    p, n = sheet.printer, sheet.notation
+    alpha = p.number(rate)
+    steps = []
+    for u, update in enumerate(updates, start=1):
+        size = len(update.batch)
+        for l in range(len(update.mean)):
+            for name, pick, show in (("W", 0, p.matrix), ("b", 1, p.vector)):
+                if update.mean[l][pick] is None:
+                    continue
+                symbol = n.matrix(name, l + 1)
+                grads = [show(per[l][pick]) for per in update.per_example]
+                for i, g in zip(update.batch, grads):
+                    if size > 1:
+                        steps.append(Step(rf"\frac{{\partial C_{{{i + 1}}}}}{{\partial {symbol}}}", "", "", g))
+                mean = show(update.mean[l][pick])
+                if size == 1:
+                    steps.append(Step(rf"\frac{{\partial C_{{{update.batch[0] + 1}}}}}{{\partial {symbol}}}", "", "", mean,
+                                      "Eq. 3.14" if name == "W" else "Eq. 3.16"))
+                else:
+                    steps.append(Step(rf"\frac{{1}}{{{size}}}\sum_{{i}} \frac{{\partial C_i}}{{\partial {symbol}}}", "",
+                                      rf"\tfrac{{1}}{{{size}}}\big(" + " + ".join(grads) + r"\big)", mean))
+                before = show(update.before[l][pick])
+                steps.append(Step(rf"{symbol}_{{[{u}]}}", rf"{symbol}_{{[{u - 1}]}} - \alpha\, \frac{{\partial C}}{{\partial {symbol}}}",
+                                  rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick])))
+    return steps
 
 
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
@@ -62,27 +107,21 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     net, trace = computed.spec.network, computed.trace
     x, y = trace.forward.x, trace.forward.y
     m, k = opts.examples, opts.batch
+    if len({tuple(row) for row in x.tolist()}) < m:
+        raise networks.Degenerate("two examples share an input")
     schemes = {
         "full": ("Full-batch gradient descent (Algorithm 5)", [list(range(m))]),
         "sgd": ("Stochastic gradient descent (Algorithm 6)", [[i] for i in range(m)]),
         "mini": (f"Mini-batch gradient descent, batches of {k} (Algorithm 7)",
                  [list(range(s, min(s + k, m))) for s in range(0, m, k)]),
     }
-    p, n, d = sheet.printer, sheet.notation, sheet.decimals
+    n, d = sheet.notation, sheet.decimals
     rate = opts.net.learning_rate
     sections, answers, groups = [], [], []
     for key, (title, batches) in schemes.items():
-        history = _epoch(net, trace.params, x, y, rate, batches)
-        steps = []
-        for u, (batch, params) in enumerate(zip(batches, history), start=1):
-            for l, (w, b) in enumerate(params, start=1):
-                who = ", ".join(str(i + 1) for i in batch)
-                steps.append(Step(rf"{n.matrix('W', l)}_{{[{u}]}}",
-                                  rf"{n.matrix('W', l)} - \alpha\, \tfrac{{1}}{{{len(batch)}}}\textstyle\sum_{{i \in \{{{who}\}}}}"
-                                  rf"\frac{{\partial C_i}}{{\partial {n.matrix('W', l)}}}", "", p.matrix(w)))
-                if b is not None:
-                    steps.append(Step(rf"{n.matrix('b', l)}_{{[{u}]}}", "", "", p.vector(b)))
-        final = history[-1]
+        updates = _epoch(net, trace.params, x, y, rate, batches)
+        steps = _steps(updates, sheet, rate)
+        final = updates[-1].after
         parts = []
         for l, (w, b) in enumerate(final, start=1):
             for j, row in enumerate(w, start=1):

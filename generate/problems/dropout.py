@@ -85,7 +85,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                                                       "Dropped neurons contribute nothing; at prediction time the whole "
                                                       "network is used" + (" unscaled." if opts.inverted else
                                                                            ", its activations scaled by 1 − p.")),),
-                   statement={**problem.statement, "mask": p.vector(mask), "p": p.number(opts.p), "inverted": opts.inverted},
+                   statement={**problem.statement, "mask": p.vector(mask), "p": p.number(opts.p), "inverted": opts.inverted,
+                              "values": {"mask": mask, "p": str(opts.p)}},
                    fingerprint=problem.fingerprint + str(mask))
 
 

@@ -60,7 +60,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [1, 1])
     return Problem(
         kind="regularization", title="L1 and L2 regularization", points=points,
-        statement={"w": vec(w), "g": vec(g), "alpha": p.number(alpha), "lam": p.number(lam)},
+        statement={"w": vec(w), "g": vec(g), "alpha": p.number(alpha), "lam": p.number(lam),
+                   "values": {"w": [str(v) for v in w], "g": [str(v) for v in g], "alpha": str(alpha), "lambda": str(lam)}},
         questions=(Question(r"One gradient step on $\tilde C = C + \lambda\|\mathbf{w}\|_1$ ($L^1$): the new weights.", shares[0]),
                    Question(r"One gradient step on $\tilde C = C + \frac{\lambda}{2}\mathbf{w}^T\mathbf{w}$ ($L^2$): the new weights.", shares[1])),
         solution=(Section("L1 regularization", steps1, r"$L^1$ moves every weight by the same amount $\alpha\lambda$ towards zero."),

@@ -62,25 +62,108 @@ def test_variants_are_sound_and_the_key_recomputes_through_derive(kind: str, tab
             bound = getattr(getattr(pspec.options, "net", pspec.options), "bound", None)
             if isinstance(bound, int):
                 assert abs(a.key_value) <= bound
-        if problem.network is not None and kind not in ("batching", "dropout"):
-            _recompute(problem, exam.decimals)
-        if kind == "autodiff":
-            _recompute_autodiff(problem, exam.decimals)
+        checked = RECOMPUTE.get(kind, _recompute)(problem, exam.decimals)
+        assert checked == {a.part for a in problem.answers if not isinstance(a.key_value, str)}, "unchecked entries"
     assert len(seen) >= min(N // 2, 40), "too few distinct variants"
 
 
-def _recompute(problem, decimals: int) -> None:  # type: ignore[no-untyped-def]
+def _compare(problem, expected: dict, decimals: int) -> set:  # type: ignore[no-untyped-def]
+    """Every key entry named in ``expected`` equals that value rounded; the names compared."""
+    checked = set()
+    for a in problem.answers:
+        if a.part in expected:
+            assert float(rounded(expected[a.part], decimals)) == a.key_value, a.part
+            checked.add(a.part)
+    return checked
+
+
+def _recompute(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
     """Independently: the key's network through derive in exact mode, every entry compared."""
     spec_ = parse_spec(problem.network)
     trace = backprop.trace(spec_.network, spec_.examples, EXACT)
     assert not trace.kinks
-    values = quantities.entries(trace)
-    for a in problem.answers:
-        if a.part in values:
-            assert float(rounded(values[a.part], decimals)) == a.key_value, a.part
+    return _compare(problem, quantities.entries(trace), decimals)
 
 
-def _recompute_autodiff(problem, decimals: int) -> None:  # type: ignore[no-untyped-def]
+def _recompute_batching(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
+    """Each epoch as a sequence of derive traces, one per (mini-)batch: its update is the next start."""
+    data = problem.network
+    examples, size = data["examples"], problem.statement["batch"]
+    m = len(examples)
+    schemes = {"full": [list(range(m))], "sgd": [[i] for i in range(m)],
+               "mini": [list(range(s, min(s + size, m))) for s in range(0, m, size)]}
+    expected = {}
+    for key, batches in schemes.items():
+        layers = [dict(layer) for layer in data["layers"]]
+        for batch in batches:
+            spec_ = parse_spec({**data, "layers": layers, "examples": [examples[i] for i in batch]})
+            update = backprop.trace(spec_.network, spec_.examples, EXACT).update
+            layers = [{**layer, "weights": [[str(v) for v in row] for row in w],
+                       **({"bias": [str(v) for v in b]} if b is not None else {})}
+                      for layer, (w, b) in zip(layers, update.params)]
+        for l, layer in enumerate(layers, start=1):
+            for j, row in enumerate(layer["weights"], start=1):
+                expected.update({f"{key}_W{l}[{j},{k}]": sp.Rational(v) for k, v in enumerate(row, start=1)})
+            expected.update({f"{key}_b{l}[{j}]": sp.Rational(v) for j, v in enumerate(layer.get("bias", []), start=1)})
+    return _compare(problem, expected, decimals)
+
+
+def _recompute_dropout(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
+    """a^(1) from derive's trace of the whole network; then by hand: ã = m ⊙ a (/(1 − p)),
+    ŷ = σ(W^(2) ã + b^(2)) with σ's SymPy formula."""
+    from derive import activations
+
+    spec_ = parse_spec(problem.network)
+    trace = backprop.trace(spec_.network, spec_.examples, EXACT)
+    values, st = quantities.entries(trace), problem.statement
+    mask, p = st["values"]["mask"], sp.Rational(st["values"]["p"])
+    scale = 1 / (1 - p) if st["inverted"] else 1
+    exact = [getattr(v, "expr", v) for v in trace.forward.a(1)[0]]  # a Real's SymPy expression
+    a1 = [v * m * scale for v, m in zip(exact, mask)]
+    layer = problem.network["layers"][1]
+    act = layer["activation"]
+    act = activations.get(act) if isinstance(act, str) else activations.get(act["name"], {"alpha": act["alpha"]})
+    expected = {k: v for k, v in values.items() if k.startswith("a1[")}
+    for j, row in enumerate(layer["weights"]):
+        z = sum(sp.Rational(str(w)) * a for w, a in zip(row, a1)) + sp.Rational(str(layer.get("bias", [0] * 9)[j]))
+        expected[f"output[{j + 1}]"] = sp.N(act.expr.subs(activations.z, z), 40)
+    return _compare(problem, expected, decimals)
+
+
+def _recompute_activation(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
+    """σ(z0) and σ'(z0) by sympy.diff of the activation's own formula."""
+    from derive import activations
+
+    act, z0 = activations.get(problem.statement["activation"]), sp.Rational(problem.statement["at"])
+    value = act.expr.subs(activations.z, z0)
+    prime = sp.diff(act.expr, activations.z).subs(activations.z, z0)
+    return _compare(problem, {"value": sp.N(value, 40), "derivative": sp.N(prime, 40)}, decimals)
+
+
+def _recompute_param_count(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
+    st = problem.statement
+    sizes = [st["inputs"]] + [st["width"]] * st["depth"] + [st["outputs"]]
+    total = sum(n_out * n_in + (n_out if st["bias"] else 0) for n_in, n_out in zip(sizes, sizes[1:]))
+    return _compare(problem, {"params": sp.Integer(total)}, decimals)
+
+
+def _recompute_regularization(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
+    """w' = w − α ∂C̃/∂w with C̃ = C + λ‖w‖₁ or C + (λ/2) wᵀw, differentiated by sympy
+    (C stands in as g·w, which has the given gradient g)."""
+    v = problem.statement["values"]
+    w0, g = [sp.Rational(x) for x in v["w"]], [sp.Rational(x) for x in v["g"]]
+    alpha, lam = sp.Rational(v["alpha"]), sp.Rational(v["lambda"])
+    w = sp.symbols(f"w1:{len(w0) + 1}", real=True)
+    cost = sum(gi * wi for gi, wi in zip(g, w))
+    expected = {}
+    for name, penalty in (("l1", lam * sum(sp.Abs(wi) for wi in w)), ("l2", lam / 2 * sum(wi**2 for wi in w))):
+        at = dict(zip(w, w0))
+        for i, wi in enumerate(w):
+            expected[f"{name}_w[{i + 1}]"] = w0[i] - alpha * sp.diff(cost + penalty, wi).subs(at)
+    return _compare(problem, expected, decimals)
+
+
+def _recompute_autodiff(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
     """Independently of the traces: y and ∂y/∂x_k by sympy.diff of the formula, rounded."""
     st = problem.statement
     x = {name: sp.Symbol(name) for name in st["at"]}
@@ -95,6 +178,14 @@ def _recompute_autodiff(problem, decimals: int) -> None:  # type: ignore[no-unty
         assert part == "y" or key[part].key_value != 0, part  # a zero gradient is degenerate
     assert key["cheaper"].key_value == ("reverse" if key["passes_reverse"].key_value < key["passes_forward"].key_value
                                         else "forward")
+    # the pass counts for an n-input, m-output function: one forward pass per input, one reverse per output
+    assert (key["passes_forward"].key_value, key["passes_reverse"].key_value) == (st["jacobian"]["n"],
+                                                                                 st["jacobian"]["m"])
+    return set(expected) | {"passes_forward", "passes_reverse"}
+
+
+RECOMPUTE = {"batching": _recompute_batching, "dropout": _recompute_dropout, "activation": _recompute_activation, "param_count": _recompute_param_count,
+             "regularization": _recompute_regularization, "autodiff": _recompute_autodiff}
 
 
 def test_a_variant_depends_only_on_seed_student_and_problem() -> None:
