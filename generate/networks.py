@@ -295,7 +295,7 @@ def answers(computed: Computed, parts: Iterable[str], decimals: int) -> tuple[An
                         None if hands is None else hands[p], decimals) for p in parts)
 
 
-def given(computed: Computed, printer: Any, *, learning_rate: bool = False) -> list[str]:
+def given(computed: Computed, printer: Any, *, learning_rate: bool = False, targets: bool = True) -> list[str]:
     """The data a statement gives, as display-math lines: W, b per layer, x and y."""
     notation = computed.spec.notation
     lines = []
@@ -307,7 +307,8 @@ def given(computed: Computed, printer: Any, *, learning_rate: bool = False) -> l
     fwd = computed.trace.forward
     for i in range(fwd.x.shape[0]):
         suffix = f"_{{{i + 1}}}" if fwd.x.shape[0] > 1 else ""
-        lines.append(rf"\mathbf{{x}}{suffix} = {printer.vector(fwd.x[i])},\quad \mathbf{{y}}{suffix} = {printer.vector(fwd.y[i])}")
+        target = rf",\quad \mathbf{{y}}{suffix} = {printer.vector(fwd.y[i])}" if targets else ""
+        lines.append(rf"\mathbf{{x}}{suffix} = {printer.vector(fwd.x[i])}{target}")
     if learning_rate:
         # a kind that runs its own updates (batching) traces without one: the rate is in its data
         update, written = computed.trace.update, computed.data.get("learning_rate")

@@ -47,17 +47,19 @@ def per_layer(computed: networks.Computed) -> str:
     return "Layer " + ", layer ".join(rf"{l} applies ${name}$" for l, name in enumerate(names, start=1)) + "."
 
 
-def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = False) -> dict[str, Any]:
+def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = False,
+              targets: bool = True) -> dict[str, Any]:
+    """What a network problem's text shows; without ``targets`` no y and no cost (a perceptron's pass)."""
     p = sheet.printer
     net = computed.spec.network
     return {
         "sizes": "--".join(map(str, net.sizes)),
         "rule": rule(sheet.notation, any(layer.bias is not None for layer in net.layers)),
         "per_layer": per_layer(computed),
-        "given": networks.given(computed, p, learning_rate=learning_rate),
+        "given": networks.given(computed, p, learning_rate=learning_rate, targets=targets),
         "activations": networks.activation_lines(computed),
         "layer_activations": [layer.activation.name for layer in net.layers],
-        "loss": rf"{sheet.notation.cost_symbol} = {net.loss.latex}",
+        "loss": rf"{sheet.notation.cost_symbol} = {net.loss.latex}" if targets else "",
         "decimals": sheet.decimals,
         "integer": net.rational,
     }
@@ -65,14 +67,14 @@ def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = F
 
 def network_problem(kind: str, title: str, computed: networks.Computed, sheet: Sheet, points: int,
                     groups: list[tuple[str, list[str]]], solution: tuple[Section, ...], *,
-                    learning_rate: bool = False, extra: tuple[Any, ...] = ()) -> Problem:
+                    learning_rate: bool = False, targets: bool = True, extra: tuple[Any, ...] = ()) -> Problem:
     """A problem on one drawn network: its figure and data, questions ``(text, parts)``, points
     shared in proportion to the parts asked."""
     shares = split_points(points, [max(len(parts), 1) for _, parts in groups])
     p = sheet.printer
     return Problem(
         kind=kind, title=title, points=points,
-        statement=statement(computed, sheet, learning_rate),
+        statement=statement(computed, sheet, learning_rate, targets),
         questions=tuple(Question(text, s) for (text, _), s in zip(groups, shares)),
         solution=solution,
         answers=networks.answers(computed, [q for _, g in groups for q in g], sheet.decimals) + tuple(extra),

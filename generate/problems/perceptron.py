@@ -48,7 +48,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
                 Section("Training", (), why))
     extra = (Answer("trainable", r"\text{trainable by gradients?}", "no", r"\text{no}", "no"),)
     return network_problem("perceptron", "Step-activation network", computed, sheet, points, groups, solution,
-                           extra=extra)
+                           targets=False, extra=extra)
 
 
 KIND = Kind("perceptron", "Step-activation network", "forward pass of a step-activation network (perceptron)",

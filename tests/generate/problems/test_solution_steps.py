@@ -104,3 +104,11 @@ def test_a_wide_network_nests_with_sums_instead_of_running_off_the_page() -> Non
             continue
     nested = problem.solution[0].steps[0].rule
     assert r"\sum_{j=1}^{3}" in nested and r"\sum_{k=1}^{3}" in nested and "b_{j}^{(1)}" in nested
+
+
+def test_a_perceptron_statement_gives_no_target_and_no_cost() -> None:
+    exam = spec.parse({"title": "t", "problems": [{"kind": "perceptron", "difficulty": "medium"}]})
+    problem = draw(exam, Student("s", ""), exam.problems[0]).problem
+    assert problem.statement["loss"] == ""
+    assert not any(r"\mathbf{y}" in line for line in problem.statement["given"])
+    assert any(r"\mathbf{x}" in line for line in problem.statement["given"])
