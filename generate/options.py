@@ -17,6 +17,14 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.data
 
+    def default(self, key: str, value: Any) -> None:
+        """A kind's own default for ``key``, where the spec leaves it out (the shared ones differ)."""
+        self.data.setdefault(key, value)
+
+    def peek(self, key: str, default: Any) -> Any:
+        """The value as written, without reading it (it is still checked where it is read)."""
+        return self.data.get(key, default)
+
     def _get(self, key: str, default: Any) -> Any:
         self.used.add(key)
         return self.data.get(key, default)

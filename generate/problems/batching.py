@@ -32,12 +32,10 @@ class Options:
 
 
 def options(t: Table, difficulty: str) -> Options:
-    if not t.has("sizes"):
-        t.data["sizes"] = [2, 1] if difficulty != "hard" else [2, 2, 1]
-    if not t.has("activation"):
-        t.data["activation"] = "identity" if difficulty != "hard" else ["relu", "identity"]
-    t.data.setdefault("bias", True)
-    t.data.setdefault("learning_rate", "1/10")
+    t.default("sizes", [2, 1] if difficulty != "hard" else [2, 2, 1])
+    t.default("activation", "identity" if difficulty != "hard" else ["relu", "identity"])
+    t.default("bias", True)
+    t.default("learning_rate", "1/10")
     net = networks.parse(t, difficulty, learning_rate=True)
     examples = t.integer("examples", 4, 2, 8)
     batch = t.integer("batch_size", 2, 1, examples)

@@ -22,10 +22,9 @@ from .forward import network_problem
 
 
 def options(t: Table, difficulty: str) -> networks.NetOptions:
-    if not t.has("bias"):
-        t.data["bias"] = False  # as on the slide: the nested form without biases
-    if not t.has("activation") and t.data.get("numbers", "integer") == "integer":
-        t.data["activation"] = "square"
+    t.default("bias", False)  # as on the slide: the nested form without biases
+    if t.peek("numbers", "integer") == "integer":
+        t.default("activation", "square")
     opts = networks.parse(t, difficulty)
     if len(opts.sizes) != 3 or opts.sizes[-1] != 1:
         raise SpecError(t.where("sizes"), f"{list(opts.sizes)}: the chain-rule kind takes one hidden layer and one output",

@@ -32,8 +32,7 @@ class Options:
 
 
 def options(t: Table, difficulty: str) -> Options:
-    if not t.has("sizes"):
-        t.data["sizes"] = [2, 3, 1]
+    t.default("sizes", [2, 3, 1])
     net = networks.parse(t, difficulty)
     if len(net.sizes) != 3:
         raise SpecError(t.where("sizes"), "dropout problems have one hidden layer", "write sizes = [2, 3, 1]")

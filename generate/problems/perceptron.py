@@ -18,10 +18,9 @@ _SIZES = {"easy": (2, 1), "medium": (1, 2, 2, 1), "hard": (2, 3, 2, 1)}
 
 
 def options(t: Table, difficulty: str) -> networks.NetOptions:
-    if not t.has("sizes"):
-        t.data["sizes"] = list(_SIZES[difficulty])
-    t.data.setdefault("activation", "step")
-    t.data.setdefault("bias", True)
+    t.default("sizes", list(_SIZES[difficulty]))
+    t.default("activation", "step")
+    t.default("bias", True)
     return networks.parse(t, difficulty)
 
 
