@@ -81,10 +81,10 @@ def _steps(updates: list[Update], sheet: Sheet, rate: Any) -> list[Step]:
                     continue
                 symbol = n.matrix(name, l + 1)
                 grads = [show(per[l][pick]) for per in update.per_example]
-                for i, g in zip(update.batch, grads):
-                    if size > 1:
-                        steps.append(Step(rf"\frac{{\partial C_{{{i + 1}}}}}{{\partial {symbol}}}", "", "", g))
                 mean = show(update.mean[l][pick])
+                if size > 1:
+                    steps += [Step(rf"\frac{{\partial C_{{{i + 1}}}}}{{\partial {symbol}}}", "", "", g)
+                              for i, g in zip(update.batch, grads)]
                 if size == 1:
                     steps.append(Step(rf"\frac{{\partial C_{{{update.batch[0] + 1}}}}}{{\partial {symbol}}}", "", "", mean,
                                       "Eq. 3.14" if name == "W" else "Eq. 3.16"))

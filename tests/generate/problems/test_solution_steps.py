@@ -112,3 +112,16 @@ def test_a_perceptron_statement_gives_no_target_and_no_cost() -> None:
     assert problem.statement["loss"] == ""
     assert not any(r"\mathbf{y}" in line for line in problem.statement["given"])
     assert any(r"\mathbf{x}" in line for line in problem.statement["given"])
+
+
+def test_batching_shows_each_examples_gradient_their_mean_and_the_step() -> None:
+    exam = spec.parse({"title": "t", "problems": [{"kind": "batching"}]})
+    problem = draw(exam, Student("s", ""), exam.problems[0]).problem
+    full = [f"{s.lhs} = " + " = ".join(s.parts()[1:]) for s in problem.solution[0].steps]
+    # 2–1 network with a bias, 4 examples: per parameter 4 gradients, their mean, the step
+    assert len(full) == 2 * (4 + 1 + 1)
+    assert full[4].startswith(r"\frac{1}{4}\sum_{i} \frac{\partial C_i}{\partial \mathbf{W}^{(1)}} = \tfrac{1}{4}\big(")
+    assert full[5].startswith(r"\mathbf{W}^{(1)}_{[1]} = \mathbf{W}^{(1)}_{[0]} - \alpha")
+    assert r"\alpha = 0.1" in problem.statement["given"][-1]
+    sgd = problem.solution[1].steps
+    assert len(sgd) == 4 * 2 * 2 and sgd[0].ref == "Eq. 3.14"
