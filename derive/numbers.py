@@ -207,7 +207,8 @@ def round_half_away(x: Any, decimals: int) -> sp.Rational:
             p, q = Fraction(mpmath.nstr(x, PRECISION - 5, strip_zeros=False, min_fixed=-mpmath.inf,
                                         max_fixed=mpmath.inf)).as_integer_ratio()
     elif isinstance(x, (int, sp.Rational)):
-        p, q = int(sp.Rational(x).p), int(sp.Rational(x).q)
+        exact = sp.Rational(x)
+        p, q = int(exact.p), int(exact.q)
     else:
         p, q = Fraction(str(sp.N(x, 40 + decimals))).as_integer_ratio()
     scale = 10**decimals
