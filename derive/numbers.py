@@ -129,14 +129,16 @@ class Real:
             return Real(sp.Pow(self.expr, power), self.approx ** power)
 
     def __neg__(self) -> "Real":
-        with sp.evaluate(False):
+        # mpmath rounds every operation to its working precision, negation included
+        with sp.evaluate(False), mpmath.workdps(PRECISION):
             return Real(sp.Mul(-1, self.expr), -self.approx)
 
     def __abs__(self) -> "Real":
         return -self if self.approx < 0 else self
 
     def _cmp(self, other: Any) -> mpmath.mpf:
-        return self.approx - Real.parts(other)[1]
+        with mpmath.workdps(PRECISION):
+            return self.approx - Real.parts(other)[1]
 
     def __lt__(self, other: Any) -> bool:
         return bool(self._cmp(other) < 0)
@@ -153,7 +155,8 @@ class Real:
     def __eq__(self, other: Any) -> bool:
         if not isinstance(other, (Real, int, sp.Rational)):
             return NotImplemented
-        return bool(abs(self._cmp(other)) <= mpmath.mpf(10) ** (10 - PRECISION) * max(1, abs(self.approx)))
+        with mpmath.workdps(PRECISION):
+            return bool(abs(self._cmp(other)) <= mpmath.mpf(10) ** (10 - PRECISION) * max(1, abs(self.approx)))
 
     def __hash__(self) -> int:
         return hash(self.expr)
