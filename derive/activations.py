@@ -13,6 +13,7 @@ cannot be trained by backpropagation.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,10 +23,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .activation_functions import VAR, ActivationFunction, function_for
 from .errors import SpecError
 from .numbers import PRECISION, Mode, Real, exact_call, parse_number
 
-z = sp.Symbol("z", real=True)
+z = VAR
 a = sp.Symbol("a", real=True)
 
 NumpyFn = Callable[[np.ndarray], np.ndarray]
@@ -77,6 +79,15 @@ class Activation:
     output_only: bool = False
     gradient_vanishes: bool = False
     rational: bool = False  # rational inputs give rational outputs
+    # σ'(u) for the symbolic route, built from σ itself as the lectures write it (σ(u)(1 − σ(u)));
+    # None: σ' is piecewise and becomes a function of its own (ReLU' with ReLU'(0) = 0)
+    symbolic_prime: Callable[[sp.Expr], sp.Expr] | None = None
+    as_function: bool = True  # False: the formula itself is the symbolic form (z, z², tanh z)
+
+    @cached_property
+    def function(self) -> type[ActivationFunction]:
+        """σ as a SymPy function that knows its derivative (see :mod:`derive.activation_functions`)."""
+        return function_for(self)
 
     @cached_property
     def prime_expr(self) -> sp.Expr:
@@ -94,8 +105,15 @@ class Activation:
         return _exact_function(self.prime_expr, z)
 
     def sympy(self, arg: sp.Expr) -> sp.Expr:
-        """σ(arg) as a SymPy expression, for the symbolic derivation."""
-        return self.expr.xreplace({z: arg})
+        """σ(arg) for the symbolic derivation: a function node whose derivative is σ'(arg),
+        so that nesting never multiplies piecewise branches."""
+        if not self.as_function:
+            return self.expr.xreplace({z: arg})
+        return self.function(arg)
+
+    def sympy_prime(self, arg: sp.Expr) -> sp.Expr:
+        """σ'(arg), in the form ``sympy.diff`` gives for :meth:`sympy`."""
+        return sp.diff(self.sympy(z), z).xreplace({z: arg})
 
     @cached_property
     def _rounded(self) -> Callable[[Any], Any]:
@@ -250,13 +268,18 @@ def _tanh_prime(x: np.ndarray) -> np.ndarray:
 
 
 _exact_exp = exact_call(sp.exp, mpmath.exp)
+
+
+def _sigma(u: sp.Expr) -> sp.Expr:
+    """σ(u) as the sigmoid function node, for derivatives written with σ (SiLU', softplus')."""
+    return get("sigmoid").sympy(u)
 _erfc = np.vectorize(math.erfc, otypes=[float])
 
 
 def _identity() -> Activation:
     return Activation(
         "identity", z, r"\mathrm{id}", lambda x: x, np.ones_like,
-        prime_from_output=sp.Integer(1), range="(-∞, ∞)", rational=True,
+        prime_from_output=sp.Integer(1), range="(-∞, ∞)", rational=True, as_function=False,
     )
 
 
@@ -272,7 +295,7 @@ def _step(threshold: sp.Rational = sp.Integer(0), at_threshold: sp.Rational = sp
         params=(("threshold", threshold), ("at_threshold", at_threshold)),
         convention=f"step(z) = 1 for z > {threshold}, {at_threshold} at z = {threshold}, 0 below; "
         "its derivative is 0, so gradients through it vanish",
-        range="{0, 1}", gradient_vanishes=True, rational=True,
+        range="{0, 1}", gradient_vanishes=True, rational=True, symbolic_prime=lambda u: sp.Integer(0),
     )
 
 
@@ -280,6 +303,7 @@ def _square() -> Activation:
     return Activation(
         "square", z**2, r"\sigma", lambda x: x * x, lambda x: 2.0 * x,
         range="[0, ∞)", rational=True, convention="σ(z) = z², σ'(z) = 2z (Herrmann's example)",
+        as_function=False,
     )
 
 
@@ -288,13 +312,14 @@ def _sigmoid_activation() -> Activation:
         "sigmoid", 1 / (1 + sp.exp(-z)), r"\sigma", _sigmoid,
         _sigmoid_prime,
         prime_from_output=a * (1 - a), range="(0, 1)",
+        symbolic_prime=lambda u: _sigma(u) * (1 - _sigma(u)),
     )
 
 
 def _tanh() -> Activation:
     return Activation(
         "tanh", sp.tanh(z), r"\tanh", np.tanh, _tanh_prime,
-        prime_from_output=1 - a**2, range="(-1, 1)",
+        prime_from_output=1 - a**2, range="(-1, 1)", as_function=False,
     )
 
 
@@ -348,7 +373,7 @@ def _silu() -> Activation:
         "silu", z / (1 + sp.exp(-z)), r"\mathrm{SiLU}",
         lambda x: x * _sigmoid(x),
         lambda x: _sigmoid(x) * (1.0 + x * _sigmoid(-x)),
-        range="[-0.278…, ∞)",
+        range="[-0.278…, ∞)", symbolic_prime=lambda u: _sigma(u) * (1 + u * (1 - _sigma(u))),
     )
 
 
@@ -359,6 +384,8 @@ def _gelu() -> Activation:
         lambda x: 0.5 * x * _erfc(-x / math.sqrt(2.0)),
         lambda x: 0.5 * _erfc(-x / math.sqrt(2.0)) + x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi),
         convention="GELU(z) = z Φ(z), the exact (erf) form", range="[-0.17…, ∞)",
+        # Φ(u) + u φ(u)
+        symbolic_prime=lambda u: (1 + sp.erf(u / sp.sqrt(2))) / 2 + u * sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi),
     )
 
 
@@ -366,7 +393,7 @@ def _softplus() -> Activation:
     return Activation(
         "softplus", sp.log(1 + sp.exp(z)), r"\mathrm{softplus}",
         lambda x: np.logaddexp(0.0, x), _sigmoid,
-        prime_from_output=1 - sp.exp(-a), range="(0, ∞)",
+        prime_from_output=1 - sp.exp(-a), range="(0, ∞)", symbolic_prime=lambda u: _sigma(u),
     )
 
 
@@ -415,7 +442,10 @@ _INSTANCES: dict[tuple, Activation] = {}
 
 
 def _cached(name: str, key: tuple, factory: Callable[..., Activation]) -> Activation:
-    # One instance per (name, params), so lambdified functions are built once per process.
+    # One instance per (name, params), so lambdified functions are built once per process;
+    # the defaults are filled in, so that leaky_relu and leaky_relu(alpha=1/100) are one
+    defaults = {p.name: sp.Rational(p.default) for p in inspect.signature(factory).parameters.values()}
+    key = tuple(sorted({**defaults, **dict(key)}.items()))
     if (name, key) not in _INSTANCES:
         _INSTANCES[(name, key)] = factory(**dict(key))
     return _INSTANCES[(name, key)]

@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .activations import Activation, z
+from .activations import Activation, get
 from .numbers import EXACT, Mode, exact_call, round_half_away
 
 
@@ -30,6 +30,10 @@ def _float_sigmoid(x: float) -> float:
 
 def _sym_sigmoid(x: Any) -> Any:
     return 1 / (1 + sp.exp(-x))
+
+
+def _function_sigmoid(x: Any) -> Any:
+    return get("sigmoid").sympy(x)
 
 
 def _mp_sigmoid(x: Any) -> Any:
@@ -68,18 +72,18 @@ class Scalars:
     def positive(self, x: Any) -> Any:
         """1 where x > 0, else 0: ReLU's derivative, 0 at the kink (derive's convention)."""
         if self.mode is None:
-            return sp.Piecewise((1, x > 0), (0, True))
+            return get("relu").sympy_prime(x)
         return self.constant(sp.Integer(1 if x > 0 else 0))
 
     def relu(self, x: Any) -> Any:
         if self.mode is None:
-            return sp.Max(0, x)
+            return get("relu").sympy(x)
         return x if x > 0 else self.constant(sp.Integer(0))
 
     def activation(self, act: Activation, x: Any) -> tuple[Any, Any]:
         """(σ(x), σ'(x)) for any elementwise activation of derive's registry."""
         if self.mode is None:
-            return act.sympy(x), act.prime_expr.xreplace({z: x})
+            return act.sympy(x), act.sympy_prime(x)
         zs = self.mode.array([x]) if self.mode.is_float else np.asarray([x], dtype=object)
         out = act.value(zs, self.mode)
         return out[0], act.derivative(zs, out, self.mode)[0]
@@ -101,7 +105,9 @@ def _exact(name: str, mode: Mode) -> Scalars:
                    exact_call(sp.tanh, mpmath.tanh), exact_call(_sym_sigmoid, _mp_sigmoid), mode)
 
 
-SYMBOLIC = Scalars("symbolic", sp.log, sp.exp, sp.sin, sp.cos, sp.tanh, _sym_sigmoid, None)
+# σ and ReLU as function nodes that know their derivatives: formulas stay the size of the
+# graph, and no Piecewise is ever folded (see derive.activation_functions)
+SYMBOLIC = Scalars("symbolic", sp.log, sp.exp, sp.sin, sp.cos, sp.tanh, _function_sigmoid, None)
 
 
 def scalars(mode: Mode) -> Scalars:

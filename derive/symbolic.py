@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from .activation_functions import namespace
 from .backprop import Trace
 from .network import Example, Network
 from .notation import Notation
@@ -232,7 +233,7 @@ def evaluate(derivation: Derivation, examples: Sequence[Example], mode: Mode) ->
             totals = [t + e.xreplace(env) for t, e in zip(totals, exprs)]
         return _unflatten(network, [t / len(examples) for t in totals], object)
     args = list(params) + list(symbols.x) + list(symbols.y)
-    fn = sp.lambdify(args, exprs, modules="mpmath")
+    fn = sp.lambdify(args, exprs, modules=[namespace(*exprs), "mpmath"], cse=True)
 
     def at(digits: int) -> list[Any]:
         with mpmath.workdps(digits):

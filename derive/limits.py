@@ -1,0 +1,78 @@
+"""How large a number derive computes with, and the checks that keep every computation finite.
+
+Exact arithmetic has no overflow: exp(exp(exp(3))) is a number of 2·10⁸ digits that mpmath
+sets out to compute (ln 2 to that many places) and a power such as ((x^1000)^1000)^1000 a
+rational of a billion digits. Neither is an exercise; both are hangs. So every value an
+engine computes has a magnitude limit, checked *before* an operation that could leap past it
+(exp, a power) and after every other one:
+
+* exact and hand modes: |v| < 10^1000;
+* float mode: |v| ≤ the largest float64 (about 1.8·10^308): beyond it is overflow.
+
+A value past the limit is a :class:`~derive.errors.SpecError` that names the operation and
+the limit; nothing is computed further.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+EXACT_DIGITS = 1000   # |v| < 10^EXACT_DIGITS in exact and hand modes
+FLOAT_DIGITS = math.log10(1.7976931348623157e308)
+
+
+def digits_limit(is_float: bool) -> float:
+    return FLOAT_DIGITS if is_float else EXACT_DIGITS
+
+
+def log10_abs(value: Any) -> float:
+    """log₁₀|value| (−inf for 0), without computing anything as large as the value."""
+    if hasattr(value, "approx"):  # numbers.Real
+        value = value.approx
+    if isinstance(value, mpmath.mpf):
+        return -math.inf if value == 0 else float(mpmath.log10(abs(value)))
+    if isinstance(value, (int, sp.Integer, sp.Rational)):
+        p, q = abs(int(sp.Rational(value).p)), int(sp.Rational(value).q)
+        if p == 0:
+            return -math.inf
+        # bit lengths bound the size; exact enough for a limit of a thousand digits
+        return _log10_int(p) - _log10_int(q)
+    v = float(value)
+    if math.isnan(v):
+        return math.nan
+    return -math.inf if v == 0 else (math.inf if math.isinf(v) else math.log10(abs(v)))
+
+
+def _log10_int(n: int) -> float:
+    bits = n.bit_length()
+    if bits < 1000:
+        return math.log10(n)
+    shift = bits - 64
+    return math.log10(n >> shift) + shift * math.log10(2)
+
+
+def too_large(value: Any, is_float: bool) -> bool:
+    """Past the magnitude limit, or not a number at all (float overflow gives inf or nan)."""
+    size = log10_abs(value)
+    return math.isnan(size) or size >= digits_limit(is_float)
+
+
+def exp_too_large(arg: Any, is_float: bool) -> bool:
+    """exp(arg) would pass the limit: arg ≥ limit · ln 10."""
+    return float(arg if not hasattr(arg, "approx") else arg.approx) >= digits_limit(is_float) * math.log(10)
+
+
+def power_too_large(base: Any, exponent: sp.Rational, is_float: bool) -> bool:
+    """base^exponent would pass the limit (or, for a negative exponent, its reciprocal would)."""
+    size = log10_abs(base)
+    if size == -math.inf:
+        return False
+    return abs(size * float(exponent)) >= digits_limit(is_float)
+
+
+def describe_limit(is_float: bool) -> str:
+    return "the largest float64 (about 1.8e308)" if is_float else f"10^{EXACT_DIGITS}"
