@@ -19,6 +19,7 @@ from derive.expression import parse
 from derive.formats.graph_text import line
 from derive.numbers import EXACT, FLOAT, hand
 from derive.terms import printer_for
+from tests.conftest import examples
 from tests.strategies import expression_texts, input_values
 
 BAYDIN = "y = log(x1) + x1*x2 - sin(x2)"
@@ -195,7 +196,7 @@ def _central(expr: sp.Expr, symbols, point: dict, k: int) -> mpmath.mpf:
         return (f(*up) - f(*down)) / (2 * h)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(3))
 @given(text=expression_texts(), values=st.lists(input_values, min_size=3, max_size=3))
 def test_forward_equals_reverse_equals_sympy_diff_equals_central_differences(text, values):
     try:

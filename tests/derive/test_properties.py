@@ -3,15 +3,12 @@
 import math
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from derive.backprop import batch_arrays, forward, parameters, trace
 from derive.numbers import EXACT, FLOAT
 from derive.symbolic import agrees, derive, evaluate
 from tests.strategies import RATIONAL_HIDDEN, specs
-
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
 
 def _near_kink(spec, t):
     for l, layer in enumerate(spec.network.layers, start=1):
@@ -21,14 +18,12 @@ def _near_kink(spec, t):
     return False
 
 
-@settings(max_examples=40, **SETTINGS)
 @given(specs(max_depth=4, max_width=2))
 def test_backprop_equals_symbolic_differentiation_in_float(spec):
     t = trace(spec.network, spec.examples, FLOAT)
     assert agrees(evaluate(derive(spec.network), spec.examples, FLOAT), t, rel=1e-12)
 
 
-@settings(max_examples=60, **SETTINGS)
 @given(specs())
 def test_backprop_equals_central_differences(spec):
     t = trace(spec.network, spec.examples, FLOAT)
@@ -55,7 +50,6 @@ def test_backprop_equals_central_differences(spec):
                     (l + 1, idx, grad[idx], numeric)
 
 
-@settings(max_examples=25, **SETTINGS)
 @given(specs(max_depth=3, max_width=3, max_examples=2))
 def test_exact_mode_equals_float_mode(spec):
     exact = trace(spec.network, spec.examples, EXACT)
@@ -69,7 +63,6 @@ def test_exact_mode_equals_float_mode(spec):
         assert abs(float(e) - f) <= 1e-9 * scale
 
 
-@settings(max_examples=25, **SETTINGS)
 @given(specs(hidden=RATIONAL_HIDDEN, losses=("half_sse", "mse"), max_depth=3, max_width=3, max_examples=2))
 def test_rational_networks_stay_rational_and_match_symbolic_exactly(spec):
     t = trace(spec.network, spec.examples, EXACT)

@@ -4,7 +4,6 @@ and every key entry recomputed independently through ``derive`` is equal."""
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -17,9 +16,10 @@ from generate import problems, spec
 from generate.printing import rounded
 from generate.roster import Student
 from generate.variants import draw, draw_all
+from tests.conftest import variants
 
-# 1,000 variants per kind and option set (about a minute); GRADSHEET_VARIANTS=N for fewer.
-N = int(os.environ.get("GRADSHEET_VARIANTS", "1000"))
+# 60 variants per kind and option set by default, 1,000 in the thorough run (tests/conftest.py)
+N = variants()
 
 KIND_TABLES = {
     "forward": [{"difficulty": "easy"}, {"difficulty": "medium"}, {"difficulty": "hard", "numbers": "decimal"}],
@@ -44,6 +44,7 @@ def test_every_kind_is_covered() -> None:
     assert set(KIND_TABLES) == set(problems.NAMES)
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("kind,table", [(k, t) for k, ts in KIND_TABLES.items() for t in ts])
 def test_variants_are_sound_and_the_key_recomputes_through_derive(kind: str, table: dict) -> None:
     exam = exam_for(kind, table)
