@@ -159,4 +159,99 @@ def namespace(*exprs: sp.Basic) -> dict[str, Callable[[Any], Any]]:
     for expr in exprs:
         for f in expr.atoms(ActivationFunction):
             found[type(f).__name__] = type(f).mp
+        if expr.has(softmax):
+            found["softmax"] = softmax.mp
     return found
+
+
+class softmax(sp.Function):  # noqa: N801 (printed and looked up by lambdify under this name)
+    """softmax_j(z₁, …, z_n) = e^{z_j} / Σ_k e^{z_k}, with ∂s_j/∂z_k = s_j(δ_jk − s_k).
+
+    The first argument is j, 0-based. Written out, every output holds every z, and the
+    derivative of the nested network through it grows with the square of the layer; as a
+    function node it stays one term per z_k.
+    """
+
+    @classmethod
+    def eval(cls, j: sp.Expr, *zs: sp.Expr) -> sp.Expr | None:
+        if zs and all(z.is_Rational for z in zs) and len(set(zs)) == 1:
+            return sp.Rational(1, len(zs))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        j, zs = self.args[0], self.args[1:]
+        if argindex == 1 or argindex > len(zs) + 1:
+            raise ArgumentIndexError(self, argindex)
+        k = argindex - 2
+        return self * ((1 if k == int(j) else 0) - softmax(sp.Integer(k), *zs))
+
+    def _eval_is_real(self) -> bool | None:
+        return True if all(z.is_real for z in self.args[1:]) else None
+
+    @staticmethod
+    def mp(j: Any, *zs: Any) -> Any:
+        shift = max(zs)  # e^{z − max} cannot overflow
+        exps = [mpmath.exp(z - shift) for z in zs]
+        return exps[int(j)] / mpmath.fsum(exps)
+
+    def _eval_evalf(self, prec: int) -> sp.Float | None:
+        zs = [z.evalf(prec) for z in self.args[1:]]
+        if not all(z.is_Number for z in zs):
+            return None
+        with mpmath.workprec(prec):
+            return sp.Float(self.mp(self.args[0], *(mpmath.mpf(z._to_mpmath(prec)) for z in zs)), precision=prec)
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        body = (rf"\mathrm{{softmax}}_{{{int(self.args[0]) + 1}}}\left("
+                + ", ".join(printer._print(z) for z in self.args[1:]) + r"\right)")
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"softmax_{int(self.args[0]) + 1}(" + ", ".join(printer._print(z) for z in self.args[1:]) + ")"
+
+
+_MP_FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.erf: mpmath.erf,
+    sp.sin: mpmath.sin, sp.cos: mpmath.cos,
+}
+
+
+def evaluate_shared(exprs: list[sp.Expr], env: dict[sp.Symbol, Any]) -> list[Any]:
+    """Each expression's value in mpmath at the working precision, every distinct
+    subexpression computed once.
+
+    SymPy shares subexpressions: the derivative of a nested network is a small graph whose
+    tree, written out, is exponential in depth. ``lambdify`` prints the tree (or runs ``cse``
+    over it first, which also walks it); this walks the graph.
+    """
+    memo: dict[sp.Basic, Any] = {}
+
+    def value(e: sp.Basic) -> Any:
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        if e.is_Symbol:
+            v = env[e]
+        elif e.is_Rational:
+            v = mpmath.mpf(int(e.p)) / int(e.q)
+        elif e.is_Number or e.is_NumberSymbol:
+            v = mpmath.mpf(e.evalf(mpmath.mp.dps + 5)._to_mpmath(mpmath.mp.prec))
+        elif e.is_Add:
+            v = mpmath.fsum(value(a) for a in e.args)
+        elif e.is_Mul:
+            v = mpmath.fprod(value(a) for a in e.args)
+        elif e.is_Pow:
+            base, exponent = e.args
+            v = value(base) ** (int(exponent) if exponent.is_Integer else value(exponent))
+        elif isinstance(e, ActivationFunction):
+            v = type(e).mp(value(e.args[0]))
+        elif isinstance(e, softmax):
+            v = softmax.mp(e.args[0], *(value(z) for z in e.args[1:]))
+        elif e.func in _MP_FUNCTIONS:
+            v = _MP_FUNCTIONS[e.func](*(value(a) for a in e.args))
+        else:
+            raise TypeError(f"cannot evaluate {type(e).__name__} numerically")
+        memo[e] = v
+        return v
+
+    return [value(sp.sympify(e)) for e in exprs]

@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .activation_functions import VAR, ActivationFunction, function_for
+from .activation_functions import softmax as softmax_function
 from .errors import SpecError
 from .numbers import PRECISION, Mode, Real, exact_call, parse_number
 
@@ -209,8 +210,8 @@ class Softmax(Activation):
     """softmax(z)_j = e^{z_j} / Σ_k e^{z_k}; output layer only, Jacobian diag(s) − s sᵀ."""
 
     def sympy_vector(self, args: list[sp.Expr]) -> list[sp.Expr]:
-        total = sum(sp.exp(v) for v in args)
-        return [sp.exp(v) / total for v in args]
+        """softmax_j(z) for every j, as function nodes that know ∂s_j/∂z_k = s_j(δ_jk − s_k)."""
+        return [softmax_function(sp.Integer(j), *args) for j in range(len(args))]
 
     def value(self, zs: np.ndarray, mode: Mode) -> np.ndarray:
         if mode.is_float:

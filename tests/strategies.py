@@ -82,3 +82,53 @@ def expression_texts(draw, max_operations=6, inputs=("x1", "x2", "x3")) -> str:
 
 
 input_values = st.integers(-12, 11).map(lambda n: Fraction(n if n < 0 else n + 1, 4))  # ±1/4 … ±3, never 0
+
+
+# --- a fixed sweep of networks up to the symbolic limit (test and benchmark share it) -------
+
+SWEEP_LOSSES = ("half_sse", "mse", "bce", "cross_entropy")
+
+
+def sweep_specs(limit: int, seeds: range = range(2)) -> list[tuple[str, Spec]]:
+    """(label, spec) for every elementwise activation × depth 1–4 × seed: sizes drawn until the
+    parameter count lies in (limit/2, limit], the loss cycling through every loss."""
+    import numpy as np
+
+    from derive import activations
+
+    hidden = [n for n in activations.NAMES if activations.get(n).elementwise]
+    out = []
+    for a, act in enumerate(hidden):
+        for depth in range(1, 5):
+            for seed in seeds:
+                rng = np.random.default_rng([a, depth, seed])
+                loss = SWEEP_LOSSES[(a + depth + seed) % len(SWEEP_LOSSES)]
+                with_bias = bool(rng.integers(2))
+                while True:
+                    sizes = [int(n) for n in rng.integers(1, 7, depth + 1)]
+                    if loss == "cross_entropy":
+                        sizes[-1] = max(sizes[-1], 2)
+                    count = sum(sizes[l + 1] * (sizes[l] + with_bias) for l in range(depth))
+                    if limit // 2 < count <= limit or (depth == 1 and count <= limit):
+                        break
+                layers = []
+                for l in range(depth):
+                    last = l == depth - 1
+                    name = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss, act) if last else act
+                    layer = {"weights": (rng.integers(-8, 9, (sizes[l + 1], sizes[l])) / 4).tolist(),
+                             "activation": name}
+                    if with_bias:
+                        layer["bias"] = (rng.integers(-8, 9, sizes[l + 1]) / 4).tolist()
+                    layers.append(layer)
+                x = (rng.integers(-8, 9, sizes[0]) / 4).tolist()
+                if loss == "cross_entropy":
+                    hot = int(rng.integers(sizes[-1]))
+                    y = [1 if j == hot else 0 for j in range(sizes[-1])]
+                elif loss == "bce":
+                    y = [int(v) for v in rng.integers(0, 2, sizes[-1])]
+                else:
+                    y = (rng.integers(-4, 5, sizes[-1]) / 4).tolist()
+                spec = parse_spec({"loss": loss, "layers": layers, "example": {"x": x, "y": y}})
+                label = f"{act}-{'-'.join(map(str, sizes))}-{loss}-s{seed}"
+                out.append((label, spec))
+    return out
