@@ -3,11 +3,12 @@
 import math
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 
 from derive.backprop import batch_arrays, forward, parameters, trace
 from derive.numbers import EXACT, FLOAT
 from derive.symbolic import agrees, derive, evaluate
+from tests.conftest import examples
 from tests.strategies import RATIONAL_HIDDEN, specs
 
 def _near_kink(spec, t):
@@ -24,6 +25,7 @@ def test_backprop_equals_symbolic_differentiation_in_float(spec):
     assert agrees(evaluate(derive(spec.network), spec.examples, FLOAT), t, rel=1e-12)
 
 
+@settings(max_examples=examples(1.2))  # 60 in dev, as before the profiles
 @given(specs())
 def test_backprop_equals_central_differences(spec):
     t = trace(spec.network, spec.examples, FLOAT)
