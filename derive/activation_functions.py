@@ -12,7 +12,7 @@ Each function
 * evaluates itself exactly at a rational point where the value is rational (ReLU(−3) = 0,
   σ(0) = 1/2) and stays unevaluated otherwise (σ(3/10)), like ``exp``;
 * evaluates numerically to any precision (``evalf``, ``sp.N``) and through
-  :func:`namespace` in ``lambdify`` with mpmath;
+  :func:`evaluate_shared`, each shared subexpression once;
 * follows derive's kink convention: the derivative at a kink is the left one
   (ReLU'(0) = 0, leaky-ReLU'(0) = α, ELU'(0) = α);
 * prints as the lectures write it (``\\sigma``, ``\\mathrm{ReLU}'``) and as text (``relu'(x1)``).
@@ -151,17 +151,6 @@ def _rebuild(name: str, params: tuple, prime: bool, args: tuple) -> sp.Expr:
 
     act = get(name, dict(params))
     return _make(act, prime)(*args)
-
-
-def namespace(*exprs: sp.Basic) -> dict[str, Callable[[Any], Any]]:
-    """The functions in ``exprs``, by name, for ``lambdify(..., modules=[namespace, "mpmath"])``."""
-    found: dict[str, Callable[[Any], Any]] = {}
-    for expr in exprs:
-        for f in expr.atoms(ActivationFunction):
-            found[type(f).__name__] = type(f).mp
-        if expr.has(softmax):
-            found["softmax"] = softmax.mp
-    return found
 
 
 class softmax(sp.Function):  # noqa: N801 (printed and looked up by lambdify under this name)

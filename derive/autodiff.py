@@ -22,7 +22,7 @@ import mpmath
 import sympy as sp
 
 from . import limits
-from .activation_functions import namespace
+from .activation_functions import evaluate_shared
 from .errors import SpecError
 from .graph import Const, Graph
 from .numbers import EXACT, Mode
@@ -304,14 +304,12 @@ def _same(a: sp.Expr, b: sp.Expr, symbols: tuple[sp.Symbol, ...], points: list[t
     the trace's own point, must be one of them)."""
     if sp.sympify(a - b) == 0:
         return True
-    names = namespace(a, b)
-    fa, fb = (sp.lambdify(symbols, e, modules=[names, "mpmath"]) for e in (a, b))
     compared = 0
     for k, point in enumerate(points):
         with mpmath.workdps(40):
-            args = [mpmath.mpf(int(v.p)) / int(v.q) for v in point]
+            env = {x: mpmath.mpf(int(v.p)) / int(v.q) for x, v in zip(symbols, point)}
             try:
-                va, vb = mpmath.mpmathify(fa(*args)), mpmath.mpmathify(fb(*args))
+                va, vb = (mpmath.mpmathify(v) for v in evaluate_shared([a, b], env))
             except (ZeroDivisionError, ValueError, OverflowError):
                 va = vb = None
             defined = va is not None and all(isinstance(v, mpmath.mpf) and mpmath.isfinite(v) for v in (va, vb))
