@@ -93,7 +93,26 @@ class TextPrinter(Printer):
         return f"∂{of}/∂{wrt}"
 
 
+# an exact number with more digits than this cannot sit on a printed line
+LONG_DIGITS = 60
+
+
 class LatexPrinter(Printer):
+    def number(self, value: Any) -> str:
+        if self.mode.name != "hand" and isinstance(value, (int, sp.Rational)) and not isinstance(value, bool):
+            r = sp.Rational(value)
+            if max(len(str(abs(r.p))), len(str(r.q))) > LONG_DIGITS:
+                return self.approximately(r)
+        return super().number(value)
+
+    def approximately(self, value: Any) -> str:
+        """``\\approx`` and the value to the printer's significant digits, for a page too narrow for it."""
+        _, approx = Real.parts(value)
+        text = mpmath.nstr(approx, self.digits, strip_zeros=True, min_fixed=-4, max_fixed=8)
+        if "e" in text:
+            text = self._scientific(text.replace("e+", "e"))
+        return rf"\approx {text}"
+
     def _minus(self, text: str) -> str:
         return text
 

@@ -29,6 +29,8 @@ class Report:
     symbolic: SymbolicGradients | None
     agrees: bool | None
     skipped: str = ""
+    # the trace the symbolic gradients were compared with: the unrounded float one in hand mode
+    reference: Trace | None = None
 
     @property
     def mode(self) -> Mode:
@@ -69,4 +71,4 @@ def build(spec: Spec, mode: Mode | None = None, with_symbolic: bool = True) -> R
                       "NaN), so there is nothing to compare; --exact computes without overflow")
     derivation = symbolic.derive(spec.network, spec.notation)
     values = symbolic.evaluate(derivation, spec.examples, reference.mode)
-    return Report(spec, trace, derivation, values, symbolic.agrees(values, reference))
+    return Report(spec, trace, derivation, values, symbolic.agrees(values, reference), reference=reference)

@@ -9,13 +9,14 @@ time of one backpropagation pass in float mode.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TextIO
 
 import numpy as np
 import sympy as sp
 
 from . import backprop, symbolic
-from .network import network_from
+from .network import Network, network_from
 from .numbers import FLOAT
 
 # (depth, width), in the order run; stops early when one row exceeds the budget
@@ -76,3 +77,80 @@ def run(out: TextIO) -> list[dict]:
               f"{last['cse_ops'] / max(last['naive_ops'], 1):.1%} of them; backprop stays at "
               f"{last['t_bp'] * 1e3:.2f} ms a pass.\n")
     return rows
+
+
+@dataclass(frozen=True)
+class OperationCounts:
+    """Arithmetic operations and function evaluations for all of one network's gradients.
+
+    ``naive``: each ∂C/∂θ written out as ``sympy.diff`` gives it, every copy of a repeated
+    subexpression counted (a tree); ``shared``: each distinct subexpression once, as after
+    common-subexpression elimination; ``backprop``: one forward and one backward pass.
+    """
+
+    naive: int
+    shared: int
+    backprop: int
+
+
+def _own(e: sp.Basic) -> int:
+    """Operations at one node: n − 1 for a sum or product of n terms, 1 for a power or a function."""
+    if e.is_Add or e.is_Mul:
+        return len(e.args) - 1
+    if e.is_Pow or isinstance(e, sp.Function):
+        return 1
+    return 0
+
+
+def tree_operations(*exprs: sp.Basic) -> int:
+    """Operations of ``exprs`` written out as trees, every copy of a shared subexpression
+    counted, computed on the shared graph without writing the trees out."""
+    tree: dict[sp.Basic, int] = {}
+
+    def size(e: sp.Basic) -> int:
+        hit = tree.get(e)
+        if hit is None:
+            hit = tree[e] = _own(e) + sum(size(a) for a in e.args)
+        return hit
+
+    return sum(size(e) for e in exprs)
+
+
+def shared_operations(*exprs: sp.Basic) -> int:
+    """Operations of ``exprs`` with each distinct subexpression computed once."""
+    seen: set[sp.Basic] = set()
+    total, stack = 0, list(exprs)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        total += _own(e)
+        stack.extend(e.args)
+    return total
+
+
+def operations(derivation: symbolic.Derivation) -> OperationCounts:
+    gradients = list(derivation.gradients.values())
+    return OperationCounts(tree_operations(*gradients), shared_operations(*gradients),
+                           backprop_operations(derivation.network))
+
+
+def backprop_operations(network: Network) -> int:
+    """One example's forward pass (Eq. 3.4), deltas (Eq. 3.18/3.23) and gradients (Eq. 3.14/3.16).
+
+    Per layer of n neurons with k inputs: forward k·n products, (k − 1)·n sums, n bias sums
+    and n activations; backward n σ' evaluations and n products by σ' (deltas), for a hidden
+    layer W^(l+1)ᵀδ^(l+1) (n·m products and n·(m − 1) sums over the m neurons above), and
+    k·n products δ_j a_k for the weights' gradients. The loss: its n outputs' ∂C/∂ŷ_j, one
+    operation each.
+    """
+    sizes, total = network.sizes, network.sizes[-1]
+    for l, layer in enumerate(network.layers, start=1):
+        n, k = layer.n_out, layer.n_in
+        total += k * n + (k - 1) * n + (n if layer.bias is not None else 0) + n
+        total += 2 * n + k * n
+        if l < network.depth:
+            m = sizes[l + 1]
+            total += n * m + n * (m - 1)
+    return total

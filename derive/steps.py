@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .printing import LatexPrinter, Printer
 from .report import Report
 
@@ -22,6 +24,8 @@ class Step:
     substituted: str  # the same with numbers in
     result: str
     ref: str = ""  # "Eq. 3.14"
+    # the same equation entry by entry, for a page too narrow for its matrices
+    detail: tuple["Step", ...] = ()
 
     def parts(self) -> list[str]:
         return [p for p in (self.lhs, self.rule, self.substituted, self.result) if p]
@@ -75,15 +79,38 @@ def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
         else:
             rule = f"W{p.notation.text_layer(l)} {a_prev}" + (f" + b{p.notation.text_layer(l)}" if bias is not None else "")
             subst = p.matrix(weights) + " " + p.vector(fwd.a(l - 1)[i]) + (f" + {p.vector(bias)}" if bias is not None else "")
-        steps.append(Step(p.node("z", l), rule, subst, p.vector(fwd.z(l)[i]), "Eq. 3.4"))
-        name = layer.activation.name
-        act_rule = _sigma(p, name, p.node("z", l)) if name in ("square", "sigmoid", "tanh") else \
-            (rf"\mathrm{{{name.replace('_', '-')}}}\left({p.node('z', l)}\right)" if _is_latex(p) else f"{name}({p.node('z', l)})")
-        steps.append(Step(p.node("a", l), act_rule, "", p.vector(fwd.a(l)[i])))
+        steps.append(Step(p.node("z", l), rule, subst, p.vector(fwd.z(l)[i]), "Eq. 3.4",
+                          tuple(_neuron_z(report, p, i, l, j) for j in range(layer.n_out))))
+        steps.append(Step(p.node("a", l), _activation(p, layer.activation, p.node("z", l)), "",
+                          p.vector(fwd.a(l)[i]), "",
+                          tuple(Step(p.node("a", l, j + 1),
+                                     _activation(p, layer.activation, p.node("z", l, j + 1)), "",
+                                     p.number(fwd.a(l)[i][j])) for j in range(layer.n_out))))
     cost = spec.notation.cost_symbol
     steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
                       else spec.network.loss.description.split(",")[0].split(" = ", 1)[1], "", p.number(fwd.costs[i]), "Eq. 3.11"))
     return steps
+
+
+def _activation(p: Printer, act: Any, arg: str) -> str:
+    if _is_latex(p):
+        return rf"{act.latex}\left({arg}\right)"
+    return _sigma(p, act.name, arg) if act.name in ("square", "sigmoid", "tanh") else f"{act.name}({arg})"
+
+
+def _neuron_z(report: Report, p: Printer, i: int, l: int, j: int) -> Step:
+    """Eq. 3.4 for one neuron: z_j = Σ_k w_jk a_k + b_j, with the numbers."""
+    weights, bias = report.trace.params[l - 1]
+    fwd, x = report.trace.forward, _times(p)
+    inputs = fwd.a(l - 1)[i]
+    a_k = [p.node("a", l - 1, k + 1) if l > 1 else (f"x_{{{k + 1}}}" if _is_latex(p) else f"x_{k + 1}")
+           for k in range(len(inputs))]
+    rule = " + ".join(f"{p.w(l, j + 1, k + 1)}{'' if _is_latex(p) else ' '}{a}" for k, a in enumerate(a_k))
+    subst = " + ".join(f"{_f(p, weights[j][k])}{x}{_f(p, v)}" for k, v in enumerate(inputs))
+    if bias is not None:
+        rule += f" + {p.b(l, j + 1)}"
+        subst += f" + {_f(p, bias[j])}"
+    return Step(p.node("z", l, j + 1), rule, subst, p.number(fwd.z(l)[i][j]), "Eq. 3.4")
 
 
 def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
@@ -132,7 +159,7 @@ def gradient_steps(report: Report, p: Printer) -> list[Step]:
         g = bwd.layers[l - 1]
         for j in range(net.sizes[l]):
             for k in range(net.sizes[l - 1]):
-                a_k = p.node("a", l - 1, k + 1)
+                a_k = p.node("a", l - 1, k + 1) if l > 1 else (f"x_{{{k + 1}}}" if _is_latex(p) else f"x_{k + 1}")
                 rule = f"{p.node('delta', l, j + 1)}{'' if _is_latex(p) else ' '}{a_k}"
                 subst = f"{_f(p, bwd.delta(l)[0][j])}{x}{_f(p, fwd.a(l - 1)[0][k])}" if single else ""
                 steps.append(Step(p.partial(cost, p.w(l, j + 1, k + 1)), rule, subst, p.number(g.grad_W[j][k]), "Eq. 3.14"))
@@ -150,16 +177,26 @@ def update_steps(report: Report, p: Printer) -> list[Step]:
     for l, ((w_old, b_old), (w_new, b_new), g) in enumerate(
             zip(report.trace.params, update.params, report.trace.backward.layers), start=1):
         w_sym = report.spec.notation.matrix("W", l) if _is_latex(p) else f"W{p.notation.text_layer(l)}"
+        cost, eta = report.spec.notation.cost_symbol, p.number(update.learning_rate)
+
+        def entry(symbol: str, old: Any, grad: Any, new: Any) -> Step:
+            return Step(_new(p, symbol), f"{symbol} {_minus(p)} {alpha} {p.partial(cost, symbol)}",
+                        f"{_f(p, old)} {_minus(p)} {eta}{_times(p)}{_f(p, grad)}", p.number(new))
+
+        rows, cols = np.shape(w_old)
         steps.append(Step(_new(p, w_sym),
-                          f"{w_sym} {_minus(p)} {alpha} " + (p.partial(report.spec.notation.cost_symbol, w_sym)),
-                          f"{p.matrix(w_old)} {_minus(p)} {p.number(update.learning_rate)} {p.matrix(g.grad_W)}",
-                          p.matrix(w_new)))
+                          f"{w_sym} {_minus(p)} {alpha} " + (p.partial(cost, w_sym)),
+                          f"{p.matrix(w_old)} {_minus(p)} {eta} {p.matrix(g.grad_W)}",
+                          p.matrix(w_new), "",
+                          tuple(entry(p.w(l, j + 1, k + 1), w_old[j][k], g.grad_W[j][k], w_new[j][k])
+                                for j in range(rows) for k in range(cols))))
         if b_old is not None:
             b_sym = report.spec.notation.matrix("b", l) if _is_latex(p) else f"b{p.notation.text_layer(l)}"
             steps.append(Step(_new(p, b_sym),
-                              f"{b_sym} {_minus(p)} {alpha} " + p.partial(report.spec.notation.cost_symbol, b_sym),
-                              f"{p.vector(b_old)} {_minus(p)} {p.number(update.learning_rate)} {p.vector(g.grad_b)}",
-                              p.vector(b_new)))
+                              f"{b_sym} {_minus(p)} {alpha} " + p.partial(cost, b_sym),
+                              f"{p.vector(b_old)} {_minus(p)} {eta} {p.vector(g.grad_b)}",
+                              p.vector(b_new), "",
+                              tuple(entry(p.b(l, j + 1), b_old[j], g.grad_b[j], b_new[j]) for j in range(rows))))
     return steps
 
 

@@ -78,21 +78,37 @@ def make_symbols(network: Network, notation: Notation = Notation()) -> Symbols:
     return Symbols(tuple(W), tuple(B), xs, ys, names)
 
 
-def _apply(network: Network, symbols: Symbols, display: bool) -> list[sp.Expr]:
+def _layers(network: Network, symbols: Symbols, display: bool) -> list[tuple[list[sp.Expr], list[sp.Expr]]]:
+    """(z^(l), a^(l)) for every layer, each entry an expression in x and the parameters.
+
+    The display form leaves each σ an undefined function (softmax a function of the layer's
+    index j and all its z), so its derivative prints as σ'(…); identity is left out.
+    """
+    out: list[tuple[list[sp.Expr], list[sp.Expr]]] = []
     values: list[sp.Expr] = list(symbols.x)
     for l, layer in enumerate(network.layers, start=1):
         weights, bias = symbols.W[l - 1], symbols.b[l - 1]
         pre = [sum((weights[j, k] * values[k] for k in range(layer.n_in)), sp.Integer(0))
                + (bias[j] if bias is not None else 0) for j in range(layer.n_out)]
         act = layer.activation
-        if display:
+        if display and act.name == "identity":
+            values = list(pre)
+        elif display and not act.elementwise:
+            softmax = sp.Function(act.name)
+            values = [softmax(sp.Integer(j), *pre) for j in range(1, layer.n_out + 1)]
+        elif display:
             sigma = sp.Function(_display_name(act.name))
             values = [sigma(v) for v in pre]
         elif act.elementwise:
             values = [act.sympy(v) for v in pre]
         else:
             values = act.sympy_vector(pre)  # type: ignore[attr-defined]
-    return values
+        out.append((pre, values))
+    return out
+
+
+def _apply(network: Network, symbols: Symbols, display: bool) -> list[sp.Expr]:
+    return _layers(network, symbols, display)[-1][1]
 
 
 def _display_name(name: str) -> str:
@@ -107,6 +123,7 @@ class Derivation:
     symbols: Symbols
     yhat: tuple[sp.Expr, ...]
     cost: sp.Expr
+    notation: Notation = Notation()
 
     @cached_property
     def gradients(self) -> dict[sp.Symbol, sp.Expr]:
@@ -201,7 +218,7 @@ def _named_primes(expr: sp.Expr) -> sp.Expr:
 def derive(network: Network, notation: Notation = Notation()) -> Derivation:
     symbols = make_symbols(network, notation)
     yhat = tuple(_apply(network, symbols, display=False))
-    return Derivation(network, symbols, yhat, network.loss.sympy_form(symbols.y, yhat))
+    return Derivation(network, symbols, yhat, network.loss.sympy_form(symbols.y, yhat), notation)
 
 
 class NetworkLatexPrinter(LatexPrinter):
@@ -354,20 +371,29 @@ def _mp(value: Any) -> mpmath.mpf:
     return mpmath.mpf(Real.parts(value)[1])
 
 
-def agrees(symbolic: SymbolicGradients, trace: Trace, rel: float = 1e-12) -> bool:
-    """Backprop's gradients equal the symbolic ones: exactly, or to ``rel`` in float mode.
+def agreement(symbolic: SymbolicGradients, trace: Trace, rel: float = 1e-12) -> list[bool]:
+    """Per parameter, in :attr:`Symbols.parameters` order: backprop's gradient equals the
+    symbolic one, exactly, or to ``rel`` in float mode.
 
     In float mode each entry is compared relative to the largest gradient of the network:
     a gradient that cancels to zero (say by symmetry) is zero up to rounding errors of the
     size of the others, and cannot be asked for 1e-12 of itself.
     """
-    pairs = [(s, b.grad_W) for s, b in zip(symbolic.grad_W, trace.backward.layers)]
-    pairs += [(s, b.grad_b) for s, b in zip(symbolic.grad_b, trace.backward.layers) if s is not None]
+    pairs: list[tuple[Any, Any]] = []
+    for s_w, s_b, layer in zip(symbolic.grad_W, symbolic.grad_b, trace.backward.layers):
+        pairs += list(zip(np.ravel(s_w), np.ravel(layer.grad_W)))
+        if s_b is not None:
+            pairs += list(zip(np.ravel(s_b), np.ravel(layer.grad_b)))
     if trace.mode.is_float:
-        scale = max([float(np.max(np.abs(np.asarray(s, float)))) for s, _ in pairs] + [1e-300])
-        return all(np.max(np.abs(np.asarray(num, float) - sym)) <= rel * scale for sym, num in pairs)
+        scale = max([abs(float(s)) for s, _ in pairs] + [1e-300])
+        return [bool(abs(float(n) - float(s)) <= rel * scale) for s, n in pairs]
     # the exact engine carries irrational values to 80 digits, which cancellation (ŷ − y for a
     # saturated softmax) can leave with fewer significant ones: compare to the network's scale
     with mpmath.workdps(PRECISION):
-        scale = max(abs(_mp(v)) for sym, _ in pairs for v in np.ravel(sym))
-    return all(same_value(s, n, scale=scale) for sym, num in pairs for s, n in zip(np.ravel(sym), np.ravel(num)))
+        scale = max(abs(_mp(s)) for s, _ in pairs)
+    return [same_value(s, n, scale=scale) for s, n in pairs]
+
+
+def agrees(symbolic: SymbolicGradients, trace: Trace, rel: float = 1e-12) -> bool:
+    """Backprop's gradients equal the symbolic ones, every one (see :func:`agreement`)."""
+    return all(agreement(symbolic, trace, rel))
