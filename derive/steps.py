@@ -132,7 +132,18 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
             steps.append(Step(d, rule, f"{_f(p, out.upstream[i][j])}{x}{_f(p, out.sigma_prime[i][j])}",
                               p.number(out.delta[i][j]), "Eq. 3.18"))
         else:
-            steps.append(Step(d, "(J_σᵀ ∂C/∂a)_j", "", p.number(out.delta[i][j]), "Eq. 3.18"))
+            # softmax: δ = Jᵀ ∂C/∂a with J = diag(s) − s sᵀ, that is δ_j = a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)
+            a_j, g = p.node("a", L, j + 1), out.upstream[i]
+            outputs = fwd.output[i]
+            inner = " + ".join(f"{_f(p, outputs[k])}{x}{_f(p, g[k])}" for k in range(len(outputs)))
+            if _is_latex(p):
+                rule = (rf"{a_j} \left({p.partial(cost, a_j)} - \sum_k {p.node('a', L, 'k')}\, "
+                        rf"{p.partial(cost, p.node('a', L, 'k'))}\right)")
+                subst = rf"{_f(p, outputs[j])}{x}\left({_f(p, g[j])} - \left({inner}\right)\right)"
+            else:
+                rule = f"{a_j} (∂{cost}/∂{a_j} − Σ_k a_k ∂{cost}/∂a_k)"
+                subst = f"{_f(p, outputs[j])}{x}({_f(p, g[j])} − ({inner}))"
+            steps.append(Step(d, rule, subst, p.number(out.delta[i][j]), "Eq. 3.18, softmax Jacobian"))
     for l in range(L - 1, 0, -1):
         below, above = bwd.layers[l - 1], bwd.layers[l]
         weights = report.trace.params[l][0]

@@ -275,7 +275,8 @@ def wrap(tex: str, budget: float, indent: str = r"\quad") -> list[str] | None:
 
 def rows(lhs: str, parts: list[str], tag: str = "", line: float = LINE_EM) -> list[str] | None:
     """``lhs = p₁ = p₂ = …`` as align rows (``lhs &= …``) that fit ``line`` ems; the tag
-    (``\\tag*{…}``) on the last row. None when a part cannot be broken to fit."""
+    (``\\tag*{…}``) on the last row, where amsmath sets it below the row if the two do not
+    fit side by side. None when a part cannot be broken to fit."""
     tag_tex = rf"\tag*{{({tag})}}" if tag else ""
     room = line - width(lhs) - 1.4
     one = " = ".join(parts)
@@ -300,8 +301,6 @@ def rows(lhs: str, parts: list[str], tag: str = "", line: float = LINE_EM) -> li
             return None
         lines.append((n > 0, wrapped[0]))
         lines.extend((False, w) for w in wrapped[1:])
-    if tag and width(lines[-1][1]) + TAG_EM > room:
-        lines.append((False, ""))  # the tag on a row of its own rather than past the margin
     result = [f"{lhs} &= {lines[0][1]}"] + [f"&{'= ' if eq else ''}{text}" for eq, text in lines[1:]]
     result[-1] += tag_tex
     return result
