@@ -16,10 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
 from .symbolic import Derivation, NetworkLatexPrinter, _layers, diff
 

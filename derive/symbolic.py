@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from . import activations
 from .activation_functions import evaluate_shared
 from .backprop import Trace
 from .network import Example, Network
@@ -134,14 +135,6 @@ class Derivation:
     def display_yhat(self) -> tuple[sp.Expr, ...]:
         return tuple(_apply(self.network, self.symbols, display=True))
 
-    @cached_property
-    def display_cost(self) -> sp.Expr:
-        return self.network.loss.sympy_form(self.symbols.y, self.display_yhat)
-
-    def display_gradient(self, parameter: sp.Symbol) -> sp.Expr:
-        """∂C/∂θ with σ kept abstract: the chain rule's factors σ'(…), w, x made visible."""
-        return sp.diff(self.display_cost, parameter)
-
     def latex(self, expr: sp.Expr) -> str:
         return NetworkLatexPrinter(self.symbols.names).doprint(_named_primes(expr))
 
@@ -221,6 +214,13 @@ def derive(network: Network, notation: Notation = Notation()) -> Derivation:
     return Derivation(network, symbols, yhat, network.loss.sympy_form(symbols.y, yhat), notation)
 
 
+def _head(name: str) -> str | None:
+    """How the lectures write the display form's σ: \\sigma, \\tanh, \\mathrm{ReLU}, …; None if not an activation."""
+    if name == "sigma":
+        return r"\sigma"
+    return activations.get(name).latex if name in activations.NAMES else None
+
+
 class NetworkLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the lectures' names: w_{jk}^{(l)}, and σ'(…) for derivatives."""
 
@@ -230,9 +230,8 @@ class NetworkLatexPrinter(LatexPrinter):
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         name = type(expr).__name__
         prime = "'" if name.endswith(_PRIME) else ""
-        name = name.removesuffix(_PRIME)
-        if name in {"sigma", "relu", "leaky_relu", "elu", "selu", "silu", "gelu", "softplus", "step", "identity", "tanh"}:
-            head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
+        head = _head(name.removesuffix(_PRIME))
+        if head is not None and len(expr.args) == 1:
             body = rf"{head}{prime}\left({self._print(expr.args[0])}\right)"
             return body if exp is None else rf"{body}^{{{exp}}}"
         return super()._print_Function(expr, exp)
@@ -241,15 +240,13 @@ class NetworkLatexPrinter(LatexPrinter):
         # Subs(Derivative(σ(ξ), ξ), ξ, arg) is how SymPy writes σ'(arg).
         expr, (var,), (point,) = subs.args
         if isinstance(expr, sp.Derivative) and isinstance(expr.expr, sp.Function) and len(expr.variables) == 1:
-            name = type(expr.expr).__name__
-            head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
+            head = _head(type(expr.expr).__name__) or self._print(type(expr.expr))
             return rf"{head}'\left({self._print(point)}\right)"
         return super()._print_Subs(subs)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if isinstance(expr.expr, sp.Function) and len(expr.variables) == 1 and expr.variables[0] == expr.expr.args[0]:
-            name = type(expr.expr).__name__
-            head = {"sigma": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
+            head = _head(type(expr.expr).__name__) or self._print(type(expr.expr))
             return rf"{head}'\left({self._print(expr.variables[0])}\right)"
         return super()._print_Derivative(expr)
 
