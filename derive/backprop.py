@@ -17,7 +17,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from .network import Example, Network
-from .numbers import Mode
+from .errors import SpecError
+from .limits import describe_limit, too_large
+from .numbers import EXACT, Mode
 
 Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
 
@@ -50,7 +52,7 @@ class Forward:
 
 @dataclass(frozen=True)
 class LayerBackward:
-    upstream: np.ndarray  # ∂C_i/∂a^(l): W^(l+1)ᵀ δ^(l+1), or ∂C/∂ŷ at the output
+    upstream: np.ndarray  # ∂C_i/∂a^(l): W^(l+1)ᵀ δ^(l+1), or ∂C/∂ŷ at the output (None at a saturated hand-mode output)
     sigma_prime: np.ndarray  # σ'(z^(l)) (softmax: the Jacobian's diagonal)
     delta: np.ndarray  # δ^(l) = ∂C_i/∂z^(l), (m, n_l)
     grad_W: np.ndarray  # ∂C/∂W^(l), (n_l, n_{l−1}), batch mean
@@ -100,6 +102,9 @@ class Trace:
         for l, layer in enumerate(self.network.layers, start=1):
             if layer.activation.gradient_vanishes:
                 notes.append(f"layer {l} uses a step activation: step' = 0, so every gradient through it vanishes")
+        if saturated(self.network, self.forward.output, self.mode):
+            notes.append(f"ŷ rounds to 0 or 1 at {self.mode.decimals} decimals: the cost takes the unrounded ŷ "
+                         "there (log 0 is undefined), and δ^(L) = ŷ − y as below")
         if self.backward.fused:
             notes.append(f"{self.network.layers[-1].activation.name} output with {self.network.loss.name} loss: "
                          "δ^(L) = ∂C/∂z^(L) simplifies to ŷ − y")
@@ -120,13 +125,42 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         zs = activation_in @ weights.T
         if bias is not None:
             zs = zs + bias
-        zs = mode.fix(zs)
-        activation_in = layer.activation.value(zs, mode)
+        zs = _within_limit(mode.fix(zs), mode, "z", len(layers) + 1)
+        activation_in = _within_limit(layer.activation.value(zs, mode), mode, "a", len(layers) + 1)
         layers.append(LayerForward(zs, activation_in))
     last = network.layers[-1].activation
     logs = last.logs(zs, activation_in) if mode.is_float and network.loss.value_from_logs else None
-    costs = network.loss.per_example(y, activation_in, mode, logs)
+    costs = network.loss.per_example(y, _loggable(network, activation_in, zs, mode), mode, logs)
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
+
+
+def _at_bounds(outputs: np.ndarray) -> np.ndarray:
+    return np.vectorize(lambda v: v == 0 or v == 1, otypes=[bool])(outputs)
+
+
+def saturated(network: Network, outputs: np.ndarray, mode: Mode) -> bool:
+    """Hand mode with a log loss, and an output rounded to exactly 0 or 1 (σ(12) = 1.0000)."""
+    return mode.name == "hand" and network.loss.value_from_logs is not None and bool(np.any(_at_bounds(outputs)))
+
+
+def _loggable(network: Network, outputs: np.ndarray, zs: np.ndarray, mode: Mode) -> np.ndarray:
+    """The outputs, except that a hand-mode ŷ rounded to 0 or 1 is taken unrounded (from z):
+    log 0 and y/0 are undefined, and a student who meets them uses more digits."""
+    if not saturated(network, outputs, mode):
+        return outputs
+    return np.where(_at_bounds(outputs), network.layers[-1].activation.value(zs, EXACT), outputs)
+
+
+def _within_limit(values: np.ndarray, mode: Mode, name: str, l: int) -> np.ndarray:
+    """Exact and hand values stay under 10^1000 (:mod:`derive.limits`); float overflow is inf."""
+    if mode.is_float:
+        return values
+    for idx in np.ndindex(values.shape):
+        if too_large(values[idx], False):
+            raise SpecError(f"layers[{l}]", f"{name}^({l})_{idx[-1] + 1} (example {idx[0] + 1}) passes "
+                            f"{describe_limit(False)}, the limit of exact and hand arithmetic",
+                            "use smaller weights or inputs, or --float")
+    return values
 
 
 def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Backward:
@@ -134,9 +168,16 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
     m = fwd.x.shape[0]
     # Exact and float mode take the simplified δ^(L) = ŷ − y; hand mode keeps the chain
     # ∂C/∂ŷ · σ'(z) a student writes down, with its roundings.
-    fused = network.fused_output and mode.name != "hand"
+    # A saturated output (ŷ rounded to 1) has no ∂C/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ): there hand mode
+    # takes the simplified δ^(L) = ŷ − y too.
+    fused = network.fused_output and (mode.name != "hand" or saturated(network, fwd.output, mode))
     L = network.depth
-    upstream = network.loss.gradient(fwd.y, fwd.output, mode)
+    if mode.name == "hand" and fused:
+        # a saturated output's ∂C/∂ŷ is astronomically large (1/(1 − σ(z)) = 1 + e^z) and
+        # δ^(L) = ŷ − y does not use it
+        upstream = np.full(fwd.output.shape, None, dtype=object)
+    else:
+        upstream = network.loss.gradient(fwd.y, fwd.output, mode)
     result: list[LayerBackward] = []
     delta = None
     for l in range(L, 0, -1):

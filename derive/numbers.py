@@ -206,6 +206,8 @@ def round_half_away(x: Any, decimals: int) -> sp.Rational:
     if isinstance(x, Real):
         x = x.approx
     if isinstance(x, mpmath.mpf):
+        if abs(x) < mpmath.mpf(10) ** -(decimals + 1):
+            return sp.Integer(0)  # σ(−10⁹⁹⁹): written out in full its digits alone would not fit in memory
         with mpmath.workdps(PRECISION):
             p, q = Fraction(mpmath.nstr(x, PRECISION - 5, strip_zeros=False, min_fixed=-mpmath.inf,
                                         max_fixed=mpmath.inf)).as_integer_ratio()

@@ -110,6 +110,9 @@ BAD = [
     ("bias of the wrong length", GOOD.replace('activation = "square"\n[[layers]]', 'activation = "square"\nbias = [1]\n[[layers]]', 1),
      "layers[1].bias: shape mismatch"),
     ("unknown key", GOOD + "\nlearningrate = 3\n", "learningrate: unknown key"),
+    # σ(z) = z² twice on 10^300: 10^1800 is past exact arithmetic's limit
+    ("past the magnitude limit", GOOD.replace("[[1, -3], [-2, 1]]", "[[1e300, -3], [-2, 1]]").replace(
+        "[[2, -1]]", "[[1e300, -1]]"), "layers[2]: a^(2)_1 (example 1) passes 10^1000"),
 ]
 
 

@@ -97,16 +97,26 @@ SWEEP = sweep_specs(report.SYMBOLIC_LIMIT, range(2 if thorough() else 1))
 @pytest.mark.sweep
 @pytest.mark.parametrize("mode", [FLOAT, EXACT, hand(4)], ids=["float", "exact", "hand"])
 def test_every_network_up_to_the_symbolic_limit_agrees_with_backprop(mode):
-    # the time of the same sweep is benchmarks/bench_symbolic.py's (all within 0.4 s)
-    checked = 0
+    # the time of the same sweep is benchmarks/bench_symbolic.py's (all within 0.5 s)
     for label, spec in SWEEP:
-        try:
-            rep = report.build(spec, mode)
-        except (ValueError, ZeroDivisionError):
-            # hand mode's saturated BCE/CE crash in the numeric engine (issue 14), not this route
-            assert mode.name == "hand", label
-            continue
-        assert rep.agrees is True, label
-        checked += 1
-    # hand mode skips the saturated BCE/CE networks (16 of 96 in the thorough sweep)
-    assert checked >= (3 * len(SWEEP) // 4 if mode.name == "hand" else len(SWEEP))
+        assert report.build(spec, mode).agrees is True, label
+
+
+@pytest.mark.parametrize("spec_text,decimals", [
+    ('loss = "bce"\n[[layers]]\nweights = [[6]]\nactivation = "sigmoid"\n[example]\nx = [2]\ny = [0]\n', 2),
+    ('loss = "cross_entropy"\n[[layers]]\nweights = [[3, 0], [0, -3]]\nactivation = "softmax"\n'
+     '[example]\nx = [2, 2]\ny = [0, 1]\n', 2),
+])
+def test_hand_mode_on_a_saturated_output_takes_the_simplified_delta(tmp_path, spec_text, decimals):
+    from derive.network import loads
+
+    spec = parse_spec(loads(spec_text, ".toml", "spec"))
+    rep = report.build(spec, hand(decimals))
+    out, exact = rep.trace.backward.layers[-1], report.build(spec, EXACT).trace
+    # ŷ rounds to 0 or 1; δ^(L) = ŷ − y with the rounded ŷ, the cost from the unrounded one
+    assert rep.trace.backward.fused
+    assert list(out.delta[0]) == [a - y for a, y in zip(rep.trace.forward.output[0], spec.examples[0].y)]
+    assert abs(float(rep.trace.forward.cost) - float(exact.forward.cost.approx if hasattr(exact.forward.cost, "approx")
+                                                      else exact.forward.cost)) <= 10 ** -decimals
+    assert any("rounds to 0 or 1" in n for n in rep.trace.notes)
+    assert rep.agrees is True
