@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+import mpmath
 import numpy as np
 
 from .network import Example, Network
 from .errors import SpecError
 from .limits import describe_limit, too_large
-from .numbers import EXACT, Mode
+from .numbers import PRECISION, Mode, Real
 
 Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
 
@@ -103,8 +104,9 @@ class Trace:
             if layer.activation.gradient_vanishes:
                 notes.append(f"layer {l} uses a step activation: step' = 0, so every gradient through it vanishes")
         if saturated(self.network, self.forward.output, self.mode):
-            notes.append(f"ŷ rounds to 0 or 1 at {self.mode.decimals} decimals: the cost takes the unrounded ŷ "
-                         "there (log 0 is undefined), and δ^(L) = ŷ − y as below")
+            notes.append(f"ŷ rounds to 0 or 1 at {self.mode.decimals} decimals, where log ŷ or log(1 − ŷ) is "
+                         "undefined: the cost is computed from z^(L) unrounded (log σ(z) = −log(1 + e^−z)), "
+                         "and δ^(L) = ŷ − y as below")
         if self.backward.fused:
             notes.append(f"{self.network.layers[-1].activation.name} output with {self.network.loss.name} loss: "
                          "δ^(L) = ∂C/∂z^(L) simplifies to ŷ − y")
@@ -130,7 +132,10 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         layers.append(LayerForward(zs, activation_in))
     last = network.layers[-1].activation
     logs = last.logs(zs, activation_in) if mode.is_float and network.loss.value_from_logs else None
-    costs = network.loss.per_example(y, _loggable(network, activation_in, zs, mode), mode, logs)
+    if saturated(network, activation_in, mode):
+        costs = mode.fix(_costs_from_z(network, zs, y))
+    else:
+        costs = network.loss.per_example(y, activation_in, mode, logs)
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
 
 
@@ -143,12 +148,37 @@ def saturated(network: Network, outputs: np.ndarray, mode: Mode) -> bool:
     return mode.name == "hand" and network.loss.value_from_logs is not None and bool(np.any(_at_bounds(outputs)))
 
 
-def _loggable(network: Network, outputs: np.ndarray, zs: np.ndarray, mode: Mode) -> np.ndarray:
-    """The outputs, except that a hand-mode ŷ rounded to 0 or 1 is taken unrounded (from z):
-    log 0 and y/0 are undefined, and a student who meets them uses more digits."""
-    if not saturated(network, outputs, mode):
-        return outputs
-    return np.where(_at_bounds(outputs), network.layers[-1].activation.value(zs, EXACT), outputs)
+def _costs_from_z(network: Network, zs: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """BCE or cross-entropy per example from z^(L) (the logarithms of ŷ and 1 − ŷ written
+    with softplus and log-sum-exp), at 80 digits: a hand-mode ŷ rounded to 0 or 1 has no
+    logarithm, and σ(1000) is 1 to far more than 80 digits."""
+    out = np.empty(zs.shape[0], dtype=object)
+    with mpmath.workdps(PRECISION):
+        for i in range(zs.shape[0]):
+            z = [mpmath.mpf(Real.parts(v)[1]) for v in zs[i]]
+            if network.layers[-1].activation.name == "sigmoid":
+                log_y = [-_softplus(-v) for v in z]
+                log_rest = [-_softplus(v) for v in z]
+            else:  # softmax
+                top = max(z)
+                total = top + mpmath.log(mpmath.fsum(mpmath.exp(v - top) for v in z))
+                log_y = [v - total for v in z]
+                log_rest = [mpmath.log(mpmath.fsum(mpmath.exp(u - top) for k, u in enumerate(z) if k != j)) + top - total
+                            if len(z) > 1 else mpmath.ninf for j in range(len(z))]
+            cost = mpmath.mpf(0)
+            for j, target in enumerate(y[i]):
+                t = mpmath.mpf(Real.parts(target)[1])
+                if t != 0:
+                    cost -= t * log_y[j]
+                if network.loss.name == "bce" and t != 1:
+                    cost -= (1 - t) * log_rest[j]
+            out[i] = cost
+    return out
+
+
+def _softplus(u: mpmath.mpf) -> mpmath.mpf:
+    """log(1 + e^u) without forming e^u for large u."""
+    return max(u, mpmath.mpf(0)) + mpmath.log1p(mpmath.exp(-abs(u)))
 
 
 def _within_limit(values: np.ndarray, mode: Mode, name: str, l: int) -> np.ndarray:
@@ -236,6 +266,14 @@ def batch_arrays(examples: Sequence[Example], mode: Mode) -> tuple[np.ndarray, n
 
 def trace(network: Network, examples: Sequence[Example], mode: Mode) -> Trace:
     """Everything a lecture asks of one network: forward, backward, update, verification."""
+    if mode.is_float:
+        # overflow is found by looking at the values (derive.report), not by warnings on stderr
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return _trace(network, examples, mode)
+    return _trace(network, examples, mode)
+
+
+def _trace(network: Network, examples: Sequence[Example], mode: Mode) -> Trace:
     params = parameters(network, mode)
     x, y = batch_arrays(examples, mode)
     fwd = forward(network, params, x, y, mode)

@@ -24,6 +24,16 @@ import sympy as sp
 EXACT_DIGITS = 1000   # |v| < 10^EXACT_DIGITS in exact and hand modes
 FLOAT_DIGITS = math.log10(1.7976931348623157e308)
 
+# what a spec may hold (README, "Limits"); each is a one-line error naming the field
+NUMBER_CHARS = 100        # a number as written ("0.125", "-3/7", 1e-3): at most 100 characters
+NUMBER_EXPONENT = EXACT_DIGITS - 1  # 10^-999 ≤ |v| ≤ 10^999 (or 0)
+FILE_BYTES = 5_000_000    # a spec, answers or roster file
+MAX_LAYERS = 50
+MAX_WIDTH = 1_000         # neurons in a layer, inputs of the network
+MAX_PARAMETERS = 20_000
+MAX_EXAMPLES = 1_000
+MAX_DECIMALS = 30         # hand mode's --decimals
+
 
 def digits_limit(is_float: bool) -> float:
     return FLOAT_DIGITS if is_float else EXACT_DIGITS

@@ -20,6 +20,7 @@ Every number is read exactly as written. Layers are numbered 1…L, as in the le
 from __future__ import annotations
 
 import json
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,8 @@ from .activations import Activation
 from .errors import SpecError
 from .losses import Loss
 from .notation import Notation
-from .numbers import parse_number
+from .limits import FILE_BYTES, MAX_EXAMPLES, MAX_LAYERS, MAX_PARAMETERS, MAX_WIDTH, NUMBER_CHARS
+from .numbers import Written, parse_number
 
 Vector = tuple[sp.Rational, ...]
 Matrix = tuple[Vector, ...]
@@ -148,7 +150,7 @@ def _activation(value: Any, field: str) -> Activation:
                     f'write activation = "sigmoid" or {{ name = "leaky_relu", alpha = 0.1 }}; known: {", ".join(activations.NAMES)}')
 
 
-def _layer(table: Any, field: str, n_in: int | None, is_last: bool) -> Layer:
+def _layer(table: Any, field: str, n_in: int | None, is_last: bool, budget: int = MAX_PARAMETERS) -> Layer:
     if not isinstance(table, Mapping):
         raise SpecError(field, "expected a table with weights and activation", "write [[layers]] tables")
     unknown = sorted(set(table) - set(_LAYER_KEYS))
@@ -158,7 +160,16 @@ def _layer(table: Any, field: str, n_in: int | None, is_last: bool) -> Layer:
         raise SpecError(f"{field}.weights", "missing", "give the weight matrix, one row per neuron")
     if "activation" not in table:
         raise SpecError(f"{field}.activation", "missing", f"name one of {', '.join(activations.NAMES)}")
-    weights = _matrix(table["weights"], f"{field}.weights")
+    raw = table["weights"]
+    if isinstance(raw, list) and raw:
+        rows, cols = len(raw), max((len(r) for r in raw if isinstance(r, list)), default=0)
+        if max(rows, cols) > MAX_WIDTH:
+            raise SpecError(f"{field}.weights", f"{rows}×{cols} is wider than {MAX_WIDTH:,} neurons",
+                            f"derive takes layers of up to {MAX_WIDTH:,} neurons")
+        if rows * cols > budget:
+            raise SpecError(f"{field}.weights", f"more than {MAX_PARAMETERS:,} parameters in the network",
+                            f"derive takes networks of up to {MAX_PARAMETERS:,} parameters")
+    weights = _matrix(raw, f"{field}.weights")
     rows, cols = len(weights), len(weights[0])
     if n_in is not None and cols != n_in:
         raise SpecError(f"{field}.weights", f"shape mismatch: expected {rows}×{n_in} (columns = {n_in} neurons of the "
@@ -209,10 +220,21 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
     loss = losses.get(loss_name)
     if not isinstance(data.get("layers"), list) or not data["layers"]:
         raise SpecError("layers", "missing or empty", "add at least one [[layers]] table with weights and activation")
+    if len(data["layers"]) > MAX_LAYERS:
+        raise SpecError("layers", f"{len(data['layers'])} layers", f"derive takes networks of up to {MAX_LAYERS} layers")
     layers: list[Layer] = []
     for l, table in enumerate(data["layers"], start=1):
         n_in = layers[-1].n_out if layers else None
-        layers.append(_layer(table, f"layers[{l}]", n_in, l == len(data["layers"])))
+        used = sum(layer.n_out * (layer.n_in + (layer.bias is not None)) for layer in layers)
+        layers.append(_layer(table, f"layers[{l}]", n_in, l == len(data["layers"]), MAX_PARAMETERS - used))
+    if sum(layer.n_out * (layer.n_in + (layer.bias is not None)) for layer in layers) > MAX_PARAMETERS:
+        raise SpecError("layers", f"more than {MAX_PARAMETERS:,} parameters",
+                        f"derive takes networks of up to {MAX_PARAMETERS:,} parameters")
+    if loss.fused_with is not None and layers[-1].activation.name != loss.fused_with:
+        raise SpecError(f"layers[{len(layers)}].activation",
+                        f"{loss.name} takes logarithms of ŷ and needs a {loss.fused_with} output layer "
+                        f"(ŷ in (0, 1)), found {layers[-1].activation.name}",
+                        f'make the output activation "{loss.fused_with}", or use loss = "half_sse"')
     rate = None
     if data.get("learning_rate") is not None:
         rate = parse_number(data["learning_rate"], "learning_rate")
@@ -231,6 +253,8 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
         raise SpecError("example", "missing", "add an [example] table with x = [...] and y = [...]")
     if not tables:
         raise SpecError("examples", "empty", "add at least one [[examples]] table")
+    if len(tables) > MAX_EXAMPLES:
+        raise SpecError("examples", f"{len(tables):,} examples", f"derive takes up to {MAX_EXAMPLES:,} examples")
     sizes = (network.sizes[0], network.sizes[-1])
     examples = tuple(_example(t, field_of(i), sizes, loss) for i, t in enumerate(tables, start=1))
 
@@ -247,27 +271,62 @@ def load_spec(path: str | Path) -> Spec:
 
 def read(path: Path, missing_fix: str) -> Any:
     """A spec file's contents (TOML, or JSON by its suffix); one-line errors for a missing,
-    unreadable or malformed file."""
+    unreadable, oversized or malformed file, and for anything but a regular file (a FIFO
+    would block, ``/dev/zero`` would never end)."""
+    return loads(read_text(path, missing_fix), path.suffix.lower(), str(path))
+
+
+def read_text(path: Path, missing_fix: str) -> str:
+    """A regular UTF-8 file of at most ``limits.FILE_BYTES``, as text."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
     except FileNotFoundError:
         raise SpecError(str(path), "no such file", missing_fix) from None
+    except OSError as error:
+        raise SpecError(str(path), f"cannot read: {error.strerror or error}", "give a readable file") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise SpecError(str(path), kind, "give a .toml or .json file")
+    too_big = SpecError(str(path), f"larger than {FILE_BYTES:,} bytes", "split it, or give a smaller file")
+    if info.st_size > FILE_BYTES:
+        raise too_big
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(FILE_BYTES + 1)
+        if len(data) > FILE_BYTES:
+            raise too_big
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(str(path), f"cannot read: {error}", "give a readable UTF-8 text file") from None
-    return loads(text, path.suffix.lower(), str(path))
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > NUMBER_CHARS:
+        raise SpecError("", f"an integer of {len(text.lstrip('-'))} digits",
+                        f"numbers are limited to {NUMBER_CHARS} characters")
+    return int(text)
 
 
 def loads(text: str, suffix: str, name: str) -> Any:
+    """TOML or JSON, its floats kept as written (:class:`~derive.numbers.Written`)."""
     if suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, parse_float=Written, parse_constant=Written, parse_int=_json_int)
         except json.JSONDecodeError as error:
             raise SpecError(name, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
                             "fix the JSON syntax there") from None
+        except SpecError as error:
+            raise error.within(name) from None
+        except RecursionError:
+            raise SpecError(name, "nested too deeply", "a spec nests lists a few levels deep") from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text, parse_float=Written)
     except tomllib.TOMLDecodeError as error:
         raise SpecError(name, f"malformed TOML: {error}", "fix the TOML syntax there") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise SpecError(name, "a number too long to read", f"numbers are limited to {NUMBER_CHARS} characters") from None
+    except RecursionError:
+        raise SpecError(name, "nested too deeply", "a spec nests lists a few levels deep") from None
 
 
 def network_from(layers: Sequence[Mapping[str, Any]], *, x: Sequence[Any] | None = None, y: Sequence[Any] | None = None,

@@ -30,6 +30,9 @@ class Notation:
 
     @classmethod
     def parse(cls, table: Mapping[str, Any] | None, field: str = "notation") -> "Notation":
+        if table is not None and not isinstance(table, Mapping):
+            raise SpecError(field, f"expected a table, found {table!r}"[:120],
+                            'write [notation] with e.g. layer_index = "[]", bias = "w0"')
         table = dict(table or {})
         for key, value in table.items():
             if key not in _CHOICES:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Literal
 
@@ -23,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import SpecError
+from .limits import NUMBER_CHARS, NUMBER_EXPONENT
 
 ModeName = Literal["exact", "float", "hand"]
 
@@ -30,32 +32,67 @@ _FRACTION = re.compile(r"^\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*$")
 _DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
+class Written(float):
+    """A float read from a TOML or JSON file, with the text it was written as.
+
+    It behaves as the float the parser would have given, and :func:`parse_number` reads its
+    text: ``1.00000000000000000001`` is that number, not the float 1.0 nearest to it.
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> "Written":
+        value = super().__new__(cls, text.replace("_", ""))
+        value.text = text.replace("_", "")
+        return value
+
+    def __reduce__(self) -> tuple:
+        return (Written, (self.text,))
+
+
 def parse_number(value: Any, field: str) -> sp.Rational:
     """Read an integer, a ``"p/q"`` fraction or a decimal exactly as written.
 
-    A TOML/JSON float is taken as its shortest decimal representation, which is what the
-    author typed (``0.1`` → 1/10), not the binary double nearest to it.
+    A TOML/JSON float is read from its text (see :class:`Written`); a float given in Python
+    as its shortest decimal representation (``0.1`` → 1/10), not the binary double nearest
+    to it. Limits (:mod:`derive.limits`): at most 100 characters, 10^-999 ≤ |v| ≤ 10^999.
     """
     if isinstance(value, bool):
         raise SpecError(field, f"expected a number, found {value!r}", 'write a number such as 2, -0.5 or "1/3"')
+    if isinstance(value, Written):
+        value = value.text
     if isinstance(value, int):
+        if abs(value) >= 10**NUMBER_CHARS:
+            raise SpecError(field, f"an integer of {len(str(abs(value)))} digits", _NUMBER_FIX)
         return sp.Integer(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise SpecError(field, f"expected a finite number, found {value!r}", "write a finite number")
-        return sp.Rational(repr(value))
+        value = repr(value)
     if isinstance(value, (sp.Rational, Fraction)):
         return sp.Rational(value)
     if isinstance(value, str):
-        match = _FRACTION.match(value)
+        text = value.strip()
+        if len(text) > NUMBER_CHARS:
+            raise SpecError(field, f"a number of {len(text)} characters", _NUMBER_FIX)
+        match = _FRACTION.match(text)
         if match:
             p, q = int(match.group(1)), int(match.group(2))
             if q == 0:
                 raise SpecError(field, f"division by zero in {value!r}", "use a non-zero denominator")
             return sp.Rational(p, q)
-        if _DECIMAL.match(value):
-            return sp.Rational(value.strip())
+        if _DECIMAL.match(text):
+            exponent = Decimal(text).adjusted()
+            if Decimal(text) != 0 and abs(exponent) > NUMBER_EXPONENT:
+                raise SpecError(field, f"{text} is of the order 10^{exponent}", _NUMBER_FIX)
+            return sp.Rational(text)
+        if text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+            raise SpecError(field, f"expected a finite number, found {text}", "write a finite number")
     raise SpecError(field, f"expected a number, found {value!r}", 'write an integer, a decimal or a fraction "p/q"')
+
+
+_NUMBER_FIX = (f"numbers are limited to {NUMBER_CHARS} characters and magnitudes from 10^-{NUMBER_EXPONENT} "
+               f"to 10^{NUMBER_EXPONENT}")
 
 
 PRECISION = 80  # decimal digits carried by an irrational exact value
@@ -209,8 +246,8 @@ def round_half_away(x: Any, decimals: int) -> sp.Rational:
         if abs(x) < mpmath.mpf(10) ** -(decimals + 1):
             return sp.Integer(0)  # σ(−10⁹⁹⁹): written out in full its digits alone would not fit in memory
         with mpmath.workdps(PRECISION):
-            p, q = Fraction(mpmath.nstr(x, PRECISION - 5, strip_zeros=False, min_fixed=-mpmath.inf,
-                                        max_fixed=mpmath.inf)).as_integer_ratio()
+            # significant digits only: fixed notation would print a large value's binary tail
+            p, q = Fraction(mpmath.nstr(x, PRECISION - 5, strip_zeros=False)).as_integer_ratio()
     elif isinstance(x, (int, sp.Rational)):
         exact = sp.Rational(x)
         p, q = int(exact.p), int(exact.q)

@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from .notation import Notation
-from .numbers import Mode, Real
+from .numbers import Mode, Real, round_half_away
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,12 @@ class Printer:
         return self._float(float(value))
 
     def _decimal(self, value: Any, decimals: int) -> str:
-        if decimals == 0:
-            return self._minus(str(int(value)))
-        return self._minus(f"{float(value):.{decimals}f}")
+        """Exactly, from integers: through a float, 1.5·10^200 would print its binary tail."""
+        r = round_half_away(value, decimals)
+        scale = 10**decimals
+        whole, part = divmod(abs(int(r.p)) * (scale // int(r.q)), scale)
+        sign = "-" if r < 0 else ""
+        return self._minus(f"{sign}{whole}" + (f".{part:0{decimals}d}" if decimals else ""))
 
     def _float(self, value: float) -> str:
         text = f"{value:.{self.digits}g}"

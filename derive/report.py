@@ -12,6 +12,7 @@ import numpy as np
 
 from . import backprop, symbolic
 from .backprop import Trace
+from .errors import SpecError
 from .network import Spec
 from .numbers import FLOAT, Mode
 from .symbolic import Derivation, SymbolicGradients
@@ -53,9 +54,34 @@ def _finite(trace: Trace) -> bool:
     return all(bool(np.all(np.isfinite(v))) for v in values)
 
 
+def overflow(trace: Trace) -> str:
+    """The first value of a float trace that is inf or NaN, named as the lectures name it; "" if none."""
+    fwd, bwd = trace.forward, trace.backward
+    named: list[tuple[str, object]] = []
+    for l in range(1, trace.network.depth + 1):
+        named += [(f"z^({l})", fwd.z(l)), (f"a^({l})", fwd.a(l))]
+    named.append(("the cost", fwd.costs))
+    for l in range(trace.network.depth, 0, -1):
+        layer = bwd.layers[l - 1]
+        named += [(f"δ^({l})", layer.delta), (f"∂C/∂W^({l})", layer.grad_W)]
+        if layer.grad_b is not None:
+            named.append((f"∂C/∂b^({l})", layer.grad_b))
+    if trace.update is not None:
+        named += [(f"W^({l}) after the step", w) for l, (w, _) in enumerate(trace.update.params, start=1)]
+        named.append(("the cost after the step", trace.update.forward.costs))
+    for name, values in named:
+        if not np.all(np.isfinite(np.asarray(values, float))):
+            return name
+    return ""
+
+
 def build(spec: Spec, mode: Mode | None = None, with_symbolic: bool = True) -> Report:
     mode = mode or default_mode(spec)
     trace = backprop.trace(spec.network, spec.examples, mode)
+    where = overflow(trace) if mode.is_float else ""
+    if where:
+        raise SpecError("layers", f"float64 overflows: {where} is inf or NaN",
+                        "use --exact, which computes up to 10^1000, or smaller weights and inputs")
     if not with_symbolic:
         return Report(spec, trace, None, None, None, "symbolic derivation not requested")
     if spec.network.parameter_count > SYMBOLIC_LIMIT:

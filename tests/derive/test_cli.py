@@ -102,8 +102,11 @@ BAD = [
     ("unknown loss", GOOD.replace('"half_sse"', '"hinge"'), "loss: unknown loss 'hinge'"),
     ("softmax in a hidden layer", GOOD.replace('activation = "square"', 'activation = "softmax"', 1),
      "layers[1].activation: softmax is allowed only in the output layer"),
-    ("BCE target outside [0, 1]", GOOD.replace('"half_sse"', '"bce"').replace("y = [1]", "y = [2]"),
+    ("BCE target outside [0, 1]", GOOD.replace('"half_sse"', '"bce"').replace("y = [1]", "y = [2]").replace(
+        'weights = [[2, -1]]\nactivation = "square"', 'weights = [[2, -1]]\nactivation = "sigmoid"'),
      "example.y[1]: bce needs targets in [0, 1]"),
+    ("BCE on a square output", GOOD.replace('"half_sse"', '"bce"'),
+     "layers[2].activation: bce takes logarithms of ŷ and needs a sigmoid output layer"),
     ("non-numeric entry", GOOD.replace("[[1, -3]", '[["one", -3]'), "layers[1].weights[1,1]: expected a number"),
     ("missing example", GOOD.split("[example]")[0], "example: missing"),
     ("wrong input size", GOOD.replace("x = [3, 2]", "x = [3]"), "example.x: shape mismatch"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pickle
 
-import numpy as np
 import pytest
 import sympy as sp
 
@@ -81,13 +80,16 @@ def test_an_exact_sigmoid_neuron_agrees_without_a_trip_through_float64():
     assert report.build(spec, EXACT).agrees is True
 
 
-def test_an_overflowing_float_trace_is_not_called_agreement():
+def test_an_overflowing_float_trace_is_an_error_not_agreement():
+    from derive.errors import SpecError
+
     spec = parse_spec({"layers": [{"weights": [[1e200]], "activation": "identity"}],
                        "example": {"x": [1e200], "y": [0]}})
-    with np.errstate(over="ignore", invalid="ignore"):
-        rep = report.build(spec, FLOAT)
-    assert rep.agrees is None and rep.symbolic is None
-    assert "overflowed" in rep.skipped
+    with pytest.raises(SpecError, match=r"float64 overflows: z\^\(1\) is inf or NaN.*--exact"):
+        report.build(spec, FLOAT)
+    # hand mode compares with the float engine: that overflow is a note, not agreement
+    rep = report.build(spec, hand(2))
+    assert rep.agrees is None and rep.symbolic is None and "overflowed" in rep.skipped
     assert report.build(spec, EXACT).agrees is True  # exact mode has no overflow
 
 
