@@ -16,6 +16,7 @@ half a unit in the last place. ``--tol`` gives a fixed absolute or relative tole
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +43,11 @@ class Tolerance:
     def parse(text: str) -> "Tolerance":
         """``0.005`` (absolute) or ``0.1%`` (relative)."""
         text = text.strip()
-        if text.endswith("%"):
-            return Tolerance(relative=float(text[:-1]) / 100)
-        return Tolerance(absolute=float(text))
+        relative = text.endswith("%")
+        value = float(text[:-1] if relative else text)
+        if not math.isfinite(value) or value < 0 or (relative and value >= 100):
+            raise ValueError(f"{text!r} is not a tolerance")
+        return Tolerance(relative=value / 100) if relative else Tolerance(absolute=value)
 
     def describe(self) -> str:
         if self.absolute is not None:

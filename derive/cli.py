@@ -137,13 +137,20 @@ def write(text: str, target: str | None, force: bool) -> None:
         sys.stdout.write(text)
         return
     path = Path(target)
+    if path.exists() and not path.is_file():
+        raise SpecError("--output", f"{path} is a directory or a device, not a file", "give a file name")
     if path.exists() and not force:
         raise SpecError("--output", f"{path} exists", "pass --force to overwrite it, or choose another file")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise SpecError("--output", f"folder {path.parent} does not exist", "create it first")
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise SpecError("--output", f"cannot write {path}: {error.strerror or error}",
+                        "choose a writable folder") from None
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -243,7 +250,8 @@ def _check(spec: Spec, args: argparse.Namespace) -> int:
         try:
             tolerance = Tolerance.parse(args.tol)
         except ValueError:
-            raise SpecError("--tol", f"{args.tol!r} is not a number", "write --tol 0.005 or --tol 0.1%") from None
+            raise SpecError("--tol", f"{args.tol!r} is not a tolerance",
+                            "give a finite number >= 0 (absolute, e.g. 0.005) or a percentage below 100 (0.1%)") from None
     elif args.decimals is not None:
         tolerance = Tolerance(decimals=args.decimals)
     else:

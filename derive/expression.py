@@ -20,6 +20,8 @@ from typing import Sequence
 import sympy as sp
 
 from .errors import SpecError
+from .limits import EXPONENT, EXPRESSION_CHARS, EXPRESSION_DEPTH, EXPRESSION_OPS, describe_limit, too_large
+from .numbers import parse_number
 from .graph import Arg, Const, Graph, Node
 from .operations import FUNCTIONS
 from .terms import Sym
@@ -158,7 +160,11 @@ class _Builder:
 
     def expr(self, e: ast.expr) -> object:
         if isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool):
-            return Const(sp.Rational(repr(e.value)) if isinstance(e.value, float) else sp.Integer(e.value))
+            # the number as written (0.1 is 1/10; 1e999 is refused, not read as inf)
+            try:
+                return Const(parse_number(self.source.snippet(e), FIELD))
+            except SpecError as error:
+                raise self.source.error(e, error.problem, error.fix) from None
         if isinstance(e, ast.Name):
             return self._name(e)
         if isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
@@ -171,9 +177,13 @@ class _Builder:
             if not isinstance(exponent, Const):
                 raise self.source.error(e.right, f"the exponent {self.source.snippet(e.right)!r} is not a number",
                                         "a power must be by a constant, e.g. u^2; write exp(b*log(a)) for a^b")
+            p, q = exponent.value.p, exponent.value.q
+            if abs(p) > EXPONENT or q > EXPONENT:
+                raise self.source.error(e.right, f"the exponent {exponent.value} is past the limit",
+                                        f"exponents are limited to ±{EXPONENT} (and denominators to {EXPONENT})")
             base = self.expr(e.left)
             if isinstance(base, Const) and exponent.value.is_integer and not (base.value == 0 and exponent.value < 0):
-                return Const(base.value ** int(exponent.value))
+                return self._folded(Const(base.value ** int(exponent.value)), e)
             return self._op("pow", (base,), e, exponent.value)
         binary = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
         if isinstance(e, ast.BinOp) and type(e.op) in binary:
@@ -181,12 +191,19 @@ class _Builder:
             name = binary[type(e.op)]
             if isinstance(left, Const) and isinstance(right, Const) and not (name == "div" and right.value == 0):
                 a, b = left.value, right.value
-                return Const({"add": a + b, "sub": a - b, "mul": a * b, "div": a / b if b else a}[name])
+                return self._folded(Const({"add": a + b, "sub": a - b, "mul": a * b, "div": a / b if b else a}[name]), e)
             return self._op(name, (left, right), e)
         if isinstance(e, ast.Call):
             return self._call(e)
         raise self.source.error(e, f"{self.source.snippet(e)!r} is not an elementary operation",
                                 "use + - * / ^ and exp, log, sin, cos, tanh, sigmoid, relu, square")
+
+    def _folded(self, const: Const, e: ast.AST) -> Const:
+        """A constant computed from constants, within the magnitude limit."""
+        if const.value != 0 and (too_large(const.value, False) or too_large(1 / const.value, False)):
+            raise self.source.error(e, f"the constant {self.source.snippet(e)!r} is past {describe_limit(False)}",
+                                    "write smaller constants")
+        return const
 
     def _call(self, e: ast.Call) -> object:
         fn = e.func.id if isinstance(e.func, ast.Name) else self.source.snippet(e.func)
@@ -268,9 +285,13 @@ def parse(text: str, inputs: Sequence[str] | None = None) -> Graph:
     """The computation graph of ``text``; ``inputs`` fixes the inputs' order (default: x1, x2, …)."""
     if not text.strip():
         raise SpecError(FIELD, "the expression is empty", _FIX_SYNTAX)
+    if len(text) > EXPRESSION_CHARS:
+        raise SpecError(FIELD, f"{len(text):,} characters", f"expressions are limited to {EXPRESSION_CHARS:,} characters")
     source = _Source(text.replace("\r\n", "\n").strip("\n"))
     try:
         module = ast.parse(source.parsed(), mode="exec")
+    except (RecursionError, MemoryError):
+        raise SpecError(FIELD, "nested too deeply to read", f"nest at most {EXPRESSION_DEPTH} operations") from None
     except SyntaxError as error:
         lineno = error.lineno or 1
         column = source.column(lineno, max(0, (error.offset or 1) - 1))
@@ -280,7 +301,28 @@ def parse(text: str, inputs: Sequence[str] | None = None) -> Graph:
                         _FIX_SYNTAX) from None
     if not module.body:
         raise SpecError(FIELD, "the expression is empty", _FIX_SYNTAX)
+    depth, count = _shape(module)
+    if depth > EXPRESSION_DEPTH:
+        raise SpecError(FIELD, f"operations nested {depth} deep", f"nest at most {EXPRESSION_DEPTH}; name parts "
+                        "with statements (z1 = ...; y = z1^2)")
+    if count > EXPRESSION_OPS:
+        raise SpecError(FIELD, f"{count} operations", f"expressions are limited to {EXPRESSION_OPS} operations")
     builder = _Builder(source, inputs)
     for k, stmt in enumerate(module.body):
         builder.statement(stmt, last=k == len(module.body) - 1)
     return builder.graph()
+
+
+def _shape(module: ast.Module) -> tuple[int, int]:
+    """How deeply operations nest in the parsed text, and how many there are (without recursion)."""
+    operations = (ast.BinOp, ast.UnaryOp, ast.Call)
+    deepest, count = 0, 0
+    stack: list[tuple[ast.AST, int]] = [(module, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, operations):
+            depth += 1
+            count += 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    return deepest, count

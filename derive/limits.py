@@ -33,6 +33,11 @@ MAX_WIDTH = 1_000         # neurons in a layer, inputs of the network
 MAX_PARAMETERS = 20_000
 MAX_EXAMPLES = 1_000
 MAX_DECIMALS = 30         # hand mode's --decimals
+# derive --graph: an expression
+EXPRESSION_CHARS = 2_000
+EXPRESSION_DEPTH = 50     # operations nested in one another
+EXPRESSION_OPS = 200      # operations in all
+EXPONENT = 1_000          # |p| and q of a constant exponent p/q
 
 
 def digits_limit(is_float: bool) -> float:

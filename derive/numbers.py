@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import SpecError
-from .limits import NUMBER_CHARS, NUMBER_EXPONENT
+from .limits import MAX_DECIMALS, NUMBER_CHARS, NUMBER_EXPONENT
 
 ModeName = Literal["exact", "float", "hand"]
 
@@ -313,6 +313,9 @@ FLOAT = Mode("float")
 
 
 def hand(decimals: int) -> Mode:
+    """Hand mode rounding to ``decimals`` places (0 to ``limits.MAX_DECIMALS``)."""
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise SpecError("decimals", f"{decimals} decimals", f"hand mode rounds to 0 to {MAX_DECIMALS} decimals")
     return Mode("hand", decimals)
 
 

@@ -73,7 +73,7 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> dict[str, Any]
 
 
 def to_json(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> str:
-    return json.dumps(document(exam, sheets), indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(document(exam, sheets), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def to_csv(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> str:

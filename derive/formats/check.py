@@ -9,7 +9,6 @@ numbers; ``own`` is the step recomputed from the student's own earlier values.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sympy as sp
@@ -17,6 +16,7 @@ import sympy as sp
 from ..check import CARRIED, WRONG, Check
 from ..numbers import to_fraction_string
 from ..quantities import text_label
+from .json import dumps
 
 
 def _text_number(value: Any, exact: bool) -> str:
@@ -71,4 +71,4 @@ def to_json(check: Check) -> str:
                   "expected": _json_number(r.expected, exact), "own": _json_number(r.own, exact),
                   "verdict": r.verdict, "diagnosis": r.diagnosis} for r in check.rows],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps(doc)

@@ -7,12 +7,12 @@ trace also comes as its lines in text, for showing.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..graph_report import GraphReport
 from ..numbers import to_fraction_string
 from ..terms import printer_for
+from .json import dumps
 from .graph_text import line
 
 
@@ -58,4 +58,4 @@ def render(report: GraphReport, decimals: int = 3) -> str:
                      for r in report.agreement] or None,
         "passes": {"forward": g.n_inputs, "reverse": len(g.outputs)},
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps(doc)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SpecError
 from ..numbers import to_fraction_string
 from ..report import Report
 
@@ -82,4 +83,13 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(report))
+
+
+def dumps(doc: object) -> str:
+    """Strict JSON (RFC 8259): a NaN or an infinity is an error here, not ``NaN`` in the output."""
+    try:
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:
+        raise SpecError("--format", "a value to write is inf or NaN, which JSON cannot hold",
+                        "use --exact, or smaller weights and inputs") from None
