@@ -136,16 +136,20 @@ class Activation:
         """a = σ(z), elementwise (softmax: along each row)."""
         if mode.is_float:
             return self.np_value(zs)
-        if mode.name == "hand" and not self.rational:
-            return mode.fix(np.frompyfunc(self._rounded, 1, 1)(zs).astype(object))
-        return mode.fix(np.frompyfunc(self._exact, 1, 1)(zs).astype(object))
+        # exact arithmetic: numpy's float-overflow flags, raised by the float estimates a branch
+        # choice makes on 10^308-sized values, say nothing about these values
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            if mode.name == "hand" and not self.rational:
+                return mode.fix(np.frompyfunc(self._rounded, 1, 1)(zs).astype(object))
+            return mode.fix(np.frompyfunc(self._exact, 1, 1)(zs).astype(object))
 
     def derivative(self, zs: np.ndarray, outputs: np.ndarray, mode: Mode) -> np.ndarray:
         """σ'(z); from the output a where such a form exists, as the lectures compute it."""
         if mode.is_float:
             return self.np_prime(zs)
         source = outputs if self.prime_from_output is not None else zs
-        return mode.fix(np.frompyfunc(self._exact_prime, 1, 1)(source).astype(object))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return mode.fix(np.frompyfunc(self._exact_prime, 1, 1)(source).astype(object))
 
     @cached_property
     def _exact_prime_z(self) -> Callable[[Any], Any]:

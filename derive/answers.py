@@ -24,7 +24,7 @@ from typing import Any, Mapping
 import sympy as sp
 
 from .errors import SpecError
-from .numbers import parse_number
+from .numbers import Written, parse_number
 
 _KEY = re.compile(r"^(?P<base>[A-Za-z_]+\d*(?:_new)?)(?:\[(?P<index>[^\]]*)\])?$")
 
@@ -77,7 +77,8 @@ def _flat(value: Any) -> list[Any]:
 
 def _places(value: Any) -> int:
     """Decimal places as written: 0.125 → 3, "1.50" → 2, 3 or "9/2" → 0."""
-    text = repr(value) if isinstance(value, float) else value if isinstance(value, str) else ""
+    text = value.text if isinstance(value, Written) else repr(value) if isinstance(value, float) \
+        else value if isinstance(value, str) else ""
     if "e" in text.lower() or "/" in text or "." not in text:
         return 0
     return len(text.split(".")[1].strip())

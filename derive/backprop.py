@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 import mpmath
 import numpy as np
+import sympy as sp
 
 from .network import Example, Network
 from .errors import SpecError
@@ -104,9 +105,10 @@ class Trace:
             if layer.activation.gradient_vanishes:
                 notes.append(f"layer {l} uses a step activation: step' = 0, so every gradient through it vanishes")
         if saturated(self.network, self.forward.output, self.mode):
-            notes.append(f"ŷ rounds to 0 or 1 at {self.mode.decimals} decimals, where log ŷ or log(1 − ŷ) is "
-                         "undefined: the cost is computed from z^(L) unrounded (log σ(z) = −log(1 + e^−z)), "
-                         "and δ^(L) = ŷ − y as below")
+            at = f"rounds to 0 or 1 at {self.mode.decimals} decimals" if self.mode.name == "hand" else \
+                "is within 10^-70 of 0 or 1"
+            notes.append(f"ŷ {at}, where log ŷ or log(1 − ŷ) cannot be taken from it: the cost is computed "
+                         "from z^(L) (log σ(z) = −log(1 + e^−z)), and δ^(L) = ŷ − y as below")
         if self.backward.fused:
             notes.append(f"{self.network.layers[-1].activation.name} output with {self.network.loss.name} loss: "
                          "δ^(L) = ∂C/∂z^(L) simplifies to ŷ − y")
@@ -133,7 +135,8 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
     last = network.layers[-1].activation
     logs = last.logs(zs, activation_in) if mode.is_float and network.loss.value_from_logs else None
     if saturated(network, activation_in, mode):
-        costs = mode.fix(_costs_from_z(network, zs, y))
+        costs = _costs_from_z(network, zs, y)
+        costs = mode.fix(costs) if mode.name == "hand" else _as_real(network, zs, y, costs)
     else:
         costs = network.loss.per_example(y, activation_in, mode, logs)
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
@@ -144,8 +147,15 @@ def _at_bounds(outputs: np.ndarray) -> np.ndarray:
 
 
 def saturated(network: Network, outputs: np.ndarray, mode: Mode) -> bool:
-    """Hand mode with a log loss, and an output rounded to exactly 0 or 1 (σ(12) = 1.0000)."""
-    return mode.name == "hand" and network.loss.value_from_logs is not None and bool(np.any(_at_bounds(outputs)))
+    """A log loss on an output that is 0 or 1 as far as the mode can tell: rounded to 0 or 1 in
+    hand mode (σ(12) = 1.0000), within 10^-70 of it in exact mode, whose irrational values
+    carry 80 digits (σ(1000) = 1 − 10^-435)."""
+    if mode.is_float or network.loss.value_from_logs is None:
+        return False
+    if mode.name == "hand":
+        return bool(np.any(_at_bounds(outputs)))
+    tiny = mpmath.mpf(10) ** -(PRECISION - 10)
+    return any(min(abs(a), abs(1 - a)) < tiny for a in (Real.parts(v)[1] for v in np.ravel(outputs)))
 
 
 def _costs_from_z(network: Network, zs: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -176,6 +186,31 @@ def _costs_from_z(network: Network, zs: np.ndarray, y: np.ndarray) -> np.ndarray
     return out
 
 
+def _as_real(network: Network, zs: np.ndarray, y: np.ndarray, approx: np.ndarray) -> np.ndarray:
+    """Exact costs from z: the expression −Σ y log σ(z) + … with log σ(z) = −log(1 + e^−z)
+    (log-softmax for softmax), and its value computed from z (:func:`_costs_from_z`)."""
+    out = np.empty(len(approx), dtype=object)
+    with sp.evaluate(False):
+        for i in range(len(approx)):
+            z = [Real.parts(v)[0] for v in zs[i]]
+            if network.layers[-1].activation.name == "sigmoid":
+                log_y = [-sp.log(1 + sp.exp(-u)) for u in z]
+                log_rest = [-sp.log(1 + sp.exp(u)) for u in z]
+            else:
+                total = sp.log(sp.Add(*(sp.exp(u) for u in z)))
+                log_y = [u - total for u in z]
+                log_rest = [sp.log(1 - sp.exp(u - total)) for u in z]
+            terms = []
+            for j, target in enumerate(y[i]):
+                t = sp.Rational(target) if not isinstance(target, Real) else target.expr
+                if t != 0:
+                    terms.append(-t * log_y[j])
+                if network.loss.name == "bce" and t != 1:
+                    terms.append(-(1 - t) * log_rest[j])
+            out[i] = Real(sp.Add(*terms), approx[i])
+    return out
+
+
 def _softplus(u: mpmath.mpf) -> mpmath.mpf:
     """log(1 + e^u) without forming e^u for large u."""
     return max(u, mpmath.mpf(0)) + mpmath.log1p(mpmath.exp(-abs(u)))
@@ -202,7 +237,7 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
     # takes the simplified δ^(L) = ŷ − y too.
     fused = network.fused_output and (mode.name != "hand" or saturated(network, fwd.output, mode))
     L = network.depth
-    if mode.name == "hand" and fused:
+    if fused and saturated(network, fwd.output, mode):
         # a saturated output's ∂C/∂ŷ is astronomically large (1/(1 − σ(z)) = 1 + e^z) and
         # δ^(L) = ŷ − y does not use it
         upstream = np.full(fwd.output.shape, None, dtype=object)

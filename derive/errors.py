@@ -10,9 +10,10 @@ class SpecError(ValueError):
     """
 
     def __init__(self, field: str, problem: str, fix: str = "") -> None:
-        self.field = field
-        self.problem = problem
-        self.fix = fix
+        # a field or value from a file can be anything (a key "\n", 5,000 characters): one line
+        self.field = _printable(field, 120)
+        self.problem = _printable(problem, 400)
+        self.fix = _printable(fix, 400)
         super().__init__(self.line())
 
     def __reduce__(self) -> tuple:
@@ -28,3 +29,9 @@ class SpecError(ValueError):
         """The same error, its field placed inside ``prefix`` (e.g. ``layers[2]``)."""
         field = f"{prefix}.{self.field}" if self.field else prefix
         return SpecError(field, self.problem, self.fix)
+
+
+def _printable(text: str, limit: int) -> str:
+    """``text`` on one line: control characters escaped (``\\n``), cut to ``limit`` characters."""
+    out = "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in str(text))
+    return out if len(out) <= limit else out[:limit - 1] + "…"

@@ -124,8 +124,9 @@ class _Builder:
                 raise self.source.error(stmt, "a formula that is not assigned to a name must come last",
                                         "write z1 = ... for the intermediate ones")
             # a bare formula is y, unless y is one of its inputs
-            self.names[self.output] = self._statement_ops(stmt.value)
-            self.assigned.append(self.output)
+            output = self.output  # before the assignment below, which would make it "f"
+            self.names[output] = self._statement_ops(stmt.value)
+            self.assigned.append(output)
         else:
             raise self.source.error(stmt, f"{self.source.snippet(stmt)!r} is not a formula", _FIX_SYNTAX)
 

@@ -324,13 +324,25 @@ def exact_expr(value: Any) -> sp.Expr:
     return value.expr if isinstance(value, Real) else sp.sympify(value)
 
 
+EXPRESSION_NODES = 200  # an irrational value longer than this is written as its decimal value
+
+
 def to_fraction_string(value: Any) -> str:
-    """Python ``Fraction`` syntax for a rational (``"9/2"``, ``"-432"``); SymPy syntax otherwise."""
+    """Python ``Fraction`` syntax for a rational (``"9/2"``, ``"-432"``); SymPy syntax for an
+    irrational value, or ``"≈"`` and 40 significant digits when its expression written out
+    would pass 200 nodes (nested activations repeat their arguments: the text grows
+    exponentially with depth)."""
     if isinstance(value, (int, sp.Integer)):
         return str(int(value))
     if isinstance(value, sp.Rational):
         return str(Fraction(int(value.p), int(value.q)))
-    return sp.sstr(exact_expr(value))
+    expr = exact_expr(value)
+    size = 0
+    for _ in sp.preorder_traversal(expr):
+        size += 1
+        if size > EXPRESSION_NODES:
+            return "≈" + mpmath.nstr(Real.parts(value)[1], 40)
+    return sp.sstr(expr, order="none")  # ordering terms would evalf every one of them
 
 
 def to_float(value: Any) -> float:

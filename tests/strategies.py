@@ -132,3 +132,91 @@ def sweep_specs(limit: int, seeds: range = range(2)) -> list[tuple[str, Spec]]:
                 label = f"{act}-{'-'.join(map(str, sizes))}-{loss}-s{seed}"
                 out.append((label, spec))
     return out
+
+
+# --- hostile input (tests/derive/test_hostile.py) ------------------------------------------
+
+HOSTILE_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**90, max_value=10**120),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12),
+    st.sampled_from(["1e999999999", "1e5000", "-1e-5000", "1/0", "0/0", "3/-4", "nan", "inf", "-Infinity", "1_000",
+                     "0x10", " 1.5 ", "½", "1e308", "-1e308", "1" * 150, "sigmoid", "softmax", "relu", "bce",
+                     "cross_entropy", "[]", "\\input{/etc/passwd}", "$x$", "\x00"]),
+)
+
+
+def _hostile_value(depth: int = 2):
+    if depth == 0:
+        return HOSTILE_SCALARS
+    inner = _hostile_value(depth - 1)
+    return st.one_of(HOSTILE_SCALARS, st.lists(inner, max_size=4),
+                     st.dictionaries(st.sampled_from(["name", "alpha", "x", "y", "weights", "a", ""]), inner, max_size=3))
+
+
+_VALID_SPEC = {
+    "loss": "half_sse", "learning_rate": "1/10", "notation": {"layer_index": "[]"},
+    "layers": [{"weights": [[1, -3], [-2, 1]], "bias": [0, 1], "activation": "sigmoid"},
+               {"weights": [[2, -1]], "activation": "identity"}],
+    "example": {"x": [3, 2], "y": [1]},
+}
+_VALID_ANSWERS = {"z1": [-3, -4], "output": 4, "delta1[2]": 96, "grad_W1": [[-432, -288], [288, 192]],
+                  "cost": "9/2", "example": 1}
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _paths(inner, prefix + (key,))
+    elif isinstance(value, list):
+        for k, inner in enumerate(value):
+            yield from _paths(inner, prefix + (k,))
+
+
+@st.composite
+def hostile_specs(draw, answers: bool = False) -> str:
+    """A valid spec (or answers file) as JSON with one to three places broken: a value
+    replaced by something hostile, a key removed, or a key added."""
+    import copy
+    import json
+
+    doc = copy.deepcopy(_VALID_ANSWERS if answers else _VALID_SPEC)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in _paths(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        action = draw(st.sampled_from(["replace", "replace", "remove", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(_hostile_value())
+        elif action == "remove":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.text(max_size=8))] = draw(_hostile_value())
+        else:
+            parent.append(draw(_hostile_value()))
+    return json.dumps(doc, allow_nan=True)
+
+
+_TOKENS = ["x1", "x2", "y", "z1", "=", ";", "+", "-", "*", "/", "^", "(", ")", "exp(", "log(", "sin(", "cos(",
+           "tanh(", "sigmoid(", "relu(", "square(", "sqrt(", "ln(", "0", "1", "2.5", "1e999", "1e-999", "1000",
+           "1/3", ",", " ", "__import__(", "'", "lambda", "**", "\n", "π", "x1.real"]
+
+
+@st.composite
+def hostile_expressions(draw) -> str:
+    """Token soup, often almost a formula, and some deliberately deep or long ones."""
+    kind = draw(st.sampled_from(["soup", "soup", "formula", "deep", "long"]))
+    if kind == "soup":
+        return "".join(draw(st.lists(st.sampled_from(_TOKENS), max_size=25)))
+    if kind == "formula":
+        return draw(expression_texts(max_operations=8))
+    if kind == "deep":
+        fn = draw(st.sampled_from(["exp(", "square(", "sigmoid(", "("]))
+        n = draw(st.integers(10, 120))
+        return "y = " + fn * n + "x1" + ")" * n
+    op = draw(st.sampled_from([" + ", " * ", "^2^"]))
+    return "y = " + op.join(["x1"] * draw(st.integers(50, 400)))

@@ -1,0 +1,239 @@
+"""Hostile and unlucky input to every ``derive`` entry point: a table of bad files and
+options, and generated ones (hypothesis).
+
+Whatever the input, each run must end within seconds with status 0 (or 1: a --check found a
+wrong value) or 2; an error is one line on stderr and no traceback; JSON output is strict
+JSON; and nothing is left in or beside the output file's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from derive.cli import main
+from tests.conftest import examples
+from tests.strategies import hostile_expressions, hostile_specs
+
+SECONDS = 20  # far above any honest run; a hang fails the test instead of the session
+
+
+@contextmanager
+def bounded(seconds: int = SECONDS):
+    def expire(signum, frame):
+        raise TimeoutError(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _strict(text: str) -> object:
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def assert_well_behaved(capsys, args, out_dir: Path | None = None, allowed=(0, 2)) -> tuple[int, str, str]:
+    before = sorted(os.listdir(out_dir)) if out_dir is not None else None
+    usage = False
+    with bounded():
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # a usage error, reported by argparse
+            code, usage = exit_.code, True
+    captured = capsys.readouterr()
+    assert code in allowed, (args, captured.err)
+    assert "Traceback" not in captured.err
+    if code == 2:
+        assert captured.err.count("\n") == 1 and captured.err.startswith("derive: error: "), captured.err
+        assert ("(see derive --help)" if usage else "(fix: ") in captured.err, captured.err
+        if out_dir is not None:
+            assert sorted(os.listdir(out_dir)) == before  # nothing half-written
+    elif "json" in args and "-o" not in args:
+        _strict(captured.out)
+    return code, captured.out, captured.err
+
+
+GOOD = """
+loss = "half_sse"
+learning_rate = 0.1
+[[layers]]
+weights = [[1, -3], [-2, 1]]
+activation = "square"
+[[layers]]
+weights = [[2, -1]]
+activation = "square"
+[example]
+x = [3, 2]
+y = [1]
+"""
+
+
+def _sigmoid(weight: str, loss: str = "bce", y: str = "0") -> str:
+    return f'loss = "{loss}"\n[[layers]]\nweights = [[{weight}]]\nactivation = "sigmoid"\n[example]\nx = [2]\ny = [{y}]\n'
+
+
+# (case, file text, suffix): each must be a one-line error or a correct result, in every mode
+HOSTILE_FILES = [
+    ("BCE on a ReLU output", GOOD.replace('"half_sse"', '"bce"').replace('activation = "square"\n[example]',
+                                                                      'activation = "relu"\n[example]'), ".toml"),
+    ("cross-entropy on identity", GOOD.replace('"half_sse"', '"cross_entropy"').replace(
+        'activation = "square"\n[example]', 'activation = "identity"\n[example]'), ".toml"),
+    ("sigmoid with weight 1000", _sigmoid("1000"), ".toml"),
+    ("sigmoid with weight -1000", _sigmoid("-1000", y="1"), ".toml"),
+    ("saturated BCE", _sigmoid("6"), ".toml"),
+    ("saturated softmax", 'loss = "cross_entropy"\n[[layers]]\nweights = [[3, 0], [0, -3]]\n'
+                          'activation = "softmax"\n[example]\nx = [2, 2]\ny = [0, 1]\n', ".toml"),
+    ("ReLU with weight 1e308", GOOD.replace("[[2, -1]]", "[[1e308, -1]]").replace('"square"\n[example]', '"relu"\n[example]'),
+     ".toml"),
+    ("exponent 999999999 quoted", GOOD.replace("[[2, -1]]", '[["1e999999999", -1]]'), ".toml"),
+    ("exponent 999999999 bare", GOOD.replace("[[2, -1]]", "[[1e999999999, -1]]"), ".toml"),
+    ("1e5000", GOOD.replace("[[2, -1]]", '[["1e5000", -1]]'), ".toml"),
+    ("5000-digit integer", GOOD.replace("[[2, -1]]", f"[[{'7' * 5000}, -1]]"), ".toml"),
+    ("5000-digit integer in JSON", json.dumps({"layers": [{"weights": [[1]], "activation": "identity"}],
+                                               "example": {"x": [1], "y": [0]}}).replace('[[1]]', f"[[{'7' * 5000}]]"),
+     ".json"),
+    ("NaN in JSON", '{"layers": [{"weights": [[NaN]], "activation": "identity"}], "example": {"x": [1], "y": [0]}}',
+     ".json"),
+    ("Infinity in JSON", '{"layers": [{"weights": [[1]], "activation": "identity"}], "example": {"x": [Infinity], "y": [0]}}',
+     ".json"),
+    ("inf in TOML", GOOD.replace("[[2, -1]]", "[[inf, -1]]"), ".toml"),
+    ("nan in TOML", GOOD.replace("[[2, -1]]", "[[nan, -1]]"), ".toml"),
+    ("notation a string", 'notation = "abc"\n' + GOOD, ".toml"),
+    ("notation a number", "notation = 5\n" + GOOD, ".toml"),
+    ("notation a list", "notation = [1, 2]\n" + GOOD, ".toml"),
+    ("deeply nested JSON", "[" * 100_000 + "]" * 100_000, ".json"),
+    ("2001 neurons", json.dumps({"layers": [{"weights": [[1]] * 2001, "activation": "identity"}],
+                                 "example": {"x": [1], "y": [0] * 2001}}), ".json"),
+    ("51 layers", "\n".join(["[[layers]]\nweights = [[1]]\nactivation = \"identity\""] * 51) + "\n[example]\nx=[1]\ny=[1]\n",
+     ".toml"),
+    ("square past 10^1000", GOOD.replace("[[1, -3], [-2, 1]]", "[[1e300, -3], [-2, 1]]").replace("[[2, -1]]", "[[1e300, -1]]"),
+     ".toml"),
+    ("tanh on 1e200 squared", 'loss = "half_sse"\n[[layers]]\nweights = [[1e200]]\nactivation = "tanh"\n'
+                              "[example]\nx = [1e200]\ny = [0]\n", ".toml"),
+    ("binary junk", "\x00\xff\xfe" * 100, ".toml"),
+    ("empty file", "", ".toml"),
+]
+MODES = [[], ["--exact"], ["--float"], ["--decimals", "2"], ["--format", "json"], ["--float", "--format", "json"],
+         ["--format", "latex"]]
+
+
+@pytest.mark.parametrize("case,text,suffix", HOSTILE_FILES, ids=[c[0] for c in HOSTILE_FILES])
+def test_a_hostile_spec_is_a_one_line_error_or_a_result(capsys, tmp_path, case, text, suffix):
+    path = tmp_path / f"spec{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
+    for mode in MODES:
+        assert_well_behaved(capsys, [path, *mode])
+
+
+def test_more_digits_than_a_float_holds_are_read_as_written(capsys, tmp_path):
+    path = tmp_path / "spec.toml"
+    path.write_text(GOOD.replace("y = [1]", "y = [1.00000000000000000001]"))
+    code, out, _ = assert_well_behaved(capsys, [path, "--format", "json"])
+    assert code == 0
+    cost = _strict(out)["forward"]["cost"]
+    # ½(4 − 1.00000000000000000001)²; the float 1.0 those digits round to would give 9/2
+    assert cost == str(sp.Rational(1, 2) * (4 - sp.Rational("1.00000000000000000001")) ** 2).replace(" ", "")
+
+
+@pytest.mark.parametrize("make", ["directory", "fifo", "device", "oversized"])
+def test_a_spec_that_is_not_a_small_regular_file_is_refused_without_reading_it(capsys, tmp_path, make):
+    if make == "directory":
+        path = tmp_path / "spec.toml"
+        path.mkdir()
+    elif make == "fifo":
+        path = tmp_path / "spec.toml"
+        os.mkfifo(path)  # opening it would block until someone writes
+    elif make == "device":
+        path = Path("/dev/zero")  # reading it would never end
+    else:
+        path = tmp_path / "spec.toml"
+        path.write_text(GOOD + "#" * 6_000_000)
+    _, _, err = assert_well_behaved(capsys, [path])
+    assert err
+
+
+@pytest.mark.parametrize("args", [
+    ["--graph", "y = " + " + ".join(f"x1*{k}" for k in range(1000)), "--at", "x1=1"],
+    ["--graph", "y = " + " + ".join(["x1"] * 300), "--at", "x1=1"],
+    ["--graph", "y = exp(exp(exp(x1)))", "--at", "x1=10"],
+    ["--graph", "y = 1e999*1e999*x1", "--at", "x1=1"],
+    ["--graph", "y = x1*1e1000", "--at", "x1=1"],
+    ["--graph", "y = x1^1000000", "--at", "x1=2"],
+    ["--graph", "y = 9^999*9^999*9^999*x1", "--at", "x1=2"],
+    ["--graph", "y = " + "square(" * 16 + "x1" + ")" * 16, "--at", "x1=2"],
+    ["--graph", "y = " + "square(" * 60 + "x1" + ")" * 60, "--at", "x1=1"],
+    ["--graph", "y = (((x1^1000)^1000)^1000)^1000", "--at", "x1=2"],
+    ["--graph", "y = " + "(" * 1000 + "x1" + ")" * 1000, "--at", "x1=1"],
+    ["--graph", "y = x1*x2", "--at", "x1=2,x2=3", "--decimals", "100000"],
+    ["--graph", "y = sin(x1)", "--at", "x1=1e999999"],
+    ["--params", "1" * 30 + "x2"],
+    ["--params", "2x" + "9" * 30],
+    ["--params", "2x3", "--inputs", "9" * 30],
+    ["--example", "herrmann-backprop", "--decimals", "100000"],
+    ["--example", "herrmann-backprop", "--decimals", "-1"],
+])
+def test_hostile_expressions_and_options_are_refused_with_the_limit_named(capsys, args):
+    code, _, err = assert_well_behaved(capsys, args)
+    assert code == 2 and any(word in err for word in ("limit", "past", "exceeds", "deep", "characters", "decimals",
+                                                       "operations", "order 10^"))
+
+
+@pytest.mark.parametrize("tol", ["-1", "nan", "inf", "-0.1%", "100%", "abc", "1e999%"])
+def test_a_tolerance_must_be_a_finite_non_negative_number(capsys, tmp_path, tol):
+    answers = tmp_path / "a.toml"
+    answers.write_text("output = 4\n")
+    code, _, err = assert_well_behaved(capsys, ["--example", "herrmann-backprop", "--check", answers, f"--tol={tol}"])
+    assert code == 2 and "--tol" in err
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "dir", "missing/out.txt"])
+def test_output_onto_a_device_a_directory_or_a_missing_folder_is_refused(capsys, tmp_path, target):
+    (tmp_path / "dir").mkdir()
+    path = target if target.startswith("/") else tmp_path / target
+    code, _, err = assert_well_behaved(capsys, ["--example", "herrmann-backprop", "-o", path, "--force"], tmp_path)
+    assert code == 2 and "--output" in err
+
+
+@settings(max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=hostile_specs(), mode=st.sampled_from(MODES))
+def test_generated_hostile_specs_never_crash_hang_or_leave_files(capsys, tmp_path, spec, mode):
+    path = tmp_path / "spec.json"
+    path.write_text(spec, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    for entry in os.listdir(out):
+        os.remove(out / entry)
+    assert_well_behaved(capsys, [path, *mode, "-o", out / "result.txt"], out)
+
+
+@settings(max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(expression=hostile_expressions(), at=st.sampled_from(["x1=2", "x1=2,x2=1e300", "x1=0,x2=-1", "x1=1/0",
+                                                             "x1=1e999", "x2=3"]),
+       extra=st.sampled_from([[], ["--mode", "forward"], ["--format", "json"], ["--format", "latex"],
+                              ["--decimals", "3"]]))
+def test_generated_expressions_never_crash_or_hang(capsys, expression, at, extra):
+    assert_well_behaved(capsys, ["--graph", expression, "--at", at, *extra])
+
+
+@settings(max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=hostile_specs(answers=True), tol=st.sampled_from([[], ["--tol", "0.01"], ["--tol", "1%"],
+                                                                  ["--decimals", "2"], ["--format", "json"]]))
+def test_generated_answers_files_never_crash(capsys, tmp_path, answers, tol):
+    path = tmp_path / "answers.json"
+    path.write_text(answers, encoding="utf-8")
+    assert_well_behaved(capsys, ["--example", "herrmann-backprop", "--check", path, *tol], allowed=(0, 1, 2))
