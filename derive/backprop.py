@@ -20,7 +20,7 @@ import sympy as sp
 
 from .network import Example, Network
 from .errors import SpecError
-from .limits import describe_limit, too_large
+from .limits import EXACT_DIGITS, describe_limit, too_large
 from .numbers import PRECISION, Mode, Real
 
 Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
@@ -139,6 +139,11 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         costs = mode.fix(costs) if mode.name == "hand" else _as_real(network, zs, y, costs)
     else:
         costs = network.loss.per_example(y, activation_in, mode, logs)
+    for i, cost in enumerate(costs):
+        problem = "" if mode.is_float else _past_limit(cost)
+        if problem:
+            raise SpecError("loss", f"the cost of example {i + 1} {problem}, the limit of exact and hand arithmetic",
+                            "use smaller weights, inputs or learning rate, or --float")
     return Forward(x, y, tuple(layers), costs, mode.scalar(costs.sum() / len(costs)))
 
 
@@ -216,16 +221,30 @@ def _softplus(u: mpmath.mpf) -> mpmath.mpf:
     return max(u, mpmath.mpf(0)) + mpmath.log1p(mpmath.exp(-abs(u)))
 
 
-def _within_limit(values: np.ndarray, mode: Mode, name: str, l: int) -> np.ndarray:
-    """Exact and hand values stay under 10^1000 (:mod:`derive.limits`); float overflow is inf."""
+def _within_limit(values: np.ndarray, mode: Mode, name: str, l: int, entry: bool = True) -> np.ndarray:
+    """Exact and hand values stay under 10^1000 and are written with at most 1,000 digits
+    (:mod:`derive.limits`): squaring 10^-320 three times is small but has 2,560 digits.
+    Float overflow is inf, found by :func:`derive.report.overflow`."""
     if mode.is_float:
         return values
     for idx in np.ndindex(values.shape):
-        if too_large(values[idx], False):
-            raise SpecError(f"layers[{l}]", f"{name}^({l})_{idx[-1] + 1} (example {idx[0] + 1}) passes "
-                            f"{describe_limit(False)}, the limit of exact and hand arithmetic",
-                            "use smaller weights or inputs, or --float")
+        problem = _past_limit(values[idx])
+        if problem:
+            head, _, tail = name.partition(" ")
+            index = f"{idx[-1] + 1}" if entry else ",".join(str(i + 1) for i in idx)
+            where = f"{head}^({l})_{index}" + (f" (example {idx[0] + 1})" if entry else "") + (f" {tail}" if tail else "")
+            raise SpecError(f"layers[{l}]", f"{where} {problem}, the limit of exact and hand arithmetic",
+                            "use smaller weights, inputs or learning rate, or --float")
     return values
+
+
+def _past_limit(value: object) -> str:
+    if too_large(value, False):
+        return f"passes {describe_limit(False)}"
+    if isinstance(value, sp.Rational) and not isinstance(value, sp.Integer):
+        if int(value.q).bit_length() > EXACT_DIGITS * 3.33 or int(value.p).bit_length() > EXACT_DIGITS * 3.33:
+            return f"needs more than {EXACT_DIGITS:,} digits"
+    return ""
 
 
 def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Backward:
@@ -257,8 +276,9 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
             delta = mode.fix(upstream * sigma_prime)
         else:
             delta = layer.activation.backward(zs, outputs, upstream, mode)
-        grad_w = mode.fix(delta.T @ fwd.a(l - 1) / m)
-        grad_b = None if bias is None else mode.fix(delta.sum(axis=0) / m)
+        delta = _within_limit(delta, mode, "δ", l)
+        grad_w = _within_limit(mode.fix(delta.T @ fwd.a(l - 1) / m), mode, "∂C/∂W", l, entry=False)
+        grad_b = None if bias is None else _within_limit(mode.fix(delta.sum(axis=0) / m), mode, "∂C/∂b", l, entry=False)
         result.append(LayerBackward(upstream, sigma_prime, delta, grad_w, grad_b))
     grad_x = mode.fix(delta @ params[0][0])
     return Backward(tuple(reversed(result)), grad_x, fused)
@@ -280,8 +300,10 @@ def step(params: Params, bwd: Backward, rate: Any, mode: Mode) -> Params:
     rate = mode.array(rate) if not mode.is_float else float(rate)
     new = []
     for (weights, bias), grads in zip(params, bwd.layers):
-        new_w = mode.fix(weights - mode.fix(rate * grads.grad_W))
-        new_b = None if bias is None else mode.fix(bias - mode.fix(rate * grads.grad_b))
+        l = len(new) + 1
+        new_w = _within_limit(mode.fix(weights - mode.fix(rate * grads.grad_W)), mode, "W after the step", l, False)
+        new_b = None if bias is None else _within_limit(mode.fix(bias - mode.fix(rate * grads.grad_b)), mode,
+                                                         "b after the step", l, False)
         new.append((new_w, new_b))
     return tuple(new)
 
@@ -315,7 +337,11 @@ def _trace(network: Network, examples: Sequence[Example], mode: Mode) -> Trace:
     bwd = backward(network, params, fwd, mode)
     update = None
     if network.learning_rate is not None:
-        new = step(params, bwd, network.learning_rate, mode)
+        try:
+            new = step(params, bwd, network.learning_rate, mode)
+            after = forward(network, new, x, y, mode)
+        except SpecError as error:
+            raise SpecError(error.field, f"after the gradient-descent step, {error.problem}", error.fix) from None
         update = Update(mode.scalar(network.learning_rate) if not mode.is_float else float(network.learning_rate),
-                        new, forward(network, new, x, y, mode))
+                        new, after)
     return Trace(mode, network, params, fwd, bwd, update, _kinks(network, fwd))

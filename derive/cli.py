@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import catalogue, report
-from .errors import SpecError
+from .errors import SpecError, printable
 from .graph_report import MODES, GraphReport
 from .network import Spec, load_spec
 from .numbers import EXACT, FLOAT, Mode, hand
@@ -70,7 +70,7 @@ class OneLineParser(argparse.ArgumentParser):
     """Usage errors as one line and exit status 2, without the usage dump (both commands)."""
 
     def error(self, message: str) -> None:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {printable(message, 400)} (see {self.prog} --help)\n")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -11,9 +11,9 @@ class SpecError(ValueError):
 
     def __init__(self, field: str, problem: str, fix: str = "") -> None:
         # a field or value from a file can be anything (a key "\n", 5,000 characters): one line
-        self.field = _printable(field, 120)
-        self.problem = _printable(problem, 400)
-        self.fix = _printable(fix, 400)
+        self.field = printable(field, 120)
+        self.problem = printable(problem, 400)
+        self.fix = printable(fix, 400)
         super().__init__(self.line())
 
     def __reduce__(self) -> tuple:
@@ -31,7 +31,7 @@ class SpecError(ValueError):
         return SpecError(field, self.problem, self.fix)
 
 
-def _printable(text: str, limit: int) -> str:
+def printable(text: str, limit: int) -> str:
     """``text`` on one line: control characters escaped (``\\n``), cut to ``limit`` characters."""
     out = "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in str(text))
     return out if len(out) <= limit else out[:limit - 1] + "…"

@@ -70,7 +70,10 @@ class TextPrinter(Printer):
     def _fraction(self, p: int, q: int) -> str:
         text = self._minus(f"{p}/{q}")
         # A long exact fraction is unreadable alone; its decimal value goes beside it.
-        return text if len(text) <= 16 else f"{text} (≈{self._float(p / q)})"
+        if len(text) <= 16:
+            return text
+        with mpmath.workdps(self.digits + 5):  # p/q may be far past a float's range
+            return f"{text} (≈{self._minus(mpmath.nstr(mpmath.mpf(p) / q, self.digits))})"
 
     def factor(self, value: Any) -> str:
         text = self.number(value)

@@ -220,3 +220,33 @@ def hostile_expressions(draw) -> str:
         return "y = " + fn * n + "x1" + ")" * n
     op = draw(st.sampled_from([" + ", " * ", "^2^"]))
     return "y = " + op.join(["x1"] * draw(st.integers(50, 400)))
+
+
+EXTREME_ACTIVATIONS = ("identity", "square", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "silu", "gelu",
+                       "softplus", "step")
+extreme_numbers = st.one_of(st.integers(-5, 5), st.builds(lambda m, e: f"{m}e{e}", st.integers(-9, 9),
+                                                          st.integers(-320, 320)))
+
+
+@st.composite
+def extreme_specs(draw) -> dict:
+    """Valid specs whose numbers range from 10^-320 to 10^320: overflow, underflow, saturation
+    and exact values of thousands of digits, in every activation and loss."""
+    depth = draw(st.integers(1, 3))
+    sizes = [draw(st.integers(1, 3)) for _ in range(depth + 1)]
+    loss = draw(st.sampled_from(("half_sse", "mse", "bce", "cross_entropy")))
+    if loss == "cross_entropy":
+        sizes[-1] = max(2, sizes[-1])
+    layers = []
+    for l in range(depth):
+        last = l == depth - 1
+        act = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss) if last and loss in ("bce", "cross_entropy") \
+            else draw(st.sampled_from(EXTREME_ACTIVATIONS))
+        layers.append({"weights": [[draw(extreme_numbers) for _ in range(sizes[l])] for _ in range(sizes[l + 1])],
+                       "bias": [draw(extreme_numbers) for _ in range(sizes[l + 1])], "activation": act})
+    if loss in ("bce", "cross_entropy"):
+        y = [1 if j == 0 else 0 for j in range(sizes[-1])]
+    else:
+        y = [draw(extreme_numbers) for _ in range(sizes[-1])]
+    return {"loss": loss, "learning_rate": draw(extreme_numbers), "layers": layers,
+            "example": {"x": [draw(extreme_numbers) for _ in range(sizes[0])], "y": y}}

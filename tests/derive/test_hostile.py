@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from derive.cli import main
 from tests.conftest import examples
-from tests.strategies import hostile_expressions, hostile_specs
+from tests.strategies import extreme_specs, hostile_expressions, hostile_specs
 
 SECONDS = 20  # far above any honest run; a hang fails the test instead of the session
 
@@ -219,6 +219,14 @@ def test_generated_hostile_specs_never_crash_hang_or_leave_files(capsys, tmp_pat
     for entry in os.listdir(out):
         os.remove(out / entry)
     assert_well_behaved(capsys, [path, *mode, "-o", out / "result.txt"], out)
+
+
+@settings(max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=extreme_specs(), mode=st.sampled_from(MODES))
+def test_valid_networks_with_extreme_numbers_give_a_result_or_name_the_limit(capsys, tmp_path, spec, mode):
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    assert_well_behaved(capsys, [path, *mode])
 
 
 @settings(max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
