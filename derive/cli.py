@@ -151,6 +151,9 @@ def write(text: str, target: str | None, force: bool) -> None:
         tmp.unlink(missing_ok=True)
         raise SpecError("--output", f"cannot write {path}: {error.strerror or error}",
                         "choose a writable folder") from None
+    except BaseException:  # Ctrl-C while writing: no half-written temporary file left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -269,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"derive: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("derive: interrupted", file=sys.stderr)
+        print("derive: interrupted; nothing was written", file=sys.stderr)
         return 130
 
 

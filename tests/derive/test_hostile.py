@@ -245,3 +245,21 @@ def test_generated_answers_files_never_crash(capsys, tmp_path, answers, tol):
     path = tmp_path / "answers.json"
     path.write_text(answers, encoding="utf-8")
     assert_well_behaved(capsys, ["--example", "herrmann-backprop", "--check", path, *tol], allowed=(0, 1, 2))
+
+
+@pytest.mark.parametrize("delay", [0.05, 2.0])  # during the imports, and during the work
+def test_ctrl_c_is_status_130_and_one_line(tmp_path, delay):
+    import subprocess
+    import sys
+    import time
+
+    code = "import sys; from derive.console import derive; sys.argv = ['derive', '--scaling']; sys.exit(derive())"
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, cwd=tmp_path,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err == "derive: interrupted; nothing was written\n"
+    assert os.listdir(tmp_path) == []
