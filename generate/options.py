@@ -45,6 +45,14 @@ class Table:
                             f"write e.g. {key} = {max(low, min(high, 2))}")
         return value
 
+    def span(self, low_key: str, high_key: str, default: tuple[int, int], low: int, high: int) -> tuple[int, int]:
+        """A range given as two options (min_depth, max_depth), each in [low, high], in order."""
+        first, last = self.integer(low_key, default[0], low, high), self.integer(high_key, default[1], low, high)
+        if first > last:
+            raise SpecError(self.where(low_key), f"{first} is more than {high_key} = {last}",
+                            f"give {low_key} <= {high_key}")
+        return first, last
+
     def boolean(self, key: str, default: bool) -> bool:
         value = self._get(key, default)
         if not isinstance(value, bool):
@@ -76,8 +84,8 @@ class Table:
             return None
         if isinstance(value, str):
             return (value,)
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise SpecError(self.where(key), f"expected a name or a list of names, found {value!r}",
+        if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
+            raise SpecError(self.where(key), f"expected a name or a non-empty list of names, found {value!r}",
                             f'write e.g. {key} = "relu"')
         return tuple(value)
 

@@ -56,11 +56,7 @@ def options(t: Table, difficulty: str) -> Options:
         if op not in allowed:
             raise SpecError(t.where("operations_from"), f"{op!r} is not offered in {style} style",
                             f"use some of {', '.join(allowed)}")
-    first, last = t.integer("min_operations", low, 2, 8), t.integer("max_operations", high, 2, 8)
-    if first > last:
-        raise SpecError(t.where("min_operations"), f"{first} is more than max_operations = {last}",
-                        "make min_operations at most max_operations")
-    return Options((first, last), t.integer("inputs", _INPUTS[difficulty], 1, 4), style, tuple(ops))
+    return Options(t.span("min_operations", "max_operations", (low, high), 2, 8), t.integer("inputs", _INPUTS[difficulty], 1, 4), style, tuple(ops))
 
 
 # --- drawing an expression ---------------------------------------------------------------------

@@ -27,8 +27,8 @@ class Options:
 
 def options(t: Table, difficulty: str) -> Options:
     (d0, d1), (w0, w1) = _RANGES[difficulty]
-    return Options((t.integer("min_depth", d0, 1, 50), t.integer("max_depth", d1, 1, 50)),
-                   (t.integer("min_width", w0, 1, 1000), t.integer("max_width", w1, 1, 1000)), t.boolean("bias", True))
+    return Options(t.span("min_depth", "max_depth", (d0, d1), 1, 50), t.span("min_width", "max_width", (w0, w1), 1, 1000),
+                   t.boolean("bias", True))
 
 
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:

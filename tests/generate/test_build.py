@@ -119,6 +119,10 @@ def test_a_latex_failure_names_the_line_and_leaves_nothing(tmp_path: Path, capsy
     ('title = "t"\n[[problems]]\nkind = "forward"\ncolour = 1', "problems[1].colour"),
     ('title = "t"\nroster = "missing.csv"\n[[problems]]\nkind = "forward"', "roster"),
     ('title = "t"\n[[problems]\nkind = "forward"', "quiz.toml"),
+    ('title = "t"\n[[problems]]\nkind = "activation"\nactivation = []', "problems[1].activation"),
+    ('title = "t"\n[[problems]]\nkind = "autodiff"\noperations_from = []', "problems[1].operations_from"),
+    ('title = "t"\n[[problems]]\nkind = "param_count"\nmin_depth = 50\nmax_depth = 1', "problems[1].min_depth"),
+    ('title = "t"\n[[problems]]\nkind = "param_count"\nmin_width = 9\nmax_width = 2', "problems[1].min_width"),
 ])
 def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture, text: str,
                                                  field: str) -> None:
