@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derive.errors import SpecError
+from derive.network import read_text
 
 
 @dataclass(frozen=True)
@@ -19,14 +20,19 @@ class Student:
 SAMPLE = (Student("sample", ""),)
 
 
+# a student id names a PDF (sheets/<id>.pdf): short enough for any file system
+ID_CHARS = 64
+NAME_CHARS = 200
+MAX_STUDENTS = 5_000
+
+
 def load(path: Path) -> tuple[Student, ...]:
+    """The roster file: a regular UTF-8 file of at most 5 MB (a FIFO or /dev/zero is refused)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SpecError(f"roster {path}", "no such file", "check the path (relative to the exam spec)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"roster {path}", f"cannot read: {error}", "give a UTF-8 CSV file with columns id,name") from None
-    return parse(text, str(path))
+        text = read_text(path, "check the path (relative to the exam spec)")
+    except SpecError as error:
+        raise SpecError(f"roster {path}", error.problem, error.fix) from None
+    return parse(text.removeprefix("\ufeff"), str(path))
 
 
 def parse(text: str, where: str = "roster") -> tuple[Student, ...]:
@@ -45,6 +51,12 @@ def parse(text: str, where: str = "roster") -> tuple[Student, ...]:
         sid, name = row[0].strip(), row[1].strip()
         if not sid:
             raise SpecError(f"{where} line {number}", "empty id", "give every student an id")
+        if len(sid) > ID_CHARS or len(name) > NAME_CHARS:
+            raise SpecError(f"{where} line {number}", f"an id of {len(sid)} or a name of {len(name)} characters",
+                            f"ids are limited to {ID_CHARS} characters, names to {NAME_CHARS}")
+        if len(students) >= MAX_STUDENTS:
+            raise SpecError(f"{where} line {number}", f"more than {MAX_STUDENTS:,} students",
+                            "split the roster into several exams")
         if sid in seen:
             raise SpecError(f"{where} line {number}", f"duplicate id {sid!r}", "give every student a distinct id")
         seen.add(sid)

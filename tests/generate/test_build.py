@@ -137,12 +137,15 @@ def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.
     ("name,id\nAda,1\n", "line 1"),
     ("id,name\n,Ada\n", "line 2"),
     ("id,name\n1,Ada\n1,Bob\n", "line 3"),
+    ("id,name\n1,Ada\n" + "9" * 5000 + ",Bob\n", "line 3"),  # would name sheets/<id>.pdf: too long
+    ("id,name\n1," + "A" * 201 + "\n", "line 2"),
 ])
 def test_bad_rosters_name_the_line(tmp_path: Path, capsys: pytest.CaptureFixture, csv_text: str, where: str) -> None:
     spec = write(tmp_path)
     (tmp_path / "r.csv").write_text(csv_text)
     assert main([str(spec), "--roster", str(tmp_path / "r.csv"), "--out", str(tmp_path / "o"), "--format", "tex"]) == 2
-    assert where in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert where in err and err.count("\n") == 1 and "fix:" in err
 
 
 def test_the_command_prints_no_traceback_on_bad_input(tmp_path: Path) -> None:
