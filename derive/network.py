@@ -276,7 +276,7 @@ def read(path: Path, missing_fix: str) -> Any:
     return loads(read_text(path, missing_fix), path.suffix.lower(), str(path))
 
 
-def read_text(path: Path, missing_fix: str) -> str:
+def read_text(path: Path, missing_fix: str, expected: str = "a .toml or .json file") -> str:
     """A regular UTF-8 file of at most ``limits.FILE_BYTES``, as text."""
     try:
         info = path.stat()
@@ -286,7 +286,7 @@ def read_text(path: Path, missing_fix: str) -> str:
         raise SpecError(str(path), f"cannot read: {error.strerror or error}", "give a readable file") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
-        raise SpecError(str(path), kind, "give a .toml or .json file")
+        raise SpecError(str(path), kind, f"give {expected}")
     too_big = SpecError(str(path), f"larger than {FILE_BYTES:,} bytes", "split it, or give a smaller file")
     if info.st_size > FILE_BYTES:
         raise too_big
@@ -297,7 +297,7 @@ def read_text(path: Path, missing_fix: str) -> str:
             raise too_big
         return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(str(path), f"cannot read: {error}", "give a readable UTF-8 text file") from None
+        raise SpecError(str(path), f"cannot read: {error}", f"give {expected} in UTF-8") from None
 
 
 def _json_int(text: str) -> int:

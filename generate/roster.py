@@ -29,7 +29,7 @@ MAX_STUDENTS = 5_000
 def load(path: Path) -> tuple[Student, ...]:
     """The roster file: a regular UTF-8 file of at most 5 MB (a FIFO or /dev/zero is refused)."""
     try:
-        text = read_text(path, "check the path (relative to the exam spec)")
+        text = read_text(path, "check the path (relative to the exam spec)", "a CSV file with columns id,name")
     except SpecError as error:
         raise SpecError(f"roster {path}", error.problem, error.fix) from None
     return parse(text.removeprefix("\ufeff"), str(path))
