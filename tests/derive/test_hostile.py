@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derive.cli import main
+from tests.derive.test_cli import GOOD as CLI_GOOD
 from tests.conftest import examples
 from tests.strategies import extreme_specs, hostile_expressions, hostile_specs
 
@@ -68,19 +69,7 @@ def assert_well_behaved(capsys, args, out_dir: Path | None = None, allowed=(0, 2
     return code, captured.out, captured.err
 
 
-GOOD = """
-loss = "half_sse"
-learning_rate = 0.1
-[[layers]]
-weights = [[1, -3], [-2, 1]]
-activation = "square"
-[[layers]]
-weights = [[2, -1]]
-activation = "square"
-[example]
-x = [3, 2]
-y = [1]
-"""
+GOOD = "learning_rate = 0.1\n" + CLI_GOOD  # Herrmann 3.4, with a gradient-descent step
 
 
 def _sigmoid(weight: str, loss: str = "bce", y: str = "0") -> str:
@@ -247,16 +236,19 @@ def test_generated_answers_files_never_crash(capsys, tmp_path, answers, tol):
     assert_well_behaved(capsys, ["--example", "herrmann-backprop", "--check", path, *tol], allowed=(0, 1, 2))
 
 
-@pytest.mark.parametrize("delay", [0.05, 2.0])  # during the imports, and during the work
+@pytest.mark.parametrize("delay", [0.01, 2.0])  # during SymPy's import, and during the work
 def test_ctrl_c_is_status_130_and_one_line(tmp_path, delay):
     import subprocess
     import sys
     import time
 
-    code = "import sys; from derive.console import derive; sys.argv = ['derive', '--scaling']; sys.exit(derive())"
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    # "ready" once Python runs (before that, SIGINT would kill the interpreter, not our code)
+    code = ("import sys; from derive.console import derive; print('ready', flush=True); "
+            "sys.argv = ['derive', '--scaling']; sys.exit(derive())")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, cwd=tmp_path,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stdout.readline() == "ready\n"
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
