@@ -7,10 +7,14 @@ is replaced only with ``force``.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from derive.errors import SpecError
 
@@ -47,28 +51,83 @@ def sheet_names(students: tuple[Student, ...]) -> list[str]:
 
 
 def check_destination(out: Path, force: bool) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+    """``out`` is a folder (or nothing yet) whose parents are folders; a full one needs ``force``.
+
+    A file is never replaced by a folder, with or without ``force``.
+    """
+    for parent in reversed(out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise SpecError(str(out), f"{parent} is a file, not a folder", "choose an --out inside a folder")
+    if out.exists() and not out.is_dir():
+        raise SpecError(str(out), "is a file, not a folder", "choose a folder name for --out")
+    if out.exists() and any(out.iterdir()) and not force:
         raise SpecError(str(out), "already exists", "pass --force to replace it, or choose another --out")
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold ``.<out>.lock`` beside the destination for the whole build: a second build into the
+    same folder stops at once with a one-line error instead of racing the first (and one of
+    them silently winning). The lock file is removed when the build ends."""
+    path = out.parent / f".{out.name}.lock"
+    while True:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SpecError(str(out), "another generate is writing into it now",
+                            "wait until it has finished, or choose another --out") from None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break  # still the file on disk: the one that finished first may have removed it
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def build(request: Request) -> tuple[Path, tuple[StudentSheet, ...]]:
     """Build everything; the destination folder and the drawn sheets."""
     out = request.out
     check_destination(out, request.force)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with locked(out):
+            check_destination(out, request.force)  # again, now that no other build can change it
+            return _build_locked(request, out)
+    except OSError as error:  # an unwritable or vanished parent folder
+        raise SpecError(str(out), f"cannot write: {error.strerror or error}",
+                        "choose an --out in a folder you can write to") from None
+
+
+def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet, ...]]:
     bar = Progress("drawing variants", len(request.students), enabled=request.progress)
     sheets = draw_all(request.exam, request.students, bar if len(request.students) > 1 else None)
     env = render.templates(request.templates)
     documents = {name: render.render(name, request.exam, sheets, env) for name in ("exam", "solutions")}
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         _assemble(work, request, sheets, documents)
+        _permissions(work)
         _replace(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return out, sheets
+
+
+def _permissions(work: Path) -> None:
+    """mkdtemp makes its folder 0700; the output gets what the user's umask gives a new folder."""
+    mask = os.umask(0)
+    os.umask(mask)
+    work.chmod(0o777 & ~mask)
 
 
 def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], documents: dict[str, str]) -> None:

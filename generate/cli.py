@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from dataclasses import replace
@@ -125,12 +126,30 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that the build's cleanup runs."""
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread (a notebook's worker): leave SIGTERM alone
+        previous = None
+    try:
         return run(parser().parse_args(argv))
+    except Terminated:
+        sys.stderr.write("generate: terminated; nothing was written\n")
+        return 143
     except SpecError as error:
         sys.stderr.write(f"generate: error: {error}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("generate: interrupted; nothing was written\n")
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

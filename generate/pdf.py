@@ -46,23 +46,25 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
              for tex in tex_files]
     failures = []
-    for tex, proc in procs:
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            for _, other in procs:
-                other.kill()
-            raise SpecError(f"LaTeX {tex.name}", f"pdflatex did not finish within {timeout} s",
-                            "check the templates for a loop, or raise --timeout") from None
-        if code != 0:
-            failures.append(tex)
-        elif then is not None and not failures:
+    try:
+        for tex, proc in procs:
             try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise SpecError(f"LaTeX {tex.name}", f"pdflatex did not finish within {timeout} s",
+                                "check the templates for a loop, or raise --timeout") from None
+            if code != 0:
+                failures.append(tex)
+            elif then is not None and not failures:
                 then(tex.with_suffix(".pdf"))
-            except BaseException:
-                for _, other in procs:
-                    other.kill()
-                raise
+    except BaseException:
+        # a timeout, an error in ``then``, Ctrl-C or SIGTERM: no pdflatex may outlive the build
+        # and write into its folder after the folder is removed
+        for _, other in procs:
+            other.kill()
+        for _, other in procs:
+            other.wait()
+        raise
     if failures:
         raise SpecError(*first_error(failures[0]))
     return [tex.with_suffix(".pdf") for tex in tex_files]
