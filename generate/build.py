@@ -156,12 +156,15 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
 
 
 def _with_kept_log(error: SpecError, tex: Path) -> SpecError:
-    """The build folder goes away; its sources and logs are kept in the system's temp folder."""
+    """The build folder goes away; its sources and logs are kept in the system's temp folder,
+    and the error's own fix (a LaTeX error, a timeout) says where."""
+    if error.field == "pdflatex":  # not installed: nothing ran, nothing to keep
+        return error
     keep = Path(tempfile.mkdtemp(prefix="gradsheet-failed-"))
     for made in tex.iterdir():
         if made.suffix in (".tex", ".log"):
             shutil.copyfile(made, keep / made.name)
-    return SpecError(error.field, error.problem, f"fix the template or text there; sources and logs kept in {keep}")
+    return SpecError(error.field, error.problem, f"{error.fix}; sources and logs kept in {keep}")
 
 
 def _replace(work: Path, out: Path) -> None:

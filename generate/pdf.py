@@ -40,8 +40,9 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
     later documents still compile: splitting the exam overlaps the solutions' run.
     """
     if not available():
-        raise SpecError("pdflatex", "not found", "install TeX Live (Debian: texlive-latex-extra texlive-pictures), "
-                                                 "or pass --format tex")
+        raise SpecError("pdflatex", "not found", "install TeX Live (Debian: apt-get install texlive-latex-base "
+                        "texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern latexmk), "
+                        "or pass --format tex for the LaTeX sources alone")
     procs = [(tex, subprocess.Popen(["pdflatex", *FLAGS, tex.name], cwd=tex.parent, env=_env(),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
              for tex in tex_files]
@@ -84,7 +85,7 @@ def first_error(tex: Path) -> tuple[str, str, str]:
     if not match["file"]:
         line = re.search(r"^l\.(\d+)", text[match.end():], re.M)
         where += f" line {line.group(1)}" if line else ""
-    return f"LaTeX {where}", match["msg"].strip(), f"fix the template or text there; the full log is {log}"
+    return f"LaTeX {where}", match["msg"].strip(), f"fix the template or text there (the full log: {log.name})"
 
 
 def page_starts(tex: Path) -> list[int]:
