@@ -27,7 +27,7 @@ from derive.network import Spec, parse_spec
 from derive.numbers import EXACT, FLOAT, hand
 from derive.report import Report
 
-from .options import Table
+from .options import MAX_LEARNING_RATE, Table
 from .printing import is_short, plain, rounded, to_decimal
 from .problem import Answer, Degenerate
 from .sampling import integer, one_decimal
@@ -92,7 +92,7 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
     if style == "integer" and loss not in ("half_sse", "mse"):
         raise SpecError(t.where("loss"), f"{loss} takes logarithms, which integer style cannot keep exact",
                         'use loss = "half_sse" or numbers = "decimal"')
-    rate = t.number("learning_rate", None, positive=True) if learning_rate else None
+    rate = t.number("learning_rate", None, positive=True, high=MAX_LEARNING_RATE) if learning_rate else None
     if learning_rate and rate is None:
         rate = sp.Rational(1, 100) if style == "integer" else sp.Rational(1, 2)
     return NetOptions(tuple(sizes), tuple(names), t.number("alpha", "1/10", positive=True), loss,

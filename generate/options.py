@@ -7,6 +7,9 @@ from typing import Any, Mapping, Sequence
 from derive.errors import SpecError
 from derive.numbers import parse_number
 
+# a gradient-descent step on an exercise sheet; beyond it every variant diverges
+MAX_LEARNING_RATE = 10
+
 
 class Table:
     """A TOML table read key by key; :meth:`done` rejects the keys nobody asked for."""
@@ -59,13 +62,15 @@ class Table:
             raise SpecError(self.where(key), f"expected true or false, found {value!r}", f"write {key} = true")
         return value
 
-    def number(self, key: str, default: Any, positive: bool = False) -> Any:
+    def number(self, key: str, default: Any, positive: bool = False, high: Any = None) -> Any:
         value = self._get(key, default)
         if value is None:
             return None
         number = parse_number(value, self.where(key))
         if positive and number <= 0:
             raise SpecError(self.where(key), f"must be positive, found {value!r}", f'write e.g. {key} = "1/10"')
+        if high is not None and number > high:
+            raise SpecError(self.where(key), f"{value!r} is more than {high}", f'write e.g. {key} = "1/10"')
         return number
 
     def integers(self, key: str, default: Sequence[int] | None, low: int = 1, high: int = 12) -> tuple[int, ...] | None:

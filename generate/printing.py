@@ -8,7 +8,7 @@ exactly, any other value rounds half away from zero, as students are told to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 import mpmath
@@ -34,8 +34,10 @@ def to_decimal(value: Any) -> Decimal:
 
 def rounded(value: Any, decimals: int) -> Decimal:
     """Round half away from zero to ``decimals`` places (Decimal's ROUND_HALF_UP does that)."""
-    result = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return result + 0  # -0 → 0
+    exact = to_decimal(value)
+    with localcontext() as context:  # quantize needs every integer digit within the precision
+        context.prec = max(context.prec, exact.adjusted() + decimals + 5)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) + 0  # -0 → 0
 
 
 def plain(value: Any, decimals: int) -> str:

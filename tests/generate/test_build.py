@@ -123,6 +123,8 @@ def test_a_latex_failure_names_the_line_and_leaves_nothing(tmp_path: Path, capsy
     ('title = "t"\n[[problems]]\nkind = "autodiff"\noperations_from = []', "problems[1].operations_from"),
     ('title = "t"\n[[problems]]\nkind = "param_count"\nmin_depth = 50\nmax_depth = 1', "problems[1].min_depth"),
     ('title = "t"\n[[problems]]\nkind = "param_count"\nmin_width = 9\nmax_width = 2', "problems[1].min_width"),
+    ('title = "t"\n[[problems]]\nkind = "regularization"\nlearning_rate = 1e300', "problems[1].learning_rate"),
+    ('title = "t"\n[[problems]]\nkind = "batching"\nlearning_rate = "1e999999999"', "problems[1].learning_rate"),
 ])
 def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture, text: str,
                                                  field: str) -> None:
