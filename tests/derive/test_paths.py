@@ -13,7 +13,7 @@ from derive import catalogue, paths, symbolic
 from derive.activation_functions import evaluate_shared
 from derive.backprop import trace
 from derive.network import parse_spec
-from derive.numbers import FLOAT
+from derive.numbers import FLOAT, Real
 from tests.strategies import specs
 
 
@@ -24,8 +24,14 @@ def _path_values(spec):
     exprs = [paths.concrete(lay, sum(lay.path_sum(p).terms)) for p in params]
     env = {**symbolic._values(spec.network, derivation.symbols),
            **symbolic._example_values(derivation.symbols, spec.examples[0])}
-    with mpmath.workdps(40):
-        values = evaluate_shared(exprs, {k: mpmath.mpf(float(v)) for k, v in env.items()})
+    # a saturated output (σ(2400) = 1 − 10^-1042) needs the digits to see 1 − ŷ, as in symbolic.evaluate
+    for digits in (40, 200, 1000, 5000):
+        try:
+            with mpmath.workdps(digits):
+                values = evaluate_shared(exprs, {k: mpmath.mpf(Real.parts(v)[1]) for k, v in env.items()})
+            break
+        except ZeroDivisionError:
+            continue
     return lay, params, [float(v) for v in values]
 
 
@@ -75,7 +81,7 @@ def test_softmax_paths_go_through_every_output_and_its_jacobian():
     assert np.allclose(lay_values, _backprop(spec), rtol=0, atol=1e-12)
 
 
-@given(specs(max_depth=4, max_width=3, max_examples=1))
+@given(specs(max_depth=3, max_width=3, max_examples=1))  # paths grow as width^depth
 def test_the_paths_add_up_to_backprops_gradient(spec):
     lay, params, values = _path_values(spec)
     expected = _backprop(spec)
