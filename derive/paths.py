@@ -49,8 +49,6 @@ class Layered:
 
     derivation: Derivation
     names: Names
-    z: dict[tuple[int, int], sp.Expr]  # z_j^(l) in parameters and the names a_k^(l−1)
-    cost: sp.Expr  # C in y and ŷ
     loss_gradient: tuple[sp.Expr, ...]  # ∂C/∂ŷ_j in y and ŷ
 
     @cached_property
@@ -164,15 +162,7 @@ def layered(derivation: Derivation) -> Layered:
     names = Names(z, a, prime, yhat, loss, latex, rank)
     cost_expr = network.loss.sympy_form(symbols.y, yhat)
     gradient = tuple(sp.diff(cost_expr, s) for s in yhat)
-    named_z: dict[tuple[int, int], sp.Expr] = {}
-    inputs: list[sp.Expr] = list(symbols.x)
-    for l, layer in enumerate(network.layers, start=1):
-        weights, bias = symbols.W[l - 1], symbols.b[l - 1]
-        for j in range(1, layer.n_out + 1):
-            named_z[l, j] = sum((weights[j - 1, k] * inputs[k] for k in range(layer.n_in)), sp.Integer(0)) \
-                + (bias[j - 1] if bias is not None else 0)
-        inputs = [a[l, j] for j in range(1, layer.n_out + 1)]
-    return Layered(derivation, names, named_z, cost_expr, gradient)
+    return Layered(derivation, names, gradient)
 
 
 def concrete(lay: Layered, expr: sp.Expr) -> sp.Expr:

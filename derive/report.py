@@ -7,6 +7,7 @@ whether the two agree. The writers (text, JSON, LaTeX) only format it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,13 +46,18 @@ def default_mode(spec: Spec) -> Mode:
     return EXACT if spec.network.rational else FLOAT
 
 
-def _finite(trace: Trace) -> bool:
-    values = [np.asarray(trace.forward.cost, float)]
-    for layer in trace.backward.layers:
-        values.append(np.asarray(layer.grad_W, float))
-        if layer.grad_b is not None:
-            values.append(np.asarray(layer.grad_b, float))
-    return all(bool(np.all(np.isfinite(v))) for v in values)
+def gradients_side_by_side(report: Report, trace: Trace) -> list[tuple[str, int, int, int, Any, Any]]:
+    """("w", l, j, k, backprop, symbolic) for each weight and ("b", l, j, 0, …) for each bias,
+    in the order of :attr:`derive.symbolic.Symbols.parameters` (that of ``symbolic.agreement``)."""
+    assert report.symbolic is not None
+    rows: list[tuple[str, int, int, int, Any, Any]] = []
+    for l, (layer, g) in enumerate(zip(report.spec.network.layers, trace.backward.layers), start=1):
+        sym_w, sym_b = report.symbolic.grad_W[l - 1], report.symbolic.grad_b[l - 1]
+        for j in range(layer.n_out):
+            rows += [("w", l, j + 1, k + 1, g.grad_W[j][k], sym_w[j][k]) for k in range(layer.n_in)]
+            if g.grad_b is not None and sym_b is not None:
+                rows.append(("b", l, j + 1, 0, g.grad_b[j], sym_b[j]))
+    return rows
 
 
 def overflow(trace: Trace) -> str:
@@ -91,7 +97,7 @@ def build(spec: Spec, mode: Mode | None = None, with_symbolic: bool = True) -> R
     # Hand mode's rounded values differ from the truth by design; the symbolic route is
     # checked against the unrounded float engine instead.
     reference = trace if mode.name != "hand" else backprop.trace(spec.network, spec.examples, FLOAT)
-    if reference.mode.is_float and not _finite(reference):
+    if reference.mode.is_float and overflow(reference):
         return Report(spec, trace, None, None, None,
                       "symbolic comparison skipped: float64 overflowed (the cost or a gradient is inf or "
                       "NaN), so there is nothing to compare; --exact computes without overflow")

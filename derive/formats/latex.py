@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from .. import paths, scaling, symbolic
 from ..printing import LONG_DIGITS, LatexPrinter
-from ..report import Report
+from ..report import Report, gradients_side_by_side
 from ..steps import Section, Step, sections
 from ..templating import environment, escape
 from .layout import rows, width
@@ -131,18 +131,9 @@ def _table(report: Report, p: LatexPrinter) -> tuple[list[tuple[str, str, str, s
         text = printer.number(value)
         return text if width(text) <= TABLE_VALUE_EM else printer.approximately(value)
 
-    table, n = [], 0
-    for l, (layer, g) in enumerate(zip(report.spec.network.layers, reference.backward.layers), start=1):
-        sym_w, sym_b = report.symbolic.grad_W[l - 1], report.symbolic.grad_b[l - 1]
-        for j in range(layer.n_out):
-            for k in range(layer.n_in):
-                table.append((p.w(l, j + 1, k + 1), number(g.grad_W[j][k]),
-                              number(sym_w[j][k]), "yes" if ok[n] else r"\textbf{no}"))
-                n += 1
-            if g.grad_b is not None and sym_b is not None:
-                table.append((p.b(l, j + 1), number(g.grad_b[j]),
-                              number(sym_b[j]), "yes" if ok[n] else r"\textbf{no}"))
-                n += 1
+    table = [(p.w(l, j, k) if kind == "w" else p.b(l, j), number(numeric), number(exact),
+              "yes" if agree else r"\textbf{no}")
+             for (kind, l, j, k, numeric, exact), agree in zip(gradients_side_by_side(report, reference), ok)]
     how = {"exact": "exactly" if report.spec.network.rational else "to 50 significant digits",
            "float": r"to $10^{-12}$ of the largest gradient", "hand": r"to $10^{-12}$ of the largest gradient"}
     verdict = (f"Backpropagation and \\texttt{{sympy.diff}} agree {how[report.mode.name]}: "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..printing import TextPrinter
-from ..report import Report
+from ..report import Report, gradients_side_by_side
 from ..steps import sections
 
 
@@ -36,13 +36,9 @@ def _comparison(report: Report, p: TextPrinter) -> list[str]:
     if report.symbolic is None:
         return [f"Symbolic route: {report.skipped}."]
     rows = [("parameter", "backprop", "symbolic (sympy.diff)", "")]
-    for l, (layer, g) in enumerate(zip(report.spec.network.layers, report.trace.backward.layers), start=1):
-        sym_w, sym_b = report.symbolic.grad_W[l - 1], report.symbolic.grad_b[l - 1]
-        for j in range(layer.n_out):
-            for k in range(layer.n_in):
-                rows.append((f"∂C/∂{p.w(l, j + 1, k + 1)}", p.number(g.grad_W[j][k]), p.number(sym_w[j][k]), ""))
-            if g.grad_b is not None and sym_b is not None:
-                rows.append((f"∂C/∂{p.b(l, j + 1)}", p.number(g.grad_b[j]), p.number(sym_b[j]), ""))
+    for kind, l, j, k, numeric, exact in gradients_side_by_side(report, report.trace):
+        name = p.w(l, j, k) if kind == "w" else p.b(l, j)
+        rows.append((f"∂C/∂{name}", p.number(numeric), p.number(exact), ""))
     widths = [max(len(r[c]) for r in rows) for c in range(3)]
     out = ["Backpropagation beside symbolic differentiation of the nested function:"]
     out += ["  " + "  ".join(r[c].ljust(widths[c]) for c in range(3)).rstrip() for r in rows]
