@@ -20,7 +20,7 @@ import sympy as sp
 
 from .network import Example, Network
 from .errors import SpecError
-from .limits import EXACT_DIGITS, describe_limit, too_large
+from .limits import EXACT_WRITTEN_DIGITS, describe_limit, too_large
 from .numbers import PRECISION, Mode, Real
 
 Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
@@ -180,14 +180,8 @@ def _costs_from_z(network: Network, zs: np.ndarray, y: np.ndarray) -> np.ndarray
                 log_y = [v - total for v in z]
                 log_rest = [mpmath.log(mpmath.fsum(mpmath.exp(u - top) for k, u in enumerate(z) if k != j)) + top - total
                             if len(z) > 1 else mpmath.ninf for j in range(len(z))]
-            cost = mpmath.mpf(0)
-            for j, target in enumerate(y[i]):
-                t = mpmath.mpf(Real.parts(target)[1])
-                if t != 0:
-                    cost -= t * log_y[j]
-                if network.loss.name == "bce" and t != 1:
-                    cost -= (1 - t) * log_rest[j]
-            out[i] = cost
+            targets = [mpmath.mpf(Real.parts(t)[1]) for t in y[i]]
+            out[i] = sum(_log_loss_terms(network, targets, log_y, log_rest), mpmath.mpf(0))
     return out
 
 
@@ -205,15 +199,22 @@ def _as_real(network: Network, zs: np.ndarray, y: np.ndarray, approx: np.ndarray
                 total = sp.log(sp.Add(*(sp.exp(u) for u in z)))
                 log_y = [u - total for u in z]
                 log_rest = [sp.log(1 - sp.exp(u - total)) for u in z]
-            terms = []
-            for j, target in enumerate(y[i]):
-                t = sp.Rational(target) if not isinstance(target, Real) else target.expr
-                if t != 0:
-                    terms.append(-t * log_y[j])
-                if network.loss.name == "bce" and t != 1:
-                    terms.append(-(1 - t) * log_rest[j])
+            targets = [t.expr if isinstance(t, Real) else sp.Rational(t) for t in y[i]]
+            terms = _log_loss_terms(network, targets, log_y, log_rest)
             out[i] = Real(sp.Add(*terms), approx[i])
     return out
+
+
+def _log_loss_terms(network: Network, targets: list, log_y: list, log_rest: list) -> list:
+    """The terms of BCE (−y log ŷ − (1 − y) log(1 − ŷ)) or cross-entropy (−y log ŷ) from the
+    logarithms, a target of 0 or 1 dropping the term it zeroes; in mpmath or SymPy numbers."""
+    terms = []
+    for t, log_hat, log_complement in zip(targets, log_y, log_rest):
+        if t != 0:
+            terms.append(-t * log_hat)
+        if network.loss.name == "bce" and t != 1:
+            terms.append(-(1 - t) * log_complement)
+    return terms
 
 
 def _softplus(u: mpmath.mpf) -> mpmath.mpf:
@@ -222,8 +223,8 @@ def _softplus(u: mpmath.mpf) -> mpmath.mpf:
 
 
 def _within_limit(values: np.ndarray, mode: Mode, name: str, l: int, entry: bool = True) -> np.ndarray:
-    """Exact and hand values stay under 10^1000 and are written with at most 1,000 digits
-    (:mod:`derive.limits`): squaring 10^-320 three times is small but has 2,560 digits.
+    """Exact and hand values stay under 10^1000 and are written with at most 4,000 digits
+    (:mod:`derive.limits`): squaring 10^-320 four times is small but has 5,120 digits.
     Float overflow is inf, found by :func:`derive.report.overflow`."""
     if mode.is_float:
         return values
@@ -242,8 +243,9 @@ def _past_limit(value: object) -> str:
     if too_large(value, False):
         return f"passes {describe_limit(False)}"
     if isinstance(value, sp.Rational) and not isinstance(value, sp.Integer):
-        if int(value.q).bit_length() > EXACT_DIGITS * 3.33 or int(value.p).bit_length() > EXACT_DIGITS * 3.33:
-            return f"needs more than {EXACT_DIGITS:,} digits"
+        bits = EXACT_WRITTEN_DIGITS * 3.33  # log2(10) bits a digit
+        if int(value.q).bit_length() > bits or int(value.p).bit_length() > bits:
+            return f"needs more than {EXACT_WRITTEN_DIGITS:,} digits"
     return ""
 
 

@@ -22,6 +22,10 @@ import mpmath
 import sympy as sp
 
 EXACT_DIGITS = 1000   # |v| < 10^EXACT_DIGITS in exact and hand modes
+# and its numerator and denominator at most this many digits: under Python's 4,300-digit limit
+# for writing an integer out, with room for rationals like SELU's 30-digit constants raised
+# through a few layers and an update (a 1,084-digit cost in a 3-layer test network)
+EXACT_WRITTEN_DIGITS = 4000
 FLOAT_DIGITS = math.log10(1.7976931348623157e308)
 
 # what a spec may hold (README, "Limits"); each is a one-line error naming the field
