@@ -310,7 +310,7 @@ def step(params: Params, bwd: Backward, rate: Any, mode: Mode) -> Params:
     return tuple(new)
 
 
-def _kinks(network: Network, fwd: Forward) -> tuple[KinkHit, ...]:
+def kinks(network: Network, fwd: Forward) -> tuple[KinkHit, ...]:
     hits = []
     for l, layer in enumerate(network.layers, start=1):
         flags = layer.activation.at_kink(fwd.z(l))
@@ -346,4 +346,4 @@ def _trace(network: Network, examples: Sequence[Example], mode: Mode) -> Trace:
             raise SpecError(error.field, f"after the gradient-descent step, {error.problem}", error.fix) from None
         update = Update(mode.scalar(network.learning_rate) if not mode.is_float else float(network.learning_rate),
                         new, after)
-    return Trace(mode, network, params, fwd, bwd, update, _kinks(network, fwd))
+    return Trace(mode, network, params, fwd, bwd, update, kinks(network, fwd))

@@ -32,6 +32,7 @@ FLOAT_DIGITS = math.log10(1.7976931348623157e308)
 NUMBER_CHARS = 100        # a number as written ("0.125", "-3/7", 1e-3): at most 100 characters
 NUMBER_EXPONENT = EXACT_DIGITS - 1  # 10^-999 ≤ |v| ≤ 10^999 (or 0)
 FILE_BYTES = 5_000_000    # a spec, answers or roster file
+CLASS_FILE_BYTES = 100_000_000  # generate's key.json and a class's answers (5,000 students)
 MAX_LAYERS = 50
 MAX_WIDTH = 1_000         # neurons in a layer, inputs of the network
 MAX_PARAMETERS = 20_000

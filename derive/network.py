@@ -276,8 +276,8 @@ def read(path: Path, missing_fix: str) -> Any:
     return loads(read_text(path, missing_fix), path.suffix.lower(), str(path))
 
 
-def read_text(path: Path, missing_fix: str, expected: str = "a .toml or .json file") -> str:
-    """A regular UTF-8 file of at most ``limits.FILE_BYTES``, as text."""
+def read_text(path: Path, missing_fix: str, expected: str = "a .toml or .json file", limit: int = FILE_BYTES) -> str:
+    """A regular UTF-8 file of at most ``limit`` bytes, as text (a BOM dropped)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -287,15 +287,15 @@ def read_text(path: Path, missing_fix: str, expected: str = "a .toml or .json fi
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
         raise SpecError(str(path), kind, f"give {expected}")
-    too_big = SpecError(str(path), f"larger than {FILE_BYTES:,} bytes", "split it, or give a smaller file")
-    if info.st_size > FILE_BYTES:
+    too_big = SpecError(str(path), f"larger than {limit:,} bytes", "split it, or give a smaller file")
+    if info.st_size > limit:
         raise too_big
     try:
         with path.open("rb") as handle:
-            data = handle.read(FILE_BYTES + 1)
-        if len(data) > FILE_BYTES:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
             raise too_big
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(str(path), f"cannot read: {error}", f"give {expected} in UTF-8") from None
 

@@ -92,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
     exam = spec.load(demo_spec() if args.demo else args.spec)
     if args.seed is not None:
-        if args.seed < 0:
-            raise SpecError("--seed", "must be non-negative", "give e.g. --seed 7")
+        if not 0 <= args.seed <= spec.MAX_SEED:
+            raise SpecError("--seed", "must be an integer from 0 to 2^64 − 1", "give e.g. --seed 7")
         exam = replace(exam, seed=args.seed)
     roster_path = args.roster or exam.roster
     students = roster.load(roster_path) if roster_path else roster.SAMPLE

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,10 +26,12 @@ from typing import Any
 from derive import answers as derive_answers, quantities
 from derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
 from derive.errors import SpecError
-from derive.network import parse_spec
+from derive.limits import CLASS_FILE_BYTES
+from derive.network import read_text
 from derive.numbers import parse_number
 
-from .key import FORMAT
+from . import csv_rows, key as key_format
+from .key import Entry, Key, KeyVariant
 
 MISSING = "missing"
 
@@ -46,69 +48,67 @@ class PartGrade:
     diagnosis: str = ""
 
 
-def load_key(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SpecError(str(path), f"cannot read the key ({error.strerror})", "give the key.json generate wrote") from None
-    except json.JSONDecodeError as error:
-        raise SpecError(f"{path} line {error.lineno}", "not valid JSON", "give the key.json generate wrote") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise SpecError(f"{path}", f"not a {FORMAT} answer key", "give the key.json generate wrote")
-    return doc
+def load_key(path: Path) -> key_format.Key:
+    return key_format.read(path)
 
 
 def load_answers(path: Path) -> dict[tuple[str, int], dict[str, str]]:
     """(student, problem) → {part: value as written}; errors name the line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise SpecError(str(path), f"cannot read the answers ({error.strerror})", "check the path") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [c.strip().lower() for c in rows[0]] != ["student", "problem", "part", "value"]:
-        raise SpecError(f"{path} line 1", "the header must be student,problem,part,value",
-                        "write that header line first")
+    text = read_text(path, "check the path", "a CSV file with columns student,problem,part,value", CLASS_FILE_BYTES)
     out: dict[tuple[str, int], dict[str, str]] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+    header = False
+    for line, row in csv_rows.rows(text, str(path), "write one answer per line: student,problem,part,value"):
+        if not header:
+            if [c.strip().lower() for c in row] != ["student", "problem", "part", "value"]:
+                raise SpecError(f"{path} line 1", "the header must be student,problem,part,value",
+                                "write that header line first")
+            header = True
             continue
-        if len(row) != 4:
-            raise SpecError(f"{path} line {number}", f"{len(row)} columns instead of 4", "write student,problem,part,value")
-        student, problem, part, value = (c.strip() for c in row)
-        if not problem.isdigit():
-            raise SpecError(f"{path} line {number}", f"problem {problem!r} is not a number", "give the problem number, 1, 2, …")
-        slot = out.setdefault((student, int(problem)), {})
-        if part in slot:
-            raise SpecError(f"{path} line {number}", f"{student} answers {part} of problem {problem} twice",
-                            "keep one row per part")
-        slot[part] = value
+        _add_row(out, row, f"{path} line {line}")
+    if not header:
+        raise SpecError(f"{path}", "empty file", "write the header student,problem,part,value and a row per answer")
     return out
 
 
-def grade(key: dict[str, Any], given: dict[tuple[str, int], dict[str, str]]) -> list[PartGrade]:
-    known = {s["id"] for s in key["students"]}
+def _add_row(out: dict[tuple[str, int], dict[str, str]], row: list[str], where: str) -> None:
+    if not any(c.strip() for c in row):
+        return
+    if len(row) != 4:
+        raise SpecError(where, f"{len(row)} columns instead of 4", "write student,problem,part,value")
+    if not csv_rows.printable_cells(row):
+        raise SpecError(where, "a line break or control character inside a field", csv_rows.UNCLOSED)
+    student, problem, part, value = (c.strip() for c in row)
+    if not (problem.isascii() and problem.isdigit() and len(problem) <= 6):
+        raise SpecError(where, f"problem {problem!r} is not a problem number", "give the problem number, 1, 2, …")
+    slot = out.setdefault((student, int(problem)), {})
+    if part in slot:
+        raise SpecError(where, f"{student} answers {part} of problem {problem} twice", "keep one row per part")
+    slot[part] = value
+
+
+def grade(key: Key, given: dict[tuple[str, int], dict[str, str]]) -> list[PartGrade]:
+    known = {s.id for s in key.students}
     for student, problem in given:
         if student not in known:
             raise SpecError(f"answers student {student!r}", "not in the key", "use the ids of the roster the key was built for")
-    points = {p["problem"]: Fraction(p["points"]) for p in key["problems"]}
+    points = {p.problem: Fraction(p.points) for p in key.problems}
     grades = []
-    for s in key["students"]:
-        for variant in s["variants"]:
-            problem = variant["problem"]
-            mine = given.get((s["id"], problem), {})
-            share = points[problem] / max(len(variant["answers"]), 1)
-            grades += _grade_variant(s["id"], problem, variant, mine, share, key["decimals"])
+    for s in key.students:
+        for variant in s.variants:
+            mine = given.get((s.id, variant.problem), {})
+            share = points[variant.problem] / max(len(variant.answers), 1)
+            grades += _grade_variant(s.id, variant, mine, share, key.decimals)
     return grades
 
 
-def _grade_variant(student: str, problem: int, variant: dict[str, Any], mine: dict[str, str], share: Fraction,
+def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], share: Fraction,
                    decimals: int) -> list[PartGrade]:
     checked = _checked(variant, mine, decimals)
     out = []
-    for entry in variant["answers"]:
-        part = entry["part"]
+    for entry in variant.answers:
+        part = entry.part
         if part not in mine or mine[part] == "":
-            out.append(PartGrade(student, problem, part, "", entry["value"], MISSING, Fraction(0)))
+            out.append(PartGrade(student, variant.problem, part, "", entry.value, MISSING, Fraction(0)))
             continue
         value = mine[part]
         if _right(value, entry):
@@ -117,28 +117,28 @@ def _grade_variant(student: str, problem: int, variant: dict[str, Any], mine: di
             verdict, why = CARRIED, ""
         else:
             verdict, why = WRONG, checked.get(part, (WRONG, ""))[1]
-        out.append(PartGrade(student, problem, part, value, entry["value"], verdict,
+        out.append(PartGrade(student, variant.problem, part, value, entry.value, verdict,
                              share if verdict in (CORRECT, CARRIED) else Fraction(0), why))
     return out
 
 
-def _right(value: str, entry: dict[str, Any]) -> bool:
-    if isinstance(entry["value"], str):
-        return value.strip().lower() == entry["value"].strip().lower()
+def _right(value: str, entry: Entry) -> bool:
+    if isinstance(entry.value, str):
+        return value.strip().lower() == entry.value.strip().lower()
     try:
         number = parse_number(value, "value")
     except SpecError:
         return False
-    return abs(float(number) - float(entry["value"])) <= float(entry["tolerance"]) * (1 + 1e-9) + 1e-12
+    return abs(float(number) - float(entry.value)) <= float(entry.tolerance) * (1 + 1e-9) + 1e-12
 
 
-def _checked(variant: dict[str, Any], mine: dict[str, str], decimals: int) -> dict[str, tuple[str, str]]:
+def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[str, tuple[str, str]]:
     """The checker's verdict and diagnosis per part, where the parts are the network's quantities."""
-    if not variant.get("network") or not mine:
+    if variant.network is None or not mine:
         return {}
-    spec = parse_spec(variant["network"])
+    spec = variant.network
     names = quantities.names(spec)
-    parts = {e["part"] for e in variant["answers"]}
+    parts = {e.part for e in variant.answers}
     if not parts <= set(names):
         return {}  # a kind whose parts are not plain trace values (dropout, batching, …): key only
     values = {}
@@ -154,18 +154,18 @@ def _checked(variant: dict[str, Any], mine: dict[str, str], decimals: int) -> di
     return {r.name: (r.verdict, r.diagnosis) for r in result.rows}
 
 
-def grades_csv(key: dict[str, Any], grades: list[PartGrade]) -> str:
-    problems = [p["problem"] for p in key["problems"]]
+def grades_csv(key: Key, grades: list[PartGrade]) -> str:
+    problems = [p.problem for p in key.problems]
     earned: dict[tuple[str, int], Fraction] = Counter()
     for g in grades:
         earned[g.student, g.problem] += g.credit
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "name", *(f"problem {p}" for p in problems), "total", "max"])
-    total_max = sum(Fraction(p["points"]) for p in key["problems"])
-    for s in key["students"]:
-        row = [earned[s["id"], p] for p in problems]
-        writer.writerow([s["id"], s["name"], *(_points(v) for v in row), _points(sum(row)), _points(total_max)])
+    total_max = sum(Fraction(p.points) for p in key.problems)
+    for s in key.students:
+        row = [earned[s.id, p] for p in problems]
+        writer.writerow([s.id, s.name, *(_points(v) for v in row), _points(sum(row)), _points(total_max)])
     return out.getvalue()
 
 
@@ -178,12 +178,12 @@ def parts_csv(grades: list[PartGrade]) -> str:
     return out.getvalue()
 
 
-def summary(key: dict[str, Any], grades: list[PartGrade]) -> str:
+def summary(key: Key, grades: list[PartGrade]) -> str:
     """One line per problem: how many got each part right (carried counted apart), and the
     mistake the class made most often."""
     lines = []
-    for p in key["problems"]:
-        mine = [g for g in grades if g.problem == p["problem"]]
+    for p in key.problems:
+        mine = [g for g in grades if g.problem == p.problem]
         parts = list(dict.fromkeys(g.part for g in mine))
         cells = []
         for part in parts:
@@ -195,7 +195,7 @@ def summary(key: dict[str, Any], grades: list[PartGrade]) -> str:
         mistakes = Counter(g.diagnosis.split(":")[0] for g in mine if g.verdict == WRONG and g.diagnosis)
         common = f"; most common mistake: {mistakes.most_common(1)[0][0]} ({mistakes.most_common(1)[0][1]}×)" \
             if mistakes else ""
-        lines.append(f"problem {p['problem']} ({p['kind']}): " + ", ".join(cells) + common)
+        lines.append(f"problem {p.problem} ({p.kind}): " + ", ".join(cells) + common)
     return "\n".join(lines) + "\n"
 
 
@@ -203,15 +203,28 @@ def _points(value: Fraction) -> str:
     return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
 
 
-def write(out: Path, key: dict[str, Any], grades: list[PartGrade], force: bool) -> list[Path]:
-    """grades.csv and parts.csv into ``out``, each written whole; never over a file without ``force``."""
+def write(out: Path, key: Key, grades: list[PartGrade], force: bool) -> list[Path]:
+    """grades.csv and parts.csv into ``out``, both or neither; never over a file without ``force``."""
     targets = {out / "grades.csv": grades_csv(key, grades), out / "parts.csv": parts_csv(grades)}
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise SpecError(str(out), f"{parent} is a file, not a folder", "give a folder as --out")
     for path in targets:
+        if path.exists() and not path.is_file():
+            raise SpecError(str(path), "is not a file", "remove it, or choose another --out")
         if path.exists() and not force:
             raise SpecError(str(path), "already exists", "pass --force to replace it, or choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
-    for path, text in targets.items():
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+    temporary = {path: path.with_name(f".{path.name}.tmp") for path in targets}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, text in targets.items():
+            temporary[path].write_text(text, encoding="utf-8")
+        for path, tmp in temporary.items():
+            os.replace(tmp, path)
+    except OSError as error:
+        raise SpecError(str(out), f"cannot write: {error.strerror or error}",
+                        "choose an --out in a folder you can write to") from None
+    finally:
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
     return list(targets)

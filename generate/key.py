@@ -20,10 +20,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
 
 import sympy as sp
 
+from derive.errors import SpecError
+from derive.limits import CLASS_FILE_BYTES
+from derive.network import Spec, loads, parse_spec, read_text
 from derive.numbers import to_fraction_string
 
 from .spec import ExamSpec
@@ -85,3 +91,136 @@ def to_csv(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> str:
             for a in v.problem.answers:
                 writer.writerow([s.student.id, v.spec.index, a.part, _number(a.key_value), _number(a.tolerance)])
     return out.getvalue()
+
+
+# ---- reading a key back (grading): every field checked, errors name its place in the file
+
+
+@dataclass(frozen=True)
+class Entry:
+    part: str
+    value: float | int | str  # a number, or text for a yes/no part
+    tolerance: float
+    exact: str
+    shown: str
+
+
+@dataclass(frozen=True)
+class KeyVariant:
+    problem: int
+    attempt: int
+    network: Spec | None  # the variant's network, for the checker's carried credit
+    answers: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class KeyStudent:
+    id: str
+    name: str
+    variants: tuple[KeyVariant, ...]
+
+
+@dataclass(frozen=True)
+class KeyProblem:
+    problem: int
+    kind: str
+    points: float | int
+
+
+@dataclass(frozen=True)
+class Key:
+    exam: str
+    title: str
+    decimals: int
+    problems: tuple[KeyProblem, ...]
+    students: tuple[KeyStudent, ...]
+
+
+_FIX = "give the key.json generate wrote, unedited"
+
+
+def read(path: Path) -> Key:
+    """``key.json`` as :class:`Key`; a field that is missing or of the wrong type is a
+    :class:`SpecError` naming it (``key.json students[3].variants[1].answers[0].tolerance``)."""
+    doc = loads(read_text(path, "give the key.json generate wrote", "a key.json file", CLASS_FILE_BYTES),
+                ".json", str(path))
+    try:
+        return _key(doc)
+    except SpecError as error:
+        raise SpecError(f"{path.name} {error.field}".strip(), error.problem, error.fix) from None
+
+
+def _key(doc: Any) -> Key:
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise SpecError("", f"not a {FORMAT} answer key", "give the key.json generate wrote")
+    problems = tuple(_problem(p, f"problems[{i}]") for i, p in enumerate(_list(doc, "problems", "")))
+    numbers = [p.problem for p in problems]
+    if len(set(numbers)) != len(numbers):
+        raise SpecError("problems", "a problem number appears twice", _FIX)
+    students = tuple(_student(s, f"students[{i}]", set(numbers)) for i, s in enumerate(_list(doc, "students", "")))
+    ids = [s.id for s in students]
+    if len(set(ids)) != len(ids):
+        raise SpecError("students", "a student id appears twice", _FIX)
+    return Key(_field(doc, "exam", str, ""), _field(doc, "title", str, ""), _field(doc, "decimals", _decimals, ""),
+               problems, students)
+
+
+def _field(doc: Any, name: str, kind: type | Callable[[Any], bool], where: str) -> Any:
+    here = f"{where}.{name}" if where else name
+    if not isinstance(doc, dict):
+        raise SpecError(where, "expected an object", _FIX)
+    if name not in doc:
+        raise SpecError(here, "missing", _FIX)
+    value = doc[name]
+    ok = isinstance(value, kind) if isinstance(kind, type) else kind(value)
+    if not ok or isinstance(value, bool):
+        raise SpecError(here, f"unexpected value {value!r}", _FIX)
+    return value
+
+
+def _list(doc: Any, name: str, where: str) -> list[Any]:
+    return _field(doc, name, list, where)
+
+
+def _decimals(value: Any) -> bool:
+    return isinstance(value, int) and 0 <= value <= 30
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _tolerance(value: Any) -> bool:
+    return _finite(value) and value >= 0
+
+
+def _answer_value(value: Any) -> bool:
+    return _finite(value) or (isinstance(value, str) and 0 < len(value) <= 100)
+
+
+def _problem(doc: Any, where: str) -> KeyProblem:
+    return KeyProblem(_field(doc, "problem", int, where), _field(doc, "kind", str, where),
+                      _field(doc, "points", _tolerance, where))
+
+
+def _student(doc: Any, where: str, problems: set[int]) -> KeyStudent:
+    variants = []
+    for i, v in enumerate(_list(doc, "variants", where)):
+        here = f"{where}.variants[{i}]"
+        problem = _field(v, "problem", int, here)
+        if problem not in problems:
+            raise SpecError(f"{here}.problem", f"problem {problem} is not in the key's problems", _FIX)
+        network = v.get("network")
+        try:
+            spec = None if network is None else parse_spec(network)
+        except SpecError as error:
+            raise error.within(f"{here}.network") from None
+        answers = tuple(Entry(_field(a, "part", str, f"{here}.answers[{j}]"),
+                              _field(a, "value", _answer_value, f"{here}.answers[{j}]"),
+                              _field(a, "tolerance", _tolerance, f"{here}.answers[{j}]"),
+                              str(a.get("exact", "")), str(a.get("shown", "")))
+                        for j, a in enumerate(_list(v, "answers", here)))
+        if len({a.part for a in answers}) != len(answers):
+            raise SpecError(f"{here}.answers", "a part appears twice", _FIX)
+        variants.append(KeyVariant(problem, _field(v, "attempt", int, here), spec, answers))
+    return KeyStudent(_field(doc, "id", str, where), _field(doc, "name", str, where), tuple(variants))

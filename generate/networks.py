@@ -88,7 +88,14 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
                             f'use numbers = "decimal", or one of {", ".join(RATIONAL)}')
     if "softmax" in names[:-1]:
         raise SpecError(t.where("activation"), "softmax is allowed only in the output layer", "use it last")
+    if names[-1] == "softmax" and sizes[-1] < 2:
+        raise SpecError(t.where("sizes"), "softmax over one output is always 1",
+                        "give the output layer two or more neurons, e.g. sizes = [2, 2, 2]")
     loss = t.choice("loss", "half_sse", losses.NAMES)
+    fused = losses.get(loss).fused_with
+    if fused is not None and names[-1] != fused:
+        raise SpecError(t.where("loss"), f"{loss} takes logarithms of ŷ and needs a {fused} output layer, "
+                        f"found {names[-1]}", f'make the last activation "{fused}", or use loss = "half_sse"')
     if style == "integer" and loss not in ("half_sse", "mse"):
         raise SpecError(t.where("loss"), f"{loss} takes logarithms, which integer style cannot keep exact",
                         'use loss = "half_sse" or numbers = "decimal"')

@@ -9,6 +9,7 @@ from derive.numbers import parse_number
 
 # a gradient-descent step on an exercise sheet; beyond it every variant diverges
 MAX_LEARNING_RATE = 10
+MAX_LAMBDA = 10  # a regularization strength; beyond it the penalty swamps every weight
 
 
 class Table:
@@ -30,6 +31,8 @@ class Table:
 
     def _get(self, key: str, default: Any) -> Any:
         self.used.add(key)
+        if key in self.data and self.data[key] is None:  # JSON's null; TOML has none
+            raise SpecError(self.where(key), "null is not a value", "leave the key out for its default")
         return self.data.get(key, default)
 
     def where(self, key: str) -> str:

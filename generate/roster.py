@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from derive.errors import SpecError
 from derive.network import read_text
+
+from . import csv_rows, text
 
 
 @dataclass(frozen=True)
@@ -32,35 +32,39 @@ def load(path: Path) -> tuple[Student, ...]:
         text = read_text(path, "check the path (relative to the exam spec)", "a CSV file with columns id,name")
     except SpecError as error:
         raise SpecError(f"roster {path}", error.problem, error.fix) from None
-    return parse(text.removeprefix("\ufeff"), str(path))
+    return parse(text, str(path))
 
 
 def parse(text: str, where: str = "roster") -> tuple[Student, ...]:
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise SpecError(where, f"malformed CSV: {error}", "write one student a line: id,name") from None
-    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["id", "name"]:
-        raise SpecError(f"{where} line 1", "the header must start with id,name", "make the first line: id,name")
-    students, seen = [], set()
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    fix = "write one student a line: id,name"
+    students: list[Student] = []
+    seen: set[str] = set()
+    for line, row in csv_rows.rows(text, where, fix):
+        if line == 1:
+            if [c.strip().lower() for c in row[:2]] != ["id", "name"]:
+                raise SpecError(f"{where} line 1", "the header must start with id,name", "make the first line: id,name")
             continue
-        if len(row) < 2:
-            raise SpecError(f"{where} line {number}", f"expected id,name, found {','.join(row)!r}", "add the name column")
-        sid, name = row[0].strip(), row[1].strip()
-        if not sid:
-            raise SpecError(f"{where} line {number}", "empty id", "give every student an id")
-        if len(sid) > ID_CHARS or len(name) > NAME_CHARS:
-            raise SpecError(f"{where} line {number}", f"an id of {len(sid)} or a name of {len(name)} characters",
-                            f"ids are limited to {ID_CHARS} characters, names to {NAME_CHARS}")
-        if len(students) >= MAX_STUDENTS:
-            raise SpecError(f"{where} line {number}", f"more than {MAX_STUDENTS:,} students",
-                            "split the roster into several exams")
-        if sid in seen:
-            raise SpecError(f"{where} line {number}", f"duplicate id {sid!r}", "give every student a distinct id")
-        seen.add(sid)
-        students.append(Student(sid, name))
+        _add(students, seen, row, f"{where} line {line}")
     if not students:
-        raise SpecError(where, "no students", "add a line id,name per student")
+        raise SpecError(where, "no students" if seen or text.strip() else "empty file",
+                        "add a line id,name per student" if text.strip() else "make the first line: id,name")
     return tuple(students)
+
+
+def _add(students: list[Student], seen: set[str], row: list[str], where: str) -> None:
+    if not any(cell.strip() for cell in row):
+        return
+    if len(row) < 2:
+        raise SpecError(where, f"expected id,name, found {','.join(row)!r}", "add the name column")
+    sid, name = row[0].strip(), row[1].strip()
+    if not csv_rows.printable_cells([sid, name]):
+        raise SpecError(where, "a line break or control character inside an id or name", csv_rows.UNCLOSED)
+    if not sid:
+        raise SpecError(where, "empty id", "give every student an id")
+    sid, name = text.checked(sid, f"{where} id", ID_CHARS), text.checked(name, f"{where} name", NAME_CHARS)
+    if len(students) >= MAX_STUDENTS:
+        raise SpecError(where, f"more than {MAX_STUDENTS:,} students", "split the roster into several exams")
+    if sid in seen:
+        raise SpecError(where, f"duplicate id {sid!r}", "give every student a distinct id")
+    seen.add(sid)
+    students.append(Student(sid, name))

@@ -30,7 +30,7 @@ from derive.errors import SpecError
 from derive.network import read
 from derive.notation import Notation
 
-from . import problems
+from . import problems, text
 from .options import Table
 
 _TOP = ("title", "course", "date", "instructions", "seed", "decimals", "roster", "name", "notation", "problems")
@@ -68,11 +68,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exam"
 
 
+# how long each text field may be (README, "Limits"); the sheets print them whole
+TEXT_CHARS = {"title": 200, "course": 200, "date": 100, "instructions": 2000, "name": 64}
+MAX_PROBLEMS = 100
+MAX_SEED = 2**64 - 1
+
+
 def _text(data: dict[str, Any], key: str, default: str = "") -> str:
     value = data.get(key, default)
-    if not isinstance(value, (str, int, float)) and not hasattr(value, "isoformat"):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) and not hasattr(value, "isoformat"):
         raise SpecError(key, f"expected text, found {value!r}", f'write {key} = "…"')
-    return str(value)
+    return text.checked(str(value), key, TEXT_CHARS[key])
 
 
 def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
@@ -83,8 +89,8 @@ def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
     if not title.strip():
         raise SpecError("title", "missing", 'give the exam a title = "…"')
     seed = data.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SpecError("seed", f"expected a non-negative integer, found {seed!r}", "write seed = 2026")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise SpecError("seed", f"expected an integer from 0 to 2^64 − 1, found {seed!r}", "write seed = 2026")
     decimals = data.get("decimals", 4)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 8:
         raise SpecError("decimals", f"expected an integer from 0 to 8, found {decimals!r}", "write decimals = 4")
@@ -97,6 +103,8 @@ def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
     raw = data.get("problems")
     if not isinstance(raw, list) or not raw:
         raise SpecError("problems", "missing or empty", 'add [[problems]] tables, e.g. kind = "forward"')
+    if len(raw) > MAX_PROBLEMS:
+        raise SpecError("problems", f"{len(raw)} problems", f"an exam takes up to {MAX_PROBLEMS}; split it")
     parsed = tuple(_problem(table, i) for i, table in enumerate(raw, start=1))
     return ExamSpec(title, name, _text(data, "course"), _text(data, "date"), _text(data, "instructions"), seed,
                     decimals, base / roster if roster else None, Notation.parse(data.get("notation")), parsed)

@@ -56,6 +56,9 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
             reason = str(why).split(" = ")[0]
             reasons[reason] = reasons.get(reason, 0) + 1
             continue
+        except SpecError as why:  # a draw past one of derive's limits (a diverging update): draw again
+            reasons[why.problem] = reasons.get(why.problem, 0) + 1
+            continue
         if taken is not None and problem.fingerprint in taken:
             continue
         return Variant(pspec, attempt, problem)

@@ -174,13 +174,12 @@ def _paths(value, prefix=()):
 
 
 @st.composite
-def hostile_specs(draw, answers: bool = False) -> str:
-    """A valid spec (or answers file) as JSON with one to three places broken: a value
-    replaced by something hostile, a key removed, or a key added."""
+def broken(draw, valid: object) -> object:
+    """A deep copy of the document ``valid`` with one to three places broken: a value replaced
+    by something hostile, a key removed, or a key (an item) added."""
     import copy
-    import json
 
-    doc = copy.deepcopy(_VALID_ANSWERS if answers else _VALID_SPEC)
+    doc = copy.deepcopy(valid)
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in _paths(doc) if p]
         if not paths:
@@ -198,7 +197,58 @@ def hostile_specs(draw, answers: bool = False) -> str:
             parent[draw(st.text(max_size=8))] = draw(_hostile_value())
         else:
             parent.append(draw(_hostile_value()))
-    return json.dumps(doc, allow_nan=True)
+    return doc
+
+
+def hostile_specs(answers: bool = False) -> st.SearchStrategy[str]:
+    """A valid spec (or answers file) as JSON, broken in one to three places."""
+    import json
+
+    return broken(_VALID_ANSWERS if answers else _VALID_SPEC).map(lambda doc: json.dumps(doc, allow_nan=True))
+
+
+# an exam spec with every problem kind and most of their options (generate's fuzz suite)
+VALID_EXAM = {
+    "title": "Quiz", "course": "DL", "date": "2026-12-01", "instructions": "Round to 4 decimals.", "seed": 3,
+    "decimals": 4, "name": "quiz", "notation": {"layer_index": "[]"},
+    "problems": [
+        {"kind": "forward", "points": 4, "difficulty": "easy", "sizes": [2, 2, 1], "activation": ["relu", "identity"],
+         "bias": True, "numbers": "integer", "bound": 1000},
+        {"kind": "backprop", "points": 6, "difficulty": "medium", "numbers": "decimal", "loss": "bce",
+         "activation": ["tanh", "sigmoid"], "alpha": "1/10"},
+        {"kind": "update", "points": 4, "learning_rate": "1/10", "numbers": "decimal"},
+        {"kind": "chain_rule", "points": 3},
+        {"kind": "activation", "points": 2, "activation": ["sigmoid", "elu"]},
+        {"kind": "param_count", "points": 2, "min_depth": 1, "max_depth": 3, "min_width": 2, "max_width": 6},
+        {"kind": "regularization", "points": 2, "lambda": "1/10", "learning_rate": "1/2", "weights": 3},
+        {"kind": "batching", "points": 4, "examples": 4, "batch_size": 2, "learning_rate": "1/10"},
+        {"kind": "dropout", "points": 3, "p": "1/2", "inverted": True},
+        {"kind": "perceptron", "points": 2},
+        {"kind": "autodiff", "points": 4, "inputs": 2, "min_operations": 3, "max_operations": 5,
+         "operations_from": ["add", "mul", "square"]},
+    ],
+}
+
+
+def hostile_exams() -> st.SearchStrategy[str]:
+    """The exam spec above as JSON, broken in one to three places."""
+    import json
+
+    return broken(VALID_EXAM).map(lambda doc: json.dumps(doc, allow_nan=True))
+
+
+_CSV_CELLS = ["s01", "s02", "sample", "1", "2", "99", "0", "-1", "²", "z1[1]", "grad_W1[1,1]", "cost", "yes", "0,5",
+              "1e999999999", "nan", "3/0", "", " ", '"', '""', "\\input{x}", "\x00", "\r", "\n", "é", "1" * 300]
+
+
+@st.composite
+def hostile_csv(draw, header: str) -> str:
+    """CSV-ish text: usually the right header, then rows of odd cells, quotes and line breaks."""
+    lines = [header] if draw(st.integers(0, 4)) else [draw(st.sampled_from(["", "a,b", header.upper(), "\ufeff" + header]))]
+    for _ in range(draw(st.integers(0, 6))):
+        cells = draw(st.lists(st.sampled_from(_CSV_CELLS) | st.text(max_size=6), max_size=6))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
 
 
 _TOKENS = ["x1", "x2", "y", "z1", "=", ";", "+", "-", "*", "/", "^", "(", ")", "exp(", "log(", "sin(", "cos(",
@@ -250,3 +300,61 @@ def extreme_specs(draw) -> dict:
         y = [draw(extreme_numbers) for _ in range(sizes[-1])]
     return {"loss": loss, "learning_rate": draw(extreme_numbers), "layers": layers,
             "example": {"x": [draw(extreme_numbers) for _ in range(sizes[0])], "y": y}}
+
+
+_FRACTIONS = st.sampled_from(["1/1000", "1/100", "1/10", "1/4", "1/3", "1/2", "2/3", "0.9", "1", "2", "7/3", "10"])
+
+
+@st.composite
+def plausible_problems(draw) -> dict:
+    """One [[problems]] table of any kind with options drawn over their whole documented
+    ranges: mostly valid, often unlucky (a bound no draw meets, a diverging update)."""
+    from derive import activations, losses
+
+    kind = draw(st.sampled_from(["forward", "backprop", "update", "chain_rule", "activation", "param_count",
+                                 "regularization", "batching", "dropout", "perceptron", "autodiff"]))
+    table: dict = {"kind": kind, "points": draw(st.integers(1, 20)),
+                   "difficulty": draw(st.sampled_from(["easy", "medium", "hard"]))}
+    maybe = lambda key, strategy: table.update({key: draw(strategy)}) if draw(st.booleans()) else None  # noqa: E731
+    if kind in ("forward", "backprop", "update", "chain_rule", "batching", "dropout", "perceptron"):
+        maybe("numbers", st.sampled_from(["integer", "decimal"]))
+        maybe("sizes", st.lists(st.integers(1, 6), min_size=2, max_size=5))
+        maybe("activation", st.lists(st.sampled_from(activations.NAMES), min_size=1, max_size=3))
+        maybe("loss", st.sampled_from(losses.NAMES))
+        maybe("bias", st.booleans())
+        maybe("bound", st.sampled_from([1, 5, 100, 1000, 10**9]))
+        maybe("alpha", _FRACTIONS)
+    if kind in ("update", "batching", "regularization"):
+        maybe("learning_rate", _FRACTIONS)
+    if kind == "backprop":
+        maybe("ask", st.sampled_from(["all", "deltas", "gradients"]))
+    if kind == "activation":
+        maybe("activation", st.lists(st.sampled_from(activations.NAMES), min_size=1, max_size=4))
+    if kind == "param_count":
+        maybe("min_depth", st.integers(1, 50))
+        maybe("max_depth", st.integers(1, 50))
+        maybe("min_width", st.integers(1, 1000))
+        maybe("max_width", st.integers(1, 1000))
+    if kind == "regularization":
+        maybe("weights", st.integers(1, 8))
+        maybe("lambda", _FRACTIONS)
+    if kind == "batching":
+        maybe("examples", st.integers(2, 8))
+        maybe("batch_size", st.integers(1, 8))
+    if kind == "dropout":
+        maybe("p", _FRACTIONS)
+        maybe("inverted", st.booleans())
+    if kind == "autodiff":
+        maybe("numbers", st.sampled_from(["integer", "decimal"]))
+        maybe("inputs", st.integers(1, 4))
+        maybe("min_operations", st.integers(2, 8))
+        maybe("max_operations", st.integers(2, 8))
+        maybe("operations_from", st.lists(st.sampled_from(["add", "sub", "mul", "div", "square", "exp", "log", "sin",
+                                                           "cos", "tanh", "sigmoid", "relu", "pow"]), min_size=1))
+    return table
+
+
+@st.composite
+def plausible_exams(draw) -> dict:
+    return {"title": "Quiz", "seed": draw(st.integers(0, 2**64 - 1)), "decimals": draw(st.integers(0, 8)),
+            "problems": draw(st.lists(plausible_problems(), min_size=1, max_size=3))}

@@ -35,6 +35,7 @@ _OPERATIONS = {"easy": (3, 4), "medium": (4, 5), "hard": (5, 6)}
 _INPUTS = {"easy": 2, "medium": 2, "hard": 3}
 INTEGER_OPS = ("add", "sub", "mul", "square")
 DECIMAL_OPS = ("add", "sub", "mul", "div", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid")
+BINARY = ("add", "sub", "mul", "div")
 BOUND = 200  # integer style: no value, tangent or adjoint beyond this
 
 
@@ -56,7 +57,12 @@ def options(t: Table, difficulty: str) -> Options:
         if op not in allowed:
             raise SpecError(t.where("operations_from"), f"{op!r} is not offered in {style} style",
                             f"use some of {', '.join(allowed)}")
-    return Options(t.span("min_operations", "max_operations", (low, high), 2, 8), t.integer("inputs", _INPUTS[difficulty], 1, 4), style, tuple(ops))
+    if not set(ops) & set(BINARY):
+        # the problem turns on an input used twice (an adjoint that collects two contributions)
+        raise SpecError(t.where("operations_from"), "no binary operation, so no input can be used twice",
+                        f"add one of {', '.join(op for op in BINARY if op in allowed)}")
+    return Options(t.span("min_operations", "max_operations", (low, high), 2, 8),
+                   t.integer("inputs", _INPUTS[difficulty], 1, 4), style, tuple(ops))
 
 
 # --- drawing an expression ---------------------------------------------------------------------
@@ -66,7 +72,7 @@ def _draw(rng: np.random.Generator, ops: int, names: list[str], allowed: tuple[s
     if ops == 0:
         name = pick(rng, names)
         return Sym(name[0], name[1:])
-    binary = [op for op in allowed if op in ("add", "sub", "mul", "div")]
+    binary = [op for op in allowed if op in BINARY]
     unary = [op for op in allowed if op not in binary]
     if ops == 1 or not unary or (binary and rng.random() < 0.6):
         op = pick(rng, binary)

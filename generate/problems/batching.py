@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from derive import backprop
-from derive.numbers import EXACT
+from derive.network import Spec
+from derive.numbers import EXACT, Mode, hand
 from derive.steps import Section, Step
 
 from .. import networks
@@ -53,16 +54,21 @@ class Update:
     after: Any  # params
 
 
-def _epoch(network: Any, params: Any, x: Any, y: Any, rate: Any, batches: list[list[int]]) -> list[Update]:
+def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[Update]:
     """One update per batch (Algorithm 5, 6 or 7): W ← W − α (1/|B|) Σ_{i∈B} ∂C_i/∂W."""
+    network = spec.network
+    params = backprop.parameters(network, mode)
+    x, y = backprop.batch_arrays(spec.examples, mode)
     updates = []
     for batch in batches:
-        fwd = backprop.forward(network, params, x[batch], y[batch], EXACT)
-        bwd = backprop.backward(network, params, fwd, EXACT)
+        fwd = backprop.forward(network, params, x[batch], y[batch], mode)
+        if backprop.kinks(network, fwd):  # σ'(0) of ReLU is a convention, not something to test
+            raise networks.Degenerate("a value sits on a kink")
+        bwd = backprop.backward(network, params, fwd, mode)
         # ∂C_i/∂W^(l) = δ_i^(l) a_i^(l−1)ᵀ (Eq. 3.14), ∂C_i/∂b^(l) = δ_i^(l) (Eq. 3.16)
         per_example = [[(np.outer(layer.delta[i], fwd.a(l)[i]), None if layer.grad_b is None else layer.delta[i])
                         for l, layer in enumerate(bwd.layers)] for i in range(len(batch))]
-        after = backprop.step(params, bwd, rate, EXACT)
+        after = backprop.step(params, bwd, rate, mode)
         updates.append(Update(batch, params, per_example, [(g.grad_W, g.grad_b) for g in bwd.layers], after))
         params = after
     return updates
@@ -102,8 +108,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     computed = networks.compute({k: v for k, v in data.items() if k != "learning_rate"}, opts.net, sheet.decimals,
                                 sheet.notation)
     computed = networks.Computed(data, computed.spec, computed.trace, computed.hand)
-    net, trace = computed.spec.network, computed.trace
-    x, y = trace.forward.x, trace.forward.y
+    x = computed.trace.forward.x
     m, k = opts.examples, opts.batch
     if len({tuple(row) for row in x.tolist()}) < m:
         raise networks.Degenerate("two examples share an input")
@@ -117,21 +122,22 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     rate = opts.net.learning_rate
     sections, answers, groups = [], [], []
     for key, (title, batches) in schemes.items():
-        updates = _epoch(net, trace.params, x, y, rate, batches)
+        # exact throughout; in decimal style also the hand-rounded epoch, whose drift over the
+        # updates the key's tolerance must admit
+        updates = _epoch(computed.spec, rate, batches, EXACT)
+        rounded = _epoch(computed.spec, rate, batches, hand(d))[-1].after if not opts.net.integer else None
         steps = _steps(updates, sheet, rate)
-        final = updates[-1].after
         parts = []
-        for l, (w, b) in enumerate(final, start=1):
-            for j, row in enumerate(w, start=1):
-                for c, v in enumerate(row, start=1):
-                    networks._check_value(f"{key}_W{l}", v, opts.net, d)
-                    answers.append(networks.answer(f"{key}_W{l}[{j},{c}]", rf"{n.w(l, j, c)}\ \text{{({key})}}", v, None, d))
-                    parts.append(answers[-1].part)
+        for l, (w, b) in enumerate(updates[-1].after, start=1):
+            values = [(f"W{l}[{j},{c}]", n.w(l, j, c), v, None if rounded is None else rounded[l - 1][0][j - 1][c - 1])
+                      for j, row in enumerate(w, start=1) for c, v in enumerate(row, start=1)]
             if b is not None:
-                for j, v in enumerate(b, start=1):
-                    networks._check_value(f"{key}_b{l}", v, opts.net, d)
-                    answers.append(networks.answer(f"{key}_b{l}[{j}]", rf"{n.b(l, j)}\ \text{{({key})}}", v, None, d))
-                    parts.append(answers[-1].part)
+                values += [(f"b{l}[{j}]", n.b(l, j), v, None if rounded is None else rounded[l - 1][1][j - 1])
+                           for j, v in enumerate(b, start=1)]
+            for name, symbol, v, h in values:
+                networks._check_value(f"{key}_{name.split('[')[0]}", v, opts.net, d)
+                answers.append(networks.answer(f"{key}_{name}", rf"{symbol}\ \text{{({key})}}", v, h, d))
+                parts.append(answers[-1].part)
         sections.append(Section(title, tuple(steps), f"{len(batches)} update{'s' if len(batches) > 1 else ''} in the epoch."))
         groups.append((f"{title}: the parameters after one epoch.", parts))
     third = len(answers) // 3

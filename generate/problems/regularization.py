@@ -13,7 +13,7 @@ import sympy as sp
 from derive.steps import Section, Step
 
 from .. import networks
-from ..options import MAX_LEARNING_RATE, Table
+from ..options import MAX_LAMBDA, MAX_LEARNING_RATE, Table
 from ..printing import is_short
 from ..problem import Problem, Question
 from ..sampling import integer, one_decimal, pick
@@ -31,7 +31,7 @@ class Options:
 def options(t: Table, difficulty: str) -> Options:
     size = t.integer("weights", {"easy": 2, "medium": 3, "hard": 4}[difficulty], 1, 8)
     rate = t.number("learning_rate", None, positive=True, high=MAX_LEARNING_RATE)
-    lam = t.number("lambda", None, positive=True)
+    lam = t.number("lambda", None, positive=True, high=MAX_LAMBDA)
     return Options(size, (rate,) if rate else (sp.Rational(1, 10), sp.Rational(1, 2)),
                    (lam,) if lam else (sp.Rational(1, 10), sp.Rational(1, 2), sp.Integer(1)))
 

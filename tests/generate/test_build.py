@@ -27,7 +27,7 @@ points = 2
 """
 
 HOSTILE = ["\\input{/etc/passwd}", "Dollar $ sign", "100% sure", "R&D", "#hash", "snake_case", "{braces}",
-           "tilde~", "caret^", "back\\slash", "Zoë Ångström", "<angle> |bar|"]
+           "tilde~", "caret^", "back\\slash", "Zoë Ångström", "<angle> |bar|", "Łukasz Dvořák-Øster", "Müller"]
 
 
 def write(tmp: Path, roster: list[str] | None = None) -> Path:
@@ -59,12 +59,13 @@ def test_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
 
 @needs_tex
 def test_hostile_roster_names_compile_and_print_literally(tmp_path: Path) -> None:
-    spec = write(tmp_path, HOSTILE)
+    spec = write(tmp_path, [*HOSTILE, "Jose\u0301"])
     assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / "out")]) == 0
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "out" / "exam.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     for name in HOSTILE:
         assert name in text, name
+    assert "Jos\u00e9" in text  # written decomposed (e + U+0301): composed before it reaches LaTeX
     assert "root:" not in text  # /etc/passwd was not read
 
 
@@ -125,6 +126,16 @@ def test_a_latex_failure_names_the_line_and_leaves_nothing(tmp_path: Path, capsy
     ('title = "t"\n[[problems]]\nkind = "param_count"\nmin_width = 9\nmax_width = 2', "problems[1].min_width"),
     ('title = "t"\n[[problems]]\nkind = "regularization"\nlearning_rate = 1e300', "problems[1].learning_rate"),
     ('title = "t"\n[[problems]]\nkind = "batching"\nlearning_rate = "1e999999999"', "problems[1].learning_rate"),
+    ('title = "t"\n[[problems]]\nkind = "regularization"\nlambda = "1e300"', "problems[1].lambda"),
+    ('title = "t"\n[[problems]]\nkind = "backprop"\nnumbers = "decimal"\nactivation = ["tanh", "softmax"]\n'
+     'loss = "cross_entropy"', "problems[1].sizes: softmax over one output"),
+    ('title = "t"\n[[problems]]\nkind = "backprop"\nnumbers = "decimal"\nactivation = ["tanh", "relu"]\nloss = "bce"',
+     "problems[1].loss: bce takes logarithms of ŷ and needs a sigmoid output layer"),
+    ('title = "Нейросети"\n[[problems]]\nkind = "forward"', "title: the character 'Н'"),
+    ('title = "t"\ninstructions = "Good luck 🍀"\n[[problems]]\nkind = "forward"', "instructions: the character"),
+    ('title = "t"\ncourse = "' + "c" * 201 + '"\n[[problems]]\nkind = "forward"', "course: 201 characters"),
+    ('title = "t"\nseed = 18446744073709551616\n[[problems]]\nkind = "forward"', "seed"),
+    ('title = "t"\n' + '[[problems]]\nkind = "perceptron"\n' * 101, "problems: 101 problems"),
 ])
 def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture, text: str,
                                                  field: str) -> None:
@@ -141,6 +152,11 @@ def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.
     ("id,name\n1,Ada\n1,Bob\n", "line 3"),
     ("id,name\n1,Ada\n" + "9" * 5000 + ",Bob\n", "line 3"),  # would name sheets/<id>.pdf: too long
     ("id,name\n1," + "A" * 201 + "\n", "line 2"),
+    ("id,name\n1,Ada\n2,\"Bob\n3,Cy\n", "line 3: a line break"),  # a quote left open
+    ("id,name\n1,Ada\n2,Иван\n", "line 3 name: the character 'И' (U+0418"),  # no Cyrillic in T1 fonts
+    ("id,name\n1,Nguyễn\n", "line 2 name: the character 'ễ'"),
+    ("id,name\n1,Ada 🙂\n", "line 2 name"),
+    ("id,name\n1,Ada\x07\n", "line 2: a line break or control character"),
 ])
 def test_bad_rosters_name_the_line(tmp_path: Path, capsys: pytest.CaptureFixture, csv_text: str, where: str) -> None:
     spec = write(tmp_path)

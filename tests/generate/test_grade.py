@@ -79,7 +79,7 @@ def test_missing_answers_score_nothing(key: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, words", [
     ("who,what\n", "line 1: the header must be student,problem,part,value"),
     ("student,problem,part,value\ns01,1,z1[1]\n", "line 2: 3 columns instead of 4"),
-    ("student,problem,part,value\ns01,one,z1[1],3\n", "line 2: problem 'one' is not a number"),
+    ("student,problem,part,value\ns01,one,z1[1],3\n", "line 2: problem 'one' is not a problem number"),
     ("student,problem,part,value\nnobody,1,z1[1],3\n", "answers student 'nobody': not in the key"),
     ("student,problem,part,value\ns01,1,z1[1],3\ns01,1,z1[1],4\n", "line 3: s01 answers z1[1] of problem 1 twice"),
 ])

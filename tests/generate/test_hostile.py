@@ -1,0 +1,268 @@
+"""Hostile and unlucky input to every ``generate`` entry point: building an exam and grading a
+class, from a table of bad files and options and from generated ones (hypothesis).
+
+Whatever the input, each run must end within seconds with status 0 or 2; an error is one
+line on stderr and no traceback; and nothing is left in or beside the destination.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generate.cli import main
+from tests.conftest import examples
+from tests.strategies import VALID_EXAM, broken, hostile_csv, hostile_exams, plausible_exams
+
+SECONDS = 30  # far above any honest run here (--format tex, one student); a hang fails the test
+
+
+class Hang(BaseException):
+    """Raised by the alarm: a BaseException, so that no handler in the product mistakes it for
+    an error of its own (TimeoutError is an OSError, which the build turns into a message)."""
+
+
+@contextmanager
+def bounded(seconds: int = SECONDS):
+    def expire(signum, frame):
+        raise Hang(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def tree(folder: Path) -> list[str]:
+    """Every path under ``folder`` (hidden ones too), relative to it."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def assert_well_behaved(capsys, args, folder: Path) -> tuple[int, str, str]:
+    """Run ``generate args``; ``folder`` holds every input and output of the run."""
+    before = tree(folder)
+    usage = False
+    with bounded():
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # a usage error, reported by argparse
+            code, usage = exit_.code, True
+    captured = capsys.readouterr()
+    assert code in (0, 2), (args, captured.err)
+    assert "Traceback" not in captured.err
+    leftovers = [p for p in tree(folder) if p not in before and Path(p).name.startswith(".")]
+    assert not leftovers, leftovers  # no build folder, lock or temporary file left beside the outputs
+    if code == 2:
+        assert captured.err.count("\n") == 1 and captured.err.startswith("generate: error: "), captured.err
+        assert ("(see generate --help)" if usage else "(fix: ") in captured.err, captured.err
+        assert tree(folder) == before  # nothing half-written
+    return code, captured.out, captured.err
+
+
+def fresh(folder: Path) -> Path:
+    """An empty ``folder``: hypothesis reuses a test's tmp_path for every example."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+# ---- generate SPEC
+
+
+def _exam(**problem) -> str:
+    return json.dumps({"title": "t", "seed": 8, "problems": [problem]})
+
+
+HOSTILE_EXAMS = [
+    ("batching diverging at hard", _exam(kind="batching", difficulty="hard")),
+    ("batching with a large rate", _exam(kind="batching", difficulty="hard", learning_rate=10, examples=8)),
+    ("empty activation list", _exam(kind="activation", activation=[])),
+    ("empty operations list", _exam(kind="autodiff", operations_from=[])),
+    ("learning rate 1e300", _exam(kind="regularization", learning_rate=1e300)),
+    ("lambda 1e300", _exam(kind="regularization", **{"lambda": "1e300"})),
+    ("depth span reversed", _exam(kind="param_count", min_depth=50, max_depth=1)),
+    ("huge network", _exam(kind="forward", sizes=[12] * 12, numbers="decimal")),
+    ("huge bound", _exam(kind="forward", bound=10**6, sizes=[12, 12, 12, 12])),
+    ("tiny bound", _exam(kind="backprop", bound=1, sizes=[3, 3, 3])),
+    ("a hundred problems", json.dumps({"title": "t", "problems": [{"kind": "perceptron"}] * 100})),
+    ("seed 2^64", json.dumps({"title": "t", "seed": 2**64, "problems": [{"kind": "forward"}]})),
+    ("seed nan", '{"title": "t", "seed": NaN, "problems": [{"kind": "forward"}]}'),
+    ("points 10^30", _exam(kind="forward", points=10**30)),
+    ("title of 100,000 characters", json.dumps({"title": "t" * 100_000, "problems": [{"kind": "forward"}]})),
+    ("title all LaTeX specials", json.dumps({"title": "\\ { } $ & # ^ _ % ~ \\input{/etc/passwd}",
+                                             "problems": [{"kind": "forward"}]})),
+    ("nested 5,000 deep", '{"title": "t", "problems": ' + "[" * 5000 + "]" * 5000 + "}"),
+    ("not an object", "[1, 2, 3]"),
+    ("empty file", ""),
+    ("binary", "\x00\xff" * 50),
+]
+
+
+@pytest.mark.parametrize("case,text", HOSTILE_EXAMS, ids=[c[0] for c in HOSTILE_EXAMS])
+def test_a_hostile_exam_spec_is_a_one_line_error_or_a_build(capsys, tmp_path, case, text):
+    spec = tmp_path / "quiz.json"
+    spec.write_text(text, encoding="utf-8", errors="surrogateescape")
+    assert_well_behaved(capsys, [spec, "--format", "tex", "--out", tmp_path / "out"], tmp_path)
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=hostile_exams())
+def test_generated_hostile_exam_specs_never_crash_hang_or_leave_files(capsys, tmp_path, spec):
+    folder = fresh(tmp_path / "run")
+    (folder / "quiz.json").write_text(spec, encoding="utf-8")
+    assert_well_behaved(capsys, [folder / "quiz.json", "--format", "tex", "--out", folder / "out"], folder)
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(exam=plausible_exams())
+def test_unlucky_but_plausible_exams_build_or_name_the_option_to_change(capsys, tmp_path, exam):
+    folder = fresh(tmp_path / "run")
+    (folder / "quiz.json").write_text(json.dumps(exam))
+    code, _, err = assert_well_behaved(capsys, [folder / "quiz.json", "--format", "tex", "--out", folder / "out"],
+                                       folder)
+    assert code == 0 or "problems[" in err or "decimals" in err, err
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(roster=hostile_csv("id,name"), per_student=st.booleans())
+def test_generated_hostile_rosters_never_crash_hang_or_leave_files(capsys, tmp_path, roster, per_student):
+    folder = fresh(tmp_path / "run")
+    (folder / "quiz.json").write_text(json.dumps({"title": "t", "problems": [{"kind": "activation"}]}))
+    (folder / "class.csv").write_text(roster, encoding="utf-8", errors="surrogateescape")
+    extra = ["--per-student"] if per_student else []
+    assert_well_behaved(capsys, [folder / "quiz.json", "--roster", folder / "class.csv", "--format", "tex",
+                                 "--out", folder / "out", *extra], folder)
+
+
+@pytest.mark.parametrize("args", [
+    ["--seed", "-1"], ["--seed", "1e3"], ["--seed", str(10**40)], ["--timeout", "0"], ["--timeout", "-5"],
+    ["--format", "docx"], ["--templates", "missing"], ["--roster", "/dev/zero"], ["--roster", "."],
+    ["--out", "/dev/null"], ["--out", "quiz.json"], ["--out", "quiz.json/sub"],
+])
+def test_hostile_options_are_one_line_errors(capsys, tmp_path, monkeypatch, args):
+    spec = tmp_path / "quiz.json"
+    spec.write_text(_exam(kind="forward"))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = assert_well_behaved(capsys, [spec, "--format", "tex", *args], tmp_path)
+    assert code == 2
+
+
+# ---- generate --grade KEY --answers CSV
+
+
+@pytest.fixture(scope="module")
+def key_doc(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("key")
+    (folder / "quiz.json").write_text(json.dumps(VALID_EXAM))
+    assert main([str(folder / "quiz.json"), "--format", "tex", "--out", str(folder / "out")]) == 0
+    return json.loads((folder / "out" / "key.json").read_text())
+
+
+def _grade_folder(tmp_path: Path, key: dict | str, answers: str) -> Path:
+    folder = fresh(tmp_path / "run")
+    (folder / "key.json").write_text(key if isinstance(key, str) else json.dumps(key, allow_nan=True),
+                                     encoding="utf-8", errors="surrogateescape")
+    (folder / "answers.csv").write_text(answers, encoding="utf-8", errors="surrogateescape")
+    return folder
+
+
+def _answers_of(key: dict) -> str:
+    rows = ["student,problem,part,value"]
+    for s in key["students"]:
+        for v in s["variants"]:
+            rows += [f'{s["id"]},{v["problem"]},"{a["part"]}",{a["value"]}' for a in v["answers"]]
+    return "\n".join(rows) + "\n"
+
+
+def test_the_fuzz_suites_key_grades_itself_to_full_marks(capsys, tmp_path, key_doc):
+    folder = _grade_folder(tmp_path, key_doc, _answers_of(key_doc))
+    code, out, _ = assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"],
+                                       folder)
+    assert code == 0
+    grades = (folder / "grades.csv").read_text().splitlines()
+    assert grades[1].split(",")[-2:] == ["36", "36"]
+
+
+GRADE_CASES = [
+    ("binary field", None, "student,problem,part,value\nsample,1,z1[1],\x00\xff\xfe\n"),
+    ("200 KB field", None, "student,problem,part,value\nsample,1,z1[1]," + "1" * 200_000 + "\n"),
+    ("superscript problem", None, "student,problem,part,value\nsample,²,z1[1],1\n"),
+    ("problem 10^30", None, f"student,problem,part,value\nsample,{10**30},z1[1],1\n"),
+    ("open quote", None, 'student,problem,part,value\nsample,1,"z1[1],1\nsample,1,z1[2],1\n'),
+    ("no header", None, "sample,1,z1[1],1\n"),
+    ("empty answers", None, ""),
+    ("BOM", None, "\ufeffstudent,problem,part,value\nsample,1,z1[1],1\n"),
+    ("key: not JSON", "{", "student,problem,part,value\n"),
+    ("key: NaN tolerance", "nan tolerance", "student,problem,part,value\nsample,1,z1[1],1\n"),
+    ("key: missing tolerance", "no tolerance", "student,problem,part,value\nsample,1,z1[1],1\n"),
+    ("key: no problems", "no problems", "student,problem,part,value\n"),
+    ("key: broken network", "bad network", "student,problem,part,value\nsample,1,z1[1],1\n"),
+    ("key: students a number", "students 5", "student,problem,part,value\n"),
+]
+
+
+def _edit_key(key: dict, how: str) -> dict | str:
+    import copy
+
+    key = copy.deepcopy(key)
+    first = key["students"][0]["variants"][0]
+    if how == "nan tolerance":
+        first["answers"][0]["tolerance"] = float("nan")
+    elif how == "no tolerance":
+        del first["answers"][0]["tolerance"]
+    elif how == "no problems":
+        del key["problems"]
+    elif how == "bad network":
+        first["network"] = {"layers": 5}
+    elif how == "students 5":
+        key["students"] = 5
+    else:
+        return how
+    return key
+
+
+@pytest.mark.parametrize("case,key_edit,answers", GRADE_CASES, ids=[c[0] for c in GRADE_CASES])
+def test_a_hostile_grading_input_is_a_one_line_error_or_grades(capsys, tmp_path, key_doc, case, key_edit, answers):
+    folder = _grade_folder(tmp_path, key_doc if key_edit is None else _edit_key(key_doc, key_edit), answers)
+    code, _, err = assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"],
+                                       folder)
+    if key_edit is not None:
+        assert code == 2 and "key.json" in err
+
+
+@pytest.mark.parametrize("target", ["file", "file/sub", "parts-dir", "/dev/null"])
+def test_grades_onto_a_file_or_over_a_folder_are_refused(capsys, tmp_path, key_doc, target):
+    folder = _grade_folder(tmp_path, key_doc, _answers_of(key_doc))
+    (folder / "file").write_text("keep me")
+    (folder / "parts-dir" / "parts.csv").mkdir(parents=True)
+    out = target if target.startswith("/") else folder / target
+    code, _, _ = assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv",
+                                              "--out", out, "--force"], folder)
+    assert code == 2 and (folder / "file").read_text() == "keep me"
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_hostile_keys_never_crash(capsys, tmp_path, key_doc, data):
+    small = {**key_doc, "students": key_doc["students"][:1]}
+    key = data.draw(broken(small))
+    folder = _grade_folder(tmp_path, key, _answers_of(small))
+    assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"], folder)
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=hostile_csv("student,problem,part,value"))
+def test_generated_hostile_answers_never_crash(capsys, tmp_path, key_doc, answers):
+    folder = _grade_folder(tmp_path, key_doc, answers)
+    assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"], folder)
