@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Iterable
@@ -23,7 +24,10 @@ from .sampling import variant_rng
 from .sheet import Sheet
 from .spec import ExamSpec, ProblemSpec
 
-MAX_ATTEMPTS = 400
+MAX_ATTEMPTS = 1000  # the least usable default (chain_rule, hard) yields 3 % of draws: 10^-13 to fail
+# a roster may use at most this share of a kind's distinct variants: with half of them
+# still free, a student whose draw repeats another's finds a fresh one within a few draws
+FILL = 2
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ def draw_all(exam: ExamSpec, students: Iterable[Student],
     another student already has is drawn again from its next attempt on.
     """
     students = tuple(students)
+    check_capacity(exam, len(students))
     firsts = _first_draws(exam, students, progress, workers)
     taken: dict[int, set[str]] = {p.index: set() for p in exam.problems}
     sheets = []
@@ -91,6 +96,17 @@ def draw_all(exam: ExamSpec, students: Iterable[Student],
     return tuple(sheets)
 
 
+def check_capacity(exam: ExamSpec, students: int) -> None:
+    """Every problem has distinct variants for ``students``, or an error says so before any drawing."""
+    for pspec in exam.problems:
+        kind = problems.get(pspec.kind)
+        distinct = kind.capacity(pspec.options)
+        if distinct is not None and students > distinct // FILL:
+            raise SpecError(f"problems[{pspec.index}]",
+                            f"{distinct} distinct {pspec.kind} variants with these options: enough for "
+                            f"{distinct // FILL} students, not {students}", kind.widen or "loosen the options")
+
+
 def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callable[[int], None] | None,
                  workers: int | None) -> list[tuple[Variant, ...]]:
     workers = min(workers or os.cpu_count() or 1, max(len(students) // PER_WORKER, 1))
@@ -98,9 +114,19 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
         results: Iterable[tuple[Variant, ...] | SpecError] = (_student_draws(exam, s) for s in students)
         return [_unwrap(r, progress) for r in results]
     # fork: the workers inherit the imported modules and caches, so they start in milliseconds
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
         chunks = max(len(students) // (4 * workers), 1)
         return [_unwrap(r, progress) for r in pool.imap(partial(_student_draws, exam), students, chunks)]
+
+
+def _worker_signals() -> None:
+    """A worker leaves signals to the main process. It inherits generate's SIGTERM handler,
+    which raises an exception instead of exiting: when the pool ends its workers with SIGTERM,
+    a worker holding the task queue's lock would then live on and the pool wait for it
+    forever. Ctrl-C reaches the whole process group; the main process alone reports it and
+    ends the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 PER_WORKER = 8  # fewer students per process than this: starting processes costs more than it saves

@@ -1,7 +1,9 @@
 """The problem kinds: each module turns a seeded draw into a :class:`~generate.problem.Problem`.
 
 A kind is a :class:`Kind`: ``options`` reads and validates its spec table once, ``make``
-draws one variant (raising :class:`~generate.problem.Degenerate` to be drawn again).
+draws one variant (raising :class:`~generate.problem.Degenerate` to be drawn again), and
+``capacity`` counts its distinct variants where they are few enough to run out (None: more
+than any roster needs).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class Kind:
     summary: str  # one line for --help
     options: Callable[[Table, str], Any]
     make: Callable[[np.random.Generator, Any, Sheet, int], Problem]
+    capacity: Callable[[Any], int | None] = lambda options: None
+    widen: str = ""  # how to get more distinct variants, for the error when a roster needs more
 
 
 NAMES = ("forward", "backprop", "update", "chain_rule", "activation", "param_count", "regularization",

@@ -49,7 +49,7 @@ def options(t: Table, difficulty: str) -> Options:
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
     name = pick(rng, opts.names)
     act = activations.get(name)
-    z0 = one_decimal(rng, "-2", "2")
+    z0 = one_decimal(rng, *POINTS)
     if any(z0 == k for k in act.kinks):
         raise Degenerate("the point sits on a kink")
     d = sheet.decimals
@@ -93,6 +93,13 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         solution=(Section("Value and derivative", tuple(steps)), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}",
     )
+
+
+POINTS = ("-2", "2")  # z drawn with one decimal from here, never 0: 40 points
+
+
+def capacity(opts: Options) -> int:
+    return 40 * len(opts.names)
 
 
 def written(act: activations.Activation) -> sp.Expr:
@@ -141,4 +148,5 @@ def _latex(expr: sp.Expr) -> str:
 
 
 KIND = Kind("activation", "Activation functions",
-            "value, derivative (also from the output) and properties of an activation at a point", options, make)
+            "value, derivative (also from the output) and properties of an activation at a point", options, make,
+            capacity, "list more activations, e.g. activation = [\"sigmoid\", \"tanh\", \"relu\", \"elu\", \"softplus\"]")

@@ -33,6 +33,7 @@ class Options:
 
 def options(t: Table, difficulty: str) -> Options:
     t.default("sizes", [2, 3, 1])
+    networks.square_then_identity(t, difficulty)
     net = networks.parse(t, difficulty)
     if len(net.sizes) != 3:
         raise SpecError(t.where("sizes"), "dropout problems have one hidden layer", "write sizes = [2, 3, 1]")

@@ -31,10 +31,17 @@ def options(t: Table, difficulty: str) -> Options:
                    t.boolean("bias", True))
 
 
+INPUTS, OUTPUTS = 4, 3  # drawn from 1…4 and 1…3
+
+
+def capacity(opts: Options) -> int:
+    return (opts.depth[1] - opts.depth[0] + 1) * (opts.width[1] - opts.width[0] + 1) * INPUTS * OUTPUTS
+
+
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
     depth = int(rng.integers(opts.depth[0], max(opts.depth) + 1))
     width = int(rng.integers(opts.width[0], max(opts.width) + 1))
-    inputs, outputs = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+    inputs, outputs = int(rng.integers(1, INPUTS + 1)), int(rng.integers(1, OUTPUTS + 1))
     total = params.count(depth, width, inputs, outputs, opts.bias)
     steps = layer_steps(inputs, width, depth, outputs, opts.bias)
     answer = Answer("params", r"N", sp.Integer(total), str(total), float(total), 0.0)
@@ -71,4 +78,5 @@ def layer_steps(inputs: int, width: int, depth: int, outputs: int, bias: bool) -
     return tuple(steps)
 
 
-KIND = Kind("param_count", "Counting parameters", "the parameters of a fully connected architecture", options, make)
+KIND = Kind("param_count", "Counting parameters", "the parameters of a fully connected architecture", options, make,
+            capacity, "widen min_depth…max_depth or min_width…max_width")

@@ -15,6 +15,7 @@ from .forward import network_problem
 
 
 def options(t: Table, difficulty: str) -> networks.NetOptions:
+    networks.square_then_identity(t, difficulty)
     return networks.parse(t, difficulty, learning_rate=True)
 
 

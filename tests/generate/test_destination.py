@@ -97,3 +97,56 @@ def test_a_build_stopped_while_pdflatex_runs_leaves_nothing(tmp_path, sig, statu
     assert err == f"generate: {word}; nothing was written\n"
     time.sleep(0.5)  # a pdflatex that outlived its build would write here now
     assert [p.name for p in tmp_path.iterdir()] == ["in"]
+
+
+def _network_spec(folder):
+    """Kinds with more distinct variants than the largest roster (the activation kind has 120)."""
+    spec = folder / "quiz.toml"
+    spec.write_text('title = "t"\n[[problems]]\nkind = "backprop"\n[[problems]]\nkind = "update"\n')
+    return spec
+
+
+def _roster(folder, n: int):
+    path = folder / "class.csv"
+    path.write_text("id,name\n" + "".join(f"s{i:04d},Student {i}\n" for i in range(n)))
+    return path
+
+
+def test_a_build_drawing_in_worker_processes_ends_when_they_are_done(tmp_path):
+    """The pool ends its workers with SIGTERM; a worker that inherited generate's own SIGTERM
+    handler could live on holding the task queue's lock, and the build wait for it forever."""
+    spec = _network_spec(tmp_path)
+    for _ in range(3):
+        result = subprocess.run([sys.executable, "-m", "generate", str(spec), "--roster", str(_roster(tmp_path, 300)),
+                                 "--format", "tex", "--out", str(tmp_path / "out"), "--force"],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "300 student(s)" in result.stdout
+
+
+@pytest.mark.parametrize("sig,status,word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+def test_a_build_stopped_while_workers_draw_leaves_nothing_and_no_process(tmp_path, sig, status, word):
+    (tmp_path / "in").mkdir()
+    spec = _network_spec(tmp_path / "in")
+    roster = _roster(tmp_path / "in", 5000)
+    code = ("import sys; from derive.console import generate; print('ready', flush=True); "
+            f"sys.argv = ['generate', {str(spec)!r}, '--roster', {str(roster)!r}, '--format', 'tex', "
+            f"'--out', {str(tmp_path / 'out')!r}]; sys.exit(generate())")
+    # a session of its own: the signal goes to the whole process group, as Ctrl-C in a terminal does
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=tmp_path, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stdout.readline() == "ready\n"
+    deadline = time.monotonic() + 60
+    while not (tmp_path / ".out.lock").exists():  # the build has begun: drawing comes first
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.killpg(process.pid, sig)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == status
+    assert err == f"generate: {word}; nothing was written\n"
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # no worker outlived the build
+        os.killpg(process.pid, 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
