@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from typing import Iterator
 
 from derive.errors import SpecError
@@ -29,7 +30,7 @@ def rows(text: str, where: str, fix: str) -> Iterator[tuple[int, list[str]]]:
 def printable_cells(row: list[str]) -> bool:
     """No line break or control character in any cell: most often one is a quote left open,
     which swallows the lines after it into one cell."""
-    return all(c.isprintable() for cell in row for c in cell)
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for cell in row for c in cell)
 
 
 UNCLOSED = "close the quote (\"…\") the row opens, or remove the character"

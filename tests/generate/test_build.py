@@ -70,6 +70,23 @@ def test_hostile_roster_names_compile_and_print_literally(tmp_path: Path) -> Non
 
 
 @needs_tex
+def test_every_character_the_text_check_lets_through_compiles(tmp_path: Path) -> None:
+    """The set of printable characters (derive.templating.PRINTABLE) was measured once; this
+    keeps it true: all of them in the instructions and in roster names, through pdflatex."""
+    import json
+
+    from derive.templating import PRINTABLE
+
+    chars = "".join(sorted(c for c in PRINTABLE if not c.isspace()))
+    write(tmp_path, [chars[k:k + 150] for k in range(0, len(chars), 150)])
+    spec = tmp_path / "quiz.json"
+    spec.write_text(json.dumps({"title": "Quiz", "instructions": " ".join(chars[k:k + 20] for k in range(0, len(chars), 20)),
+                                "problems": [{"kind": "forward"}]}), encoding="utf-8")
+    assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "exam.pdf").stat().st_size > 0
+
+
+@needs_tex
 def test_per_student_pdfs_are_split_from_the_exam(tmp_path: Path) -> None:
     spec = write(tmp_path, ["Ada", "Bob", "Cy"])
     assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / "o"), "--per-student"]) == 0
