@@ -121,10 +121,11 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
 
 def _worker_signals() -> None:
     """A worker leaves signals to the main process. It inherits generate's SIGTERM handler,
-    which raises an exception instead of exiting: when the pool ends its workers with SIGTERM,
-    a worker holding the task queue's lock would then live on and the pool wait for it
-    forever. Ctrl-C reaches the whole process group; the main process alone reports it and
-    ends the pool."""
+    which raises an exception instead of exiting; when the pool ends its workers with SIGTERM
+    (after an error in the main process) each printed that exception's traceback, and one
+    whose exception library code swallowed lived on, waiting for work, while the pool waited
+    for it (a 2,000-student build hung so). Ctrl-C reaches the whole process group: the main
+    process alone reports it and ends the pool."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
