@@ -35,6 +35,7 @@ examples:
   generate quiz.toml --seed 7 --per-student    another draw, and one PDF per student
   generate quiz.toml --format tex              LaTeX sources only, no pdflatex
   generate --kinds                             the problem kinds and what they ask
+  generate --kinds backprop                    a kind's options, what they accept, their defaults
   generate --grade output/quiz/key.json --answers answers.csv
                                                grade a class: grades.csv, parts.csv, a summary
 
@@ -54,7 +55,8 @@ def parser() -> argparse.ArgumentParser:
                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("spec", nargs="?", help="exam spec (.toml)")
     ap.add_argument("--demo", action="store_true", help="build the demo exam shipped with gradsheet")
-    ap.add_argument("--kinds", action="store_true", help="list the problem kinds")
+    ap.add_argument("--kinds", nargs="?", const="", metavar="KIND",
+                    help="list the problem kinds; with a KIND, its options, what they accept and their defaults")
     ap.add_argument("--seed", type=int, help="the exam's seed (overrides the spec's)")
     ap.add_argument("--roster", type=Path, metavar="FILE.csv", help="students, columns id,name (overrides the spec's)")
     ap.add_argument("--out", type=Path, metavar="DIR", help="destination (default output/<exam name>/)")
@@ -81,8 +83,15 @@ def kinds_listing() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.kinds:
-        sys.stdout.write(kinds_listing())
+    if args.kinds is not None:
+        if not args.kinds:
+            sys.stdout.write(kinds_listing())
+            return 0
+        if args.kinds not in problems.NAMES:
+            raise SpecError("--kinds", f"unknown problem kind {args.kinds!r}", f"use one of {', '.join(problems.NAMES)}")
+        from .reference import reference
+
+        sys.stdout.write(reference(args.kinds))
         return 0
     if args.grade or args.answers:
         return _grade(args)

@@ -70,7 +70,7 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
     if len(sizes) < 2:
         raise SpecError(t.where("sizes"), "a network needs an input and at least one layer", "write e.g. sizes = [2, 2, 1]")
     depth = len(sizes) - 1
-    names = t.strings("activation", int_acts if style == "integer" else dec_acts)
+    names = t.strings("activation", int_acts if style == "integer" else dec_acts, activations_allowed)
     assert names is not None
     if len(names) == 2 and depth != 2:  # (hidden, output) pairs spread over any depth
         names = (names[0],) * (depth - 1) + (names[1],)
@@ -80,9 +80,6 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
         raise SpecError(t.where("activation"), f"{len(names)} activations for {depth} layers",
                         "give one name, a (hidden, output) pair, or one per layer")
     for name in names:
-        if name not in activations_allowed:
-            raise SpecError(t.where("activation"), f"unknown or unsupported activation {name!r}",
-                            f"use one of {', '.join(activations_allowed)}")
         if style == "integer" and name not in RATIONAL:
             raise SpecError(t.where("activation"), f"{name} gives irrational values, which integer style cannot keep exact",
                             f'use numbers = "decimal", or one of {", ".join(RATIONAL)}')
@@ -99,9 +96,8 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
     if style == "integer" and loss not in ("half_sse", "mse"):
         raise SpecError(t.where("loss"), f"{loss} takes logarithms, which integer style cannot keep exact",
                         'use loss = "half_sse" or numbers = "decimal"')
-    rate = t.number("learning_rate", None, positive=True, high=MAX_LEARNING_RATE) if learning_rate else None
-    if learning_rate and rate is None:
-        rate = sp.Rational(1, 100) if style == "integer" else sp.Rational(1, 2)
+    rate = t.number("learning_rate", "1/100" if style == "integer" else "1/2", positive=True,
+                    high=MAX_LEARNING_RATE) if learning_rate else None
     return NetOptions(tuple(sizes), tuple(names), t.number("alpha", "1/10", positive=True), loss,
                       t.boolean("bias", difficulty != "easy"), style, rate,
                       t.integer("bound", 1000 if style == "integer" else 100, 1, 10**9))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from derive.errors import SpecError
@@ -12,11 +13,32 @@ MAX_LEARNING_RATE = 10
 MAX_LAMBDA = 10  # a regularization strength; beyond it the penalty swamps every weight
 
 
+@dataclass(frozen=True)
+class Option:
+    """One option as a kind reads it: what it accepts and its default (``generate --kinds KIND``)."""
+
+    key: str
+    accepts: str
+    default: Any
+
+
+class Drawn(str):
+    """A default that is no one value: the kind draws one per variant (``drawn from 1/10, 1/2``)."""
+
+
 class Table:
-    """A TOML table read key by key; :meth:`done` rejects the keys nobody asked for."""
+    """A TOML table read key by key; :meth:`done` rejects the keys nobody asked for.
+
+    Every typed read also records the option (:attr:`read`), so the reference that
+    ``generate --kinds KIND`` prints comes from the code that validates, not from a copy.
+    """
 
     def __init__(self, data: Mapping[str, Any], field: str, ignore: Sequence[str] = ()) -> None:
         self.data, self.field, self.used = dict(data), field, set(ignore)
+        self.read: dict[str, Option] = {}
+
+    def _record(self, key: str, accepts: str, default: Any) -> None:
+        self.read.setdefault(key, Option(key, accepts, self.data.get(key, default)))
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -39,12 +61,14 @@ class Table:
         return f"{self.field}.{key}"
 
     def choice(self, key: str, default: str, choices: Sequence[str]) -> str:
+        self._record(key, "one of " + ", ".join(map(repr, choices)), default)
         value = self._get(key, default)
         if value not in choices:
             raise SpecError(self.where(key), f"unknown value {value!r}", f"use one of {', '.join(map(repr, choices))}")
         return value
 
     def integer(self, key: str, default: int | None, low: int = 0, high: int = 10**6) -> int:
+        self._record(key, f"an integer from {low} to {high:,}", default)
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise SpecError(self.where(key), f"expected an integer from {low} to {high}, found {value!r}",
@@ -60,23 +84,33 @@ class Table:
         return first, last
 
     def boolean(self, key: str, default: bool) -> bool:
+        self._record(key, "true or false", default)
         value = self._get(key, default)
         if not isinstance(value, bool):
             raise SpecError(self.where(key), f"expected true or false, found {value!r}", f"write {key} = true")
         return value
 
-    def number(self, key: str, default: Any, positive: bool = False, high: Any = None) -> Any:
+    def number(self, key: str, default: Any, positive: bool = False, high: Any = None, below: Any = None,
+               drawn: str = "") -> Any:
+        """A number > 0 (``positive``), ≤ ``high``, < ``below``, as each is given; without a
+        default (None) the kind draws one per variant, from what ``drawn`` says."""
+        upper = f"{high}]" if high is not None else f"{below})" if below is not None else ""
+        bounds = f" in (0, {upper}" if positive and upper else " > 0" if positive else ""
+        self._record(key, "a number (integer, decimal or \"p/q\")" + bounds,
+                     Drawn(drawn) if default is None and drawn else default)
         value = self._get(key, default)
         if value is None:
             return None
         number = parse_number(value, self.where(key))
         if positive and number <= 0:
             raise SpecError(self.where(key), f"must be positive, found {value!r}", f'write e.g. {key} = "1/10"')
-        if high is not None and number > high:
-            raise SpecError(self.where(key), f"{value!r} is more than {high}", f'write e.g. {key} = "1/10"')
+        if high is not None and number > high or below is not None and number >= below:
+            raise SpecError(self.where(key), f"{value!r} is not {f'at most {high}' if high is not None else f'below {below}'}",
+                            f'write e.g. {key} = "1/10"')
         return number
 
     def integers(self, key: str, default: Sequence[int] | None, low: int = 1, high: int = 12) -> tuple[int, ...] | None:
+        self._record(key, f"a list of integers from {low} to {high}", default)
         value = self._get(key, default)
         if value is None:
             return None
@@ -86,19 +120,23 @@ class Table:
                             f"write e.g. {key} = [2, 2, 1]")
         return tuple(value)
 
-    def strings(self, key: str, default: Sequence[str] | None) -> tuple[str, ...] | None:
+    def strings(self, key: str, default: Sequence[str] | None,
+                choices: Sequence[str] | None = None) -> tuple[str, ...] | None:
+        self._record(key, "a name or a non-empty list of names" + (f" from {', '.join(choices)}" if choices else ""),
+                     default)
         value = self._get(key, default)
         if value is None:
             return None
         if isinstance(value, str):
-            return (value,)
+            value = [value]
         if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
             raise SpecError(self.where(key), f"expected a name or a non-empty list of names, found {value!r}",
-                            f'write e.g. {key} = "relu"')
+                            f'write e.g. {key} = "{choices[0] if choices else "relu"}"')
+        for name in value:
+            if choices is not None and name not in choices:
+                raise SpecError(self.where(key), f"unknown or unsupported name {name!r}",
+                                f"use one of {', '.join(choices)}")
         return tuple(value)
-
-    def raw(self, key: str, default: Any) -> Any:
-        return self._get(key, default)
 
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.used)

@@ -10,7 +10,6 @@ import numpy as np
 import sympy as sp
 
 from derive import activations
-from derive.errors import SpecError
 from derive.numbers import EXACT, hand
 from derive.steps import Section, Step
 
@@ -37,12 +36,8 @@ class Options:
 
 
 def options(t: Table, difficulty: str) -> Options:
-    names = t.strings("activation", _DEFAULTS[difficulty])
+    names = t.strings("activation", _DEFAULTS[difficulty], tuple(PROPERTIES))
     assert names is not None
-    for name in names:
-        if name not in PROPERTIES:
-            raise SpecError(t.where("activation"), f"{name!r} is not offered for this kind",
-                            f"use {', '.join(PROPERTIES)}")
     return Options(names)
 
 

@@ -37,9 +37,7 @@ def options(t: Table, difficulty: str) -> Options:
     net = networks.parse(t, difficulty)
     if len(net.sizes) != 3:
         raise SpecError(t.where("sizes"), "dropout problems have one hidden layer", "write sizes = [2, 3, 1]")
-    p = t.number("p", "1/2", positive=True)
-    if p >= 1:
-        raise SpecError(t.where("p"), "the drop probability must be below 1", 'write p = "1/2"')
+    p = t.number("p", "1/2", positive=True, below=1)
     return Options(net, p, t.boolean("inverted", True))
 
 

@@ -30,10 +30,14 @@ class Options:
 
 def options(t: Table, difficulty: str) -> Options:
     size = t.integer("weights", {"easy": 2, "medium": 3, "hard": 4}[difficulty], 1, 8)
-    rate = t.number("learning_rate", None, positive=True, high=MAX_LEARNING_RATE)
-    lam = t.number("lambda", None, positive=True, high=MAX_LAMBDA)
-    return Options(size, (rate,) if rate else (sp.Rational(1, 10), sp.Rational(1, 2)),
-                   (lam,) if lam else (sp.Rational(1, 10), sp.Rational(1, 2), sp.Integer(1)))
+    rates, lambdas = (sp.Rational(1, 10), sp.Rational(1, 2)), (sp.Rational(1, 10), sp.Rational(1, 2), sp.Integer(1))
+    rate = t.number("learning_rate", None, positive=True, high=MAX_LEARNING_RATE, drawn=_among(rates))
+    lam = t.number("lambda", None, positive=True, high=MAX_LAMBDA, drawn=_among(lambdas))
+    return Options(size, (rate,) if rate else rates, (lam,) if lam else lambdas)
+
+
+def _among(values: tuple[sp.Rational, ...]) -> str:
+    return "drawn per variant from " + ", ".join(map(str, values))
 
 
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
