@@ -38,6 +38,9 @@ class Request:
     progress: bool | None = None  # None: when stderr is a terminal
 
 
+PER_STUDENT = {"exam": "sheets", "solutions": "solutions"}  # --per-student: document → folder of <id>.pdf
+
+
 def sheet_names(students: tuple[Student, ...]) -> list[str]:
     """File names for per-student PDFs: the id made safe, made unique."""
     names, used = [], set()
@@ -142,9 +145,10 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
     if request.format == "pdf":
         def finish(made: Path) -> None:
             shutil.copyfile(made, work / made.name)
-            if request.per_student and made.stem == "exam":
-                (work / "sheets").mkdir()
-                pdf.split(made, pdf.page_starts(made), [work / "sheets" / n for n in sheet_names(request.students)])
+            if request.per_student:
+                folder = work / PER_STUDENT[made.stem]
+                folder.mkdir()
+                pdf.split(made, pdf.page_starts(made), [folder / n for n in sheet_names(request.students)])
 
         try:
             pdf.compile_all(files, request.timeout, then=finish)

@@ -26,7 +26,8 @@ Writes into --out (default output/<exam name>/):
   key.json        per student and answer: value, tolerance, the variant's network
   key.csv         student,problem,part,value,tolerance
   tex/            the LaTeX sources
-  sheets/<id>.pdf one PDF per student (with --per-student)"""
+  sheets/<id>.pdf    one exam PDF per student (with --per-student)
+  solutions/<id>.pdf one solutions PDF per student (with --per-student)"""
 
 EPILOG = """\
 examples:
@@ -62,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", type=Path, metavar="DIR", help="destination (default output/<exam name>/)")
     ap.add_argument("--force", action="store_true", help="replace an existing destination")
     ap.add_argument("--format", choices=("pdf", "tex"), default="pdf", help="pdf (default) or tex: skip pdflatex")
-    ap.add_argument("--per-student", action="store_true", help="also one PDF per student, split from exam.pdf")
+    ap.add_argument("--per-student", action="store_true", help="also one exam and one solutions PDF per student (sheets/, solutions/)")
     ap.add_argument("--templates", type=Path, metavar="DIR", help="your own templates, searched first (sandboxed)")
     ap.add_argument("--grade", type=Path, metavar="KEY.json", help="grade the --answers of a class against this key")
     ap.add_argument("--answers", type=Path, metavar="FILE.csv", help="the class's answers: student,problem,part,value")

@@ -52,7 +52,7 @@ def test_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
                      "--per-student"]) == 0
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert {str(f) for f in files} >= {"exam.pdf", "solutions.pdf", "key.json", "key.csv", "tex/exam.tex",
-                                       "sheets/id-1.pdf", "sheets/id-2.pdf"}
+                                       "sheets/id-1.pdf", "sheets/id-2.pdf", "solutions/id-1.pdf", "solutions/id-2.pdf"}
     for f in files:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
 
@@ -87,7 +87,9 @@ def test_every_character_the_text_check_lets_through_compiles(tmp_path: Path) ->
 
 
 @needs_tex
-def test_per_student_pdfs_are_split_from_the_exam(tmp_path: Path) -> None:
+@pytest.mark.parametrize("document,folder", [("exam", "sheets"), ("solutions", "solutions")])
+def test_per_student_pdfs_are_split_from_the_exam_and_the_solutions(tmp_path: Path, document: str,
+                                                                    folder: str) -> None:
     spec = write(tmp_path, ["Ada", "Bob", "Cy"])
     assert main([str(spec), "--roster", str(tmp_path / "class.csv"), "--out", str(tmp_path / "o"), "--per-student"]) == 0
     import pikepdf
@@ -96,12 +98,12 @@ def test_per_student_pdfs_are_split_from_the_exam(tmp_path: Path) -> None:
         with pikepdf.open(path) as pdf:
             return len(pdf.pages)
 
-    total = pages(tmp_path / "o" / "exam.pdf")
-    parts = [pages(tmp_path / "o" / "sheets" / f"id-{i}.pdf") for i in (1, 2, 3)]
+    total = pages(tmp_path / "o" / f"{document}.pdf")
+    parts = [pages(tmp_path / "o" / folder / f"id-{i}.pdf") for i in (1, 2, 3)]
     assert sum(parts) == total and all(parts)
-    first = subprocess.run(["pdftotext", str(tmp_path / "o" / "sheets" / "id-2.pdf"), "-"], capture_output=True,
-                           text=True, check=True).stdout
-    assert "Bob" in first and "Ada" not in first
+    second = subprocess.run(["pdftotext", str(tmp_path / "o" / folder / "id-2.pdf"), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    assert "Bob" in second and "Ada" not in second and "Cy" not in second
 
 
 def test_existing_output_is_not_overwritten_without_force(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
