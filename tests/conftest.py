@@ -19,6 +19,8 @@ profile, never with a fixed number.
 from __future__ import annotations
 
 import os
+import signal
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -64,3 +66,24 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"gradsheet tests: {'thorough (ci)' if thorough() else 'dev'} profile, "
             f"{settings.default.max_examples} examples per property test, {variants()} variants per kind")
+
+
+class Hang(BaseException):
+    """Raised by :func:`bounded`'s alarm: a BaseException, so that no handler in the product
+    mistakes it for an error of its own (TimeoutError is an OSError, which a build turns into
+    a message)."""
+
+
+@contextmanager
+def bounded(seconds: int):
+    """Fail a run that takes longer than ``seconds`` instead of hanging the session."""
+    def expire(signum, frame):  # type: ignore[no-untyped-def]
+        raise Hang(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,24 +20,10 @@ from hypothesis import strategies as st
 
 from derive.cli import main
 from tests.derive.test_cli import GOOD as CLI_GOOD
-from tests.conftest import examples
+from tests.conftest import bounded, examples
 from tests.strategies import extreme_specs, hostile_expressions, hostile_specs
 
 SECONDS = 20  # far above any honest run; a hang fails the test instead of the session
-
-
-@contextmanager
-def bounded(seconds: int = SECONDS):
-    def expire(signum, frame):
-        raise TimeoutError(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _strict(text: str) -> object:
@@ -51,7 +36,7 @@ def _strict(text: str) -> object:
 def assert_well_behaved(capsys, args, out_dir: Path | None = None, allowed=(0, 2)) -> tuple[int, str, str]:
     before = sorted(os.listdir(out_dir)) if out_dir is not None else None
     usage = False
-    with bounded():
+    with bounded(SECONDS):
         try:
             code = main([str(a) for a in args])
         except SystemExit as exit_:  # a usage error, reported by argparse

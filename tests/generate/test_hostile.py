@@ -8,8 +8,6 @@ line on stderr and no traceback; and nothing is left in or beside the destinatio
 from __future__ import annotations
 
 import json
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,29 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generate.cli import main
-from tests.conftest import examples
+from tests.conftest import bounded, examples
 from tests.strategies import VALID_EXAM, broken, hostile_csv, hostile_exams, plausible_exams
 
 SECONDS = 30  # far above any honest run here (--format tex, one student); a hang fails the test
-
-
-class Hang(BaseException):
-    """Raised by the alarm: a BaseException, so that no handler in the product mistakes it for
-    an error of its own (TimeoutError is an OSError, which the build turns into a message)."""
-
-
-@contextmanager
-def bounded(seconds: int = SECONDS):
-    def expire(signum, frame):
-        raise Hang(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def tree(folder: Path) -> list[str]:
@@ -51,7 +30,7 @@ def assert_well_behaved(capsys, args, folder: Path) -> tuple[int, str, str]:
     """Run ``generate args``; ``folder`` holds every input and output of the run."""
     before = tree(folder)
     usage = False
-    with bounded():
+    with bounded(SECONDS):
         try:
             code = main([str(a) for a in args])
         except SystemExit as exit_:  # a usage error, reported by argparse
