@@ -134,9 +134,14 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         layers.append(LayerForward(zs, activation_in))
     last = network.layers[-1].activation
     logs = last.logs(zs, activation_in) if mode.is_float and network.loss.value_from_logs else None
-    if saturated(network, activation_in, mode):
-        costs = _costs_from_z(network, zs, y)
-        costs = mode.fix(costs) if mode.name == "hand" else _as_real(network, zs, y, costs)
+    rows = [saturated(network, activation_in[i:i + 1], mode) for i in range(len(y))]
+    if any(rows):
+        # only an example whose output rounds to 0 or 1 takes its cost from z; the others keep
+        # the formula their printed step evaluates
+        from_z = _costs_from_z(network, zs, y)
+        from_z = mode.fix(from_z) if mode.name == "hand" else _as_real(network, zs, y, from_z)
+        costs = np.asarray([from_z[i] if row else network.loss.per_example(y[i:i + 1], activation_in[i:i + 1], mode)[0]
+                            for i, row in enumerate(rows)], dtype=object)
     else:
         costs = network.loss.per_example(y, activation_in, mode, logs)
     for i, cost in enumerate(costs):
@@ -252,11 +257,10 @@ def _past_limit(value: object) -> str:
 def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Backward:
     """Eq. 3.18 for δ^(L), Eq. 3.23 for δ^(l), Eq. 3.14 / 3.16 for the gradients."""
     m = fwd.x.shape[0]
-    # Exact and float mode take the simplified δ^(L) = ŷ − y; hand mode keeps the chain
-    # ∂C/∂ŷ · σ'(z) a student writes down, with its roundings.
-    # A saturated output (ŷ rounded to 1) has no ∂C/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ): there hand mode
-    # takes the simplified δ^(L) = ŷ − y too.
-    fused = network.fused_output and (mode.name != "hand" or saturated(network, fwd.output, mode))
+    # A matched loss and output (sigmoid + BCE, softmax + cross-entropy) take the simplified
+    # δ^(L) = ŷ − y in every mode, as the lectures teach it: in hand mode the chain
+    # round(round(∂C/∂ŷ) · round(σ')) would print a δ that ŷ − y does not give.
+    fused = network.fused_output
     L = network.depth
     if fused and saturated(network, fwd.output, mode):
         # a saturated output's ∂C/∂ŷ is astronomically large (1/(1 − σ(z)) = 1 + e^z) and
@@ -279,7 +283,12 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
         else:
             delta = layer.activation.backward(zs, outputs, upstream, mode)
         delta = _within_limit(delta, mode, "δ", l)
-        grad_w = _within_limit(mode.fix(delta.T @ fwd.a(l - 1) / m), mode, "∂C/∂W", l, entry=False)
+        if mode.name == "hand" and m > 1:
+            # each example's δ_i a_iᵀ rounded, as written per example, then their mean
+            per_example = mode.fix(delta[:, :, None] * fwd.a(l - 1)[:, None, :])
+            grad_w = _within_limit(mode.fix(per_example.sum(axis=0) / m), mode, "∂C/∂W", l, entry=False)
+        else:
+            grad_w = _within_limit(mode.fix(delta.T @ fwd.a(l - 1) / m), mode, "∂C/∂W", l, entry=False)
         grad_b = None if bias is None else _within_limit(mode.fix(delta.sum(axis=0) / m), mode, "∂C/∂b", l, entry=False)
         result.append(LayerBackward(upstream, sigma_prime, delta, grad_w, grad_b))
     grad_x = mode.fix(delta @ params[0][0])

@@ -26,9 +26,12 @@ class Step:
     ref: str = ""  # "Eq. 3.14"
     # the same equation entry by entry, for a page too narrow for its matrices
     detail: tuple["Step", ...] = ()
+    # hand mode: the substituted expression with the value the engine rounds first (Σ w δ,
+    # α ∂C/∂w, a logarithm) written rounded, so that every "=" computes from what is printed
+    intermediate: str = ""
 
     def parts(self) -> list[str]:
-        return [p for p in (self.lhs, self.rule, self.substituted, self.result) if p]
+        return [p for p in (self.lhs, self.rule, self.substituted, self.intermediate, self.result) if p]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ def _is_latex(p: Printer) -> bool:
 
 def _times(p: Printer) -> str:
     return r" \cdot " if _is_latex(p) else " · "
+
+
+def _rounds(p: Printer) -> bool:
+    """Hand mode: the engine rounds intermediates, which the steps then print."""
+    return p.mode.name == "hand"
 
 
 def _f(p: Printer, v: Any) -> str:
@@ -87,9 +95,50 @@ def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
                                      _activation(p, layer.activation, p.node("z", l, j + 1)), "",
                                      p.number(fwd.a(l)[i][j])) for j in range(layer.n_out))))
     cost = spec.notation.cost_symbol
+    substituted, intermediate = _cost_numbers(report, p, i)
     steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
-                      else spec.network.loss.description.split(",")[0].split(" = ", 1)[1], "", p.number(fwd.costs[i]), "Eq. 3.11"))
+                      else spec.network.loss.description.split(",")[0].split(" = ", 1)[1], substituted,
+                      p.number(fwd.costs[i]), "Eq. 3.11", intermediate=intermediate))
     return steps
+
+
+def _cost_numbers(report: Report, p: Printer, i: int) -> tuple[str, str]:
+    """Eq. 3.11 with example i's targets and outputs in; for a log loss in hand mode also the
+    logarithms as the engine rounds them. Nothing where a saturated output's cost comes from z."""
+    from .backprop import saturated
+
+    net, fwd = report.spec.network, report.trace.forward
+    y, yhat = fwd.y[i], fwd.output[i]
+    latex, x = _is_latex(p), _times(p)
+
+    def group(text: str) -> str:
+        return rf"\left({text}\right)" if latex else f"({text})"
+
+    if net.loss.name in ("half_sse", "mse"):
+        squares = " + ".join(group(f"{p.number(a)} {_minus(p)} {_f(p, b)}") + "^2" if latex else
+                             group(f"{p.number(a)} {_minus(p)} {_f(p, b)}") + "²" for a, b in zip(y, yhat))
+        n = 2 if net.loss.name == "half_sse" else len(y)
+        share = rf"\frac{{1}}{{{n}}}" if latex else f"1/{n} "
+        return share + (group(squares) if len(y) > 1 else squares), ""
+    if saturated(net, fwd.output[i:i + 1], report.trace.mode):
+        return "", ""
+    log = r"\log" if latex else "log"
+    one = p.number(1)
+    terms, rounded = [], []
+    for target, out in zip(y, yhat):
+        pairs = [(target, out, p.number(out))]
+        if net.loss.name == "bce":
+            pairs.append((1 - target, 1 - out, f"{one} {_minus(p)} {p.number(out)}"))
+        for c, v, shown in pairs:
+            if c == 0:  # 0 · log v = 0: a target of 0 or 1 drops its term
+                continue
+            if float(v) <= 0:  # float64's ŷ = 1.0 for σ(2000): the cost came from z, not from this
+                return "", ""
+            terms.append(f"{_f(p, c)}{x}{log}{group(shown)}")
+            if _rounds(p):
+                rounded.append(f"{_f(p, c)}{x}{_f(p, report.trace.mode.log(np.asarray([v], dtype=object))[0])}")
+    substituted = _minus(p) + group(" + ".join(terms))
+    return substituted, (_minus(p) + group(" + ".join(rounded)) if _rounds(p) else "")
 
 
 def _activation(p: Printer, act: Any, arg: str) -> str:
@@ -156,15 +205,21 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
                 subst = rf"\left({terms}\right){x}{_f(p, below.sigma_prime[i][j])}"
             else:
                 rule = f"Σ_k w{p.notation.text_layer(l + 1)}_k{j + 1} δ{p.notation.text_layer(l + 1)}_k σ'(z{p.notation.text_layer(l)}_{j + 1})"
-                subst = f"({terms}){x}{p.number(below.sigma_prime[i][j])}"
-            steps.append(Step(p.node("delta", l, j + 1), rule, subst, p.number(below.delta[i][j]), "Eq. 3.23"))
+                subst = f"({terms}){x}{_f(p, below.sigma_prime[i][j])}"
+            # hand mode rounds Σ_k w δ before multiplying (backprop.backward): that sum is printed
+            exact_sum = sum(weights[k][j] * above.delta[i][k] for k in range(net.sizes[l + 1]))
+            rounded_sum = (f"{_f(p, below.upstream[i][j])}{x}{_f(p, below.sigma_prime[i][j])}"
+                           if _rounds(p) and below.upstream[i][j] != exact_sum else "")
+            steps.append(Step(p.node("delta", l, j + 1), rule, subst, p.number(below.delta[i][j]), "Eq. 3.23",
+                              intermediate=rounded_sum))
     return steps
 
 
 def gradient_steps(report: Report, p: Printer) -> list[Step]:
     """Eq. 3.14: ∂C/∂w_jk = δ_j a_k; Eq. 3.16: ∂C/∂b_j = δ_j (single example: with the numbers)."""
     net, fwd, bwd = report.spec.network, report.trace.forward, report.trace.backward
-    single, x, cost = fwd.x.shape[0] == 1, _times(p), report.spec.notation.cost_symbol
+    m = fwd.x.shape[0]
+    single, x, cost = m == 1, _times(p), report.spec.notation.cost_symbol
     steps = []
     for l in range(1, net.depth + 1):
         g = bwd.layers[l - 1]
@@ -172,12 +227,27 @@ def gradient_steps(report: Report, p: Printer) -> list[Step]:
             for k in range(net.sizes[l - 1]):
                 a_k = p.node("a", l - 1, k + 1) if l > 1 else (f"x_{{{k + 1}}}" if _is_latex(p) else f"x_{k + 1}")
                 rule = f"{p.node('delta', l, j + 1)}{'' if _is_latex(p) else ' '}{a_k}"
-                subst = f"{_f(p, bwd.delta(l)[0][j])}{x}{_f(p, fwd.a(l - 1)[0][k])}" if single else ""
+                if single:
+                    subst = f"{_f(p, bwd.delta(l)[0][j])}{x}{_f(p, fwd.a(l - 1)[0][k])}"
+                else:  # the mean of each example's δ_i a_i, as hand mode rounds them
+                    products = p.mode.fix(bwd.delta(l)[:, j] * fwd.a(l - 1)[:, k])
+                    rule = _mean(p, m, rule)
+                    subst = _mean(p, m, " + ".join(_f(p, v) for v in products), numbers=True)
                 steps.append(Step(p.partial(cost, p.w(l, j + 1, k + 1)), rule, subst, p.number(g.grad_W[j][k]), "Eq. 3.14"))
             if g.grad_b is not None:
-                steps.append(Step(p.partial(cost, p.b(l, j + 1)), p.node("delta", l, j + 1), "",
-                                  p.number(g.grad_b[j]), "Eq. 3.16"))
+                subst = "" if single else _mean(p, m, " + ".join(_f(p, v) for v in bwd.delta(l)[:, j]), numbers=True)
+                steps.append(Step(p.partial(cost, p.b(l, j + 1)), p.node("delta", l, j + 1) if single else
+                                  _mean(p, m, p.node("delta", l, j + 1)),
+                                  subst, p.number(g.grad_b[j]), "Eq. 3.16"))
     return steps
+
+
+def _mean(p: Printer, m: int, body: str, numbers: bool = False) -> str:
+    """(1/m) Σ_i body, or (1/m)(a + b + …) with the numbers in."""
+    if _is_latex(p):
+        return rf"\frac{{1}}{{{m}}}" + (rf"\left({body}\right)" if numbers else
+                                        rf"\sum_{{i=1}}^{{{m}}} \left({body}\right)_i")
+    return f"1/{m} " + (f"({body})" if numbers else f"Σ_i ({body})_i")
 
 
 def update_steps(report: Report, p: Printer) -> list[Step]:
@@ -191,8 +261,12 @@ def update_steps(report: Report, p: Printer) -> list[Step]:
         cost, eta = report.spec.notation.cost_symbol, p.number(update.learning_rate)
 
         def entry(symbol: str, old: Any, grad: Any, new: Any) -> Step:
+            # hand mode rounds α ∂C/∂w before subtracting (backprop.step): the product is printed
+            product = update.learning_rate * grad
+            rounded = p.mode.fix(np.asarray([product], dtype=object))[0]
             return Step(_new(p, symbol), f"{symbol} {_minus(p)} {alpha} {p.partial(cost, symbol)}",
-                        f"{_f(p, old)} {_minus(p)} {eta}{_times(p)}{_f(p, grad)}", p.number(new))
+                        f"{_f(p, old)} {_minus(p)} {eta}{_times(p)}{_f(p, grad)}", p.number(new),
+                        intermediate=f"{_f(p, old)} {_minus(p)} {_f(p, rounded)}" if rounded != product else "")
 
         rows, cols = np.shape(w_old)
         steps.append(Step(_new(p, w_sym),

@@ -1,0 +1,114 @@
+"""Every printed step computes from its printed operands (issue 15's rule).
+
+A step reads ``lhs = rule = substituted [= intermediate] = result``. The test parses the
+numbers-only parts of each step as the text printer writes them and evaluates them again,
+exactly, from the digits on the line: in hand mode the last expression, rounded once to the
+printed decimals, is the printed result; an intermediate is the substituted expression with
+one inner value rounded (so the two differ by less than a unit in the last place, times the
+factor that value is multiplied by). In exact mode every expression equals the result.
+"""
+
+from __future__ import annotations
+
+import re
+
+import mpmath
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derive import backprop
+from derive.numbers import EXACT, hand, round_half_away
+from derive.printing import TextPrinter
+from derive.report import Report
+from derive.steps import Step, sections
+from tests.conftest import examples
+from tests.strategies import RATIONAL_HIDDEN, specs
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:/\d+)?")
+
+
+def evaluate(text: str) -> sp.Expr | None:
+    """The value of a numbers-only expression as the text printer writes it (None: not one)."""
+    text = re.sub(r"\s*\(≈[^)]*\)", "", text)  # a long fraction's decimal gloss
+    if "[" in text or "≈" in text:
+        return None  # a matrix equation: its entries are checked in the step's detail
+    python = text.replace("−", "-").replace("·", "*").replace("²", "**2").replace("log(", "_log(")
+    python = re.sub(r"(\d)\s+\(", r"\1*(", python)  # "1/2 (…)": a product
+    if re.search(r"[^\d\s.+\-*/()_log]", python):
+        return None
+    python = _NUMBER.sub(lambda m: f"_R('{m[0]}')", python)
+    try:
+        return eval(python, {"_R": sp.Rational, "_log": lambda v: sp.log(v, evaluate=False)})  # noqa: S307
+    except (SyntaxError, TypeError, ZeroDivisionError):
+        return None
+
+
+def _number(value: sp.Expr) -> sp.Rational:
+    """A value as a rational: exact where it is one, to 60 digits where a logarithm made it irrational."""
+    value = sp.sympify(value)
+    return value if value.is_Rational else sp.Rational(str(sp.N(value, 60)))
+
+
+def check_step(step: Step, decimals: int | None) -> bool:
+    """True when the step had numbers to check (and they check); an assertion error otherwise."""
+    chain = [e for e in (step.substituted, step.intermediate) if e]
+    if not chain:
+        return False
+    values = [evaluate(e) for e in chain]
+    result = evaluate(step.result)
+    if result is None or any(v is None for v in values):
+        return False
+    numbers = [_number(v) for v in values]
+    if decimals is None:
+        assert all(n == result for n in numbers), step.parts()
+        return True
+    unit = sp.Rational(1, 10**decimals)
+    assert round_half_away(numbers[-1], decimals) == result, (step.parts(), numbers[-1])
+    for before, after in zip(numbers, numbers[1:]):
+        assert abs(before - after) <= 10 * unit, (step.parts(), before, after)
+    return True
+
+
+def checked_steps(spec, mode) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(steps with numbers, steps checked) over the whole derivation of ``spec``."""
+    trace = backprop.trace(spec.network, spec.examples, mode)
+    report = Report(spec, trace, None, None, None)
+    decimals = mode.decimals if mode.name == "hand" else None
+    steps = [s for section in sections(report, TextPrinter(mode, spec.notation)) for s in section.steps]
+    leaves = [d for s in steps for d in (s.detail or (s,))]
+    with_numbers = [s for s in leaves if s.substituted and "[" not in s.substituted]
+    return len(with_numbers), sum(check_step(s, decimals) for s in with_numbers)
+
+
+@settings(max_examples=examples(2), deadline=None)
+@given(spec=specs(max_depth=3, max_width=3), decimals=st.integers(1, 5))
+def test_every_hand_mode_step_computes_from_its_printed_operands(spec, decimals: int) -> None:
+    with mpmath.workdps(80):
+        try:
+            total, checked = checked_steps(spec, hand(decimals))
+        except Exception as error:  # a network past derive's limits is not this test's subject
+            if type(error).__name__ == "SpecError":
+                return
+            raise
+    assert total and checked == total, f"{total - checked} of {total} steps had numbers the checker could not read"
+
+
+@settings(max_examples=examples(1), deadline=None)
+@given(spec=specs(hidden=RATIONAL_HIDDEN, losses=("half_sse", "mse"), max_depth=3, max_width=3))
+def test_every_exact_step_equals_its_printed_operands(spec) -> None:
+    total, checked = checked_steps(spec, EXACT)
+    assert total and checked == total
+
+
+def test_the_checker_catches_a_step_rounded_twice() -> None:
+    # Bhadani's δ^[2]_3 before the intermediate was printed: −0.1357 · 0.2384 from a rounded Σ
+    step = Step("δ", "Σ w δ σ'", "(0.6000 · (−0.2261)) · 0.2384", "−0.0324")
+    try:
+        check_step(step, 4)
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("a step that does not compute passed")
+    assert check_step(Step("δ", "Σ w δ σ'", "(0.6000 · (−0.2261)) · 0.2384", "−0.0324",
+                           intermediate="(−0.1357) · 0.2384"), 4)
