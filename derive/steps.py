@@ -268,20 +268,28 @@ def update_steps(report: Report, p: Printer) -> list[Step]:
                         f"{_f(p, old)} {_minus(p)} {eta}{_times(p)}{_f(p, grad)}", p.number(new),
                         intermediate=f"{_f(p, old)} {_minus(p)} {_f(p, rounded)}" if rounded != product else "")
 
+        def rounded_step(old: Any, grad: Any, show: Any) -> str:
+            """W − (α ∂C/∂W as hand mode rounds it), where that rounding changed an entry."""
+            product = update.learning_rate * grad
+            fixed = p.mode.fix(product)
+            return f"{show(old)} {_minus(p)} {show(fixed)}" if (fixed != product).any() else ""
+
         rows, cols = np.shape(w_old)
         steps.append(Step(_new(p, w_sym),
                           f"{w_sym} {_minus(p)} {alpha} " + (p.partial(cost, w_sym)),
                           f"{p.matrix(w_old)} {_minus(p)} {eta} {p.matrix(g.grad_W)}",
                           p.matrix(w_new), "",
                           tuple(entry(p.w(l, j + 1, k + 1), w_old[j][k], g.grad_W[j][k], w_new[j][k])
-                                for j in range(rows) for k in range(cols))))
+                                for j in range(rows) for k in range(cols)),
+                          intermediate=rounded_step(w_old, g.grad_W, p.matrix)))
         if b_old is not None:
             b_sym = report.spec.notation.matrix("b", l) if _is_latex(p) else f"b{p.notation.text_layer(l)}"
             steps.append(Step(_new(p, b_sym),
                               f"{b_sym} {_minus(p)} {alpha} " + p.partial(cost, b_sym),
                               f"{p.vector(b_old)} {_minus(p)} {eta} {p.vector(g.grad_b)}",
                               p.vector(b_new), "",
-                              tuple(entry(p.b(l, j + 1), b_old[j], g.grad_b[j], b_new[j]) for j in range(rows))))
+                              tuple(entry(p.b(l, j + 1), b_old[j], g.grad_b[j], b_new[j]) for j in range(rows)),
+                              intermediate=rounded_step(b_old, g.grad_b, p.vector)))
     return steps
 
 

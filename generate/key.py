@@ -12,7 +12,7 @@ and ``key.csv`` (one row per answer: student, problem, part, value, tolerance).
 
 ``value`` is the exact value rounded to ``decimals`` places (a number, or text for a
 non-numeric answer such as "yes"); a student's answer v is right when |v − value| ≤ tolerance.
-``exact`` is the unrounded value (a fraction, or a decimal to 15 significant digits).
+``exact`` is the unrounded value (a fraction, or a decimal to 12 significant digits).
 """
 
 from __future__ import annotations
@@ -39,12 +39,13 @@ FORMAT = "gradsheet-key/1"
 
 
 def _exact(value: Any) -> str:
-    """A fraction for a rational value; 15 significant digits for any other."""
+    """A fraction for a rational value; 12 significant digits for any other (the float
+    engine's relative accuracy: 0.04, not 0.0399999999999999)."""
     if isinstance(value, str):
         return value
     if isinstance(value, (int, sp.Rational)):
         return to_fraction_string(value)
-    return format(float(value), ".15g")
+    return format(float(value), ".12g")
 
 
 def _number(value: float | str) -> Any:

@@ -28,7 +28,7 @@ from derive.numbers import EXACT, FLOAT, hand
 from derive.report import Report
 
 from .options import MAX_LEARNING_RATE, Table
-from .printing import is_short, plain, rounded, to_decimal
+from .printing import fixed, is_short, plain, rounded, to_decimal
 from .problem import Answer, Degenerate
 from .sampling import integer, one_decimal
 from .sheet import Sheet
@@ -207,7 +207,9 @@ class Computed:
 
     @property
     def report(self) -> Report:
-        return Report(self.spec, self.trace, None, None, None)
+        """What the worked solution prints: the hand computation in decimal style (each step
+        computes from its printed operands), the exact trace in integer style."""
+        return Report(self.spec, self.hand or self.trace, None, None, None)
 
     @cached_property
     def values(self) -> dict[str, Any]:
@@ -284,26 +286,29 @@ def ambiguous_rounding(value: Any, decimals: int, name: str) -> None:
             raise Degenerate(f"{name} sits on a rounding boundary")
 
 
-def answer(part: str, label: str, value: Any, hand_value: Any, decimals: int) -> Answer:
-    """A key entry: the exact value rounded, with a tolerance that admits a careful hand computation.
-
-    A value with at most ``decimals`` places must be given exactly unless rounding the
-    intermediates moves it; otherwise one unit in the last place, or the gap to the
-    hand-rounded value where that is larger.
+def answer(part: str, label: str, value: Any, hand_value: Any, decimals: int, solution: str = "hand") -> Answer:
+    """A key entry. Its value is the one the worked solution prints (``solution``): the hand
+    computation (every intermediate rounded to ``decimals``, each printed step redoable)
+    where there is one, else the exact value rounded. The tolerance admits both the hand computation and
+    the student who carries every digit and rounds at the end: a value with at most
+    ``decimals`` places is exact unless rounding the intermediates moves it; otherwise one
+    unit in the last place, or the gap between the two where that is larger.
     """
-    key = rounded(value, decimals)
+    exact = rounded(value, decimals)
     unit = Decimal(1).scaleb(-decimals)
     tolerance = Decimal(0) if is_short(value, decimals) else unit
-    if hand_value is not None:
-        tolerance = max(tolerance, abs(rounded(hand_value, decimals) - key))
-    return Answer(part, label, value, plain(value, decimals), float(key), float(tolerance))
+    key = exact if hand_value is None or solution == "exact" else rounded(hand_value, decimals)
+    tolerance = max(tolerance, abs(key - exact))
+    # a value the sheet gives exactly (−432, 1.5) as it is; a rounded one with every decimal
+    shown = plain(key, decimals) if key == exact and is_short(value, decimals) else fixed(key, decimals)
+    return Answer(part, label, value, shown, float(key), float(tolerance))
 
 
-def answers(computed: Computed, parts: Iterable[str], decimals: int) -> tuple[Answer, ...]:
+def answers(computed: Computed, parts: Iterable[str], decimals: int, solution: str = "hand") -> tuple[Answer, ...]:
     values, hands = computed.values, computed.hand_values
     outputs = computed.spec.network.sizes[-1]
     return tuple(answer(p, quantities.label(p, computed.spec.notation, outputs), values[p],
-                        None if hands is None else hands[p], decimals) for p in parts)
+                        None if hands is None else hands[p], decimals, solution) for p in parts)
 
 
 def given(computed: Computed, printer: Any, *, learning_rate: bool = False, targets: bool = True) -> list[str]:

@@ -58,11 +58,21 @@ def is_short(value: Any, decimals: int) -> bool:
     return (exact * 10**decimals).q == 1
 
 
+def fixed(value: Any, decimals: int) -> str:
+    """The value rounded to exactly ``decimals`` places, trailing zeros kept: ``0.4130``."""
+    text = format(rounded(value, decimals), "f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 @dataclass(frozen=True)
 class SheetPrinter(LatexPrinter):
-    """derive's LaTeX printer, with the sheet's number format."""
+    """derive's LaTeX printer, with the sheet's number format: in hand mode (decimal-style
+    solutions, every intermediate rounded) each number with exactly the sheet's decimals,
+    else exact where short."""
 
     decimals: int = 4
 
     def number(self, value: Any) -> str:
+        if self.mode.name == "hand":
+            return fixed(value, self.decimals)
         return plain(value, self.decimals)

@@ -14,6 +14,8 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from derive.formats.layout import rows as laid_out
+from derive.steps import Step
 from derive.templating import environment, escape, options
 
 from .figure import Skeleton
@@ -65,10 +67,37 @@ def _students(sheets: tuple[StudentSheet, ...]) -> list[dict[str, Any]]:
     return [{"id": escape(s.student.id), "name": escape(s.student.name), "variants": s.variants} for s in sheets]
 
 
+@dataclass(frozen=True)
+class Row:
+    """One row of a worked solution (``\gssteps``): ``lhs & rhs & ref``, rhs with its = sign."""
+
+    lhs: str
+    rhs: str
+    ref: str = ""
+
+
+def step_rows(step: Step) -> list[Row]:
+    """A step laid out to fit the page as derive's LaTeX derivation does it (nothing scaled,
+    nothing past the margin): on one row if it fits, else broken at its = and + signs, else
+    entry by entry (the step's detail), else one part per row."""
+    parts = step.parts()[1:]
+    laid = laid_out(step.lhs, parts, step.ref)
+    if laid is None and step.detail:
+        return [row for s in step.detail for row in step_rows(s)]
+    if laid is None:
+        laid = [f"{step.lhs} &= {parts[0]}"] + [f"&= {part}" for part in parts[1:]]
+    out = []
+    for text in laid:
+        lhs, rhs = text.split("&", 1)
+        rhs = rhs.replace(rf"\tag*{{({step.ref})}}", "") if step.ref else rhs
+        out.append(Row(lhs.strip(), rhs.strip() if rhs.strip().startswith("=") else rf"\quad {rhs.strip()}"))
+    return out[:-1] + [Row(out[-1].lhs, out[-1].rhs, step.ref)]
+
+
 def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: jinja2.Environment) -> str:
     """``document`` is ``exam`` or ``solutions``."""
     skeletons = _skeletons(sheets)
     return env.get_template(f"{document}.tex.j2").render(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
-        skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons,
+        skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=step_rows,
     )

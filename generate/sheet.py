@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.notation import Notation
-from derive.numbers import EXACT
+from derive.numbers import EXACT, hand
 
 from .printing import SheetPrinter
 
@@ -17,4 +17,12 @@ class Sheet:
 
     @property
     def printer(self) -> SheetPrinter:
+        """Statements and integer-style solutions: numbers exact where short."""
         return SheetPrinter(EXACT, self.notation, decimals=self.decimals)
+
+    def solution_printer(self, numbers: str) -> SheetPrinter:
+        """A worked solution: in decimal style derive's hand mode, whose steps print every value
+        they round (each step computes from its printed operands) with the sheet's decimals."""
+        if numbers == "decimal":
+            return SheetPrinter(hand(self.decimals), self.notation, decimals=self.decimals)
+        return self.printer

@@ -58,8 +58,10 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         networks.ambiguous_rounding(float(v), d, label)
     zero_centred, saturating = PROPERTIES[name]
     p = sheet.printer
-    ans = [networks.answer("value", rf"{act.latex}({plain(z0, d)})", value, a_hand[0][0], d),
-           networks.answer("derivative", rf"{act.latex}'({plain(z0, d)})", prime, prime_hand, d),
+    # the solution evaluates σ and σ' at z exactly (each row computes from the printed z);
+    # the rounded a a student may reuse for σ' is admitted by the tolerance
+    ans = [networks.answer("value", rf"{act.latex}({plain(z0, d)})", value, a_hand[0][0], d, solution="exact"),
+           networks.answer("derivative", rf"{act.latex}'({plain(z0, d)})", prime, prime_hand, d, solution="exact"),
            Answer("zero_centred", r"\text{zero-centred?}", zero_centred, rf"\text{{{zero_centred}}}", zero_centred),
            Answer("saturating", r"\text{saturating?}", saturating, rf"\text{{{saturating}}}", saturating)]
     at, shown = p.number(z0), written(act)

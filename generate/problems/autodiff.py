@@ -133,12 +133,14 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     p = printer_for("latex", d, fractions=False)
     wrt = 0
     gradient = exact.reverse[0].gradient
-    answers = [networks.answer("y", "y", exact.outputs[0], rounded and rounded.outputs[0], d),
+    # the solution prints the exact traces (rounded for display), so the key holds them too
+    answers = [networks.answer("y", "y", exact.outputs[0], rounded and rounded.outputs[0], d, solution="exact"),
                networks.answer("tangent_y", rf"\dot y \;(\text{{seed }}\dot x_{{{wrt + 1}}} = 1)",
-                               exact.forward[wrt].derivatives[0], rounded and rounded.forward[wrt].derivatives[0], d)]
+                               exact.forward[wrt].derivatives[0], rounded and rounded.forward[wrt].derivatives[0], d,
+                               solution="exact")]
     for k, name in enumerate(names):
         answers.append(networks.answer(f"grad_{name}", rf"\bar x_{{{k + 1}}} = \partial y / \partial x_{{{k + 1}}}",
-                                       gradient[k], rounded and rounded.reverse[0].gradient[k], d))
+                                       gradient[k], rounded and rounded.reverse[0].gradient[k], d, solution="exact"))
     many, few = int(pick(rng, (100, 1000, 10**4, 10**6))), int(rng.integers(1, 6))
     big_n = bool(rng.integers(0, 2))
     n_in, m_out = (many, few) if big_n else (few, many)

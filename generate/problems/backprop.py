@@ -65,7 +65,7 @@ def make(rng: np.random.Generator, options: tuple[networks.NetOptions, tuple[str
         (rf"Compute the sensitivities ${n.node('delta', L)}, \dots, {n.node('delta', 1)}$ by backpropagation.", deltas),
         (rf"Compute the gradient of ${n.cost_symbol}$ with respect to {which}.", grads),
     ]
-    p, report = sheet.printer, computed.report
+    p, report = sheet.solution_printer(opts.numbers), computed.report
     labels = {networks.quantities.label(g, n) for g in grads}
     solution = (Section("Forward pass", tuple(forward_steps(report, p, 0))),
                 Section("Sensitivities", tuple(delta_steps(report, p, 0))),

@@ -66,7 +66,8 @@ def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[
             raise networks.Degenerate("a value sits on a kink")
         bwd = backprop.backward(network, params, fwd, mode)
         # ∂C_i/∂W^(l) = δ_i^(l) a_i^(l−1)ᵀ (Eq. 3.14), ∂C_i/∂b^(l) = δ_i^(l) (Eq. 3.16)
-        per_example = [[(np.outer(layer.delta[i], fwd.a(l)[i]), None if layer.grad_b is None else layer.delta[i])
+        # (hand mode: each rounded, as backprop.backward rounds them before their mean)
+        per_example = [[(mode.fix(np.outer(layer.delta[i], fwd.a(l)[i])), None if layer.grad_b is None else layer.delta[i])
                         for l, layer in enumerate(bwd.layers)] for i in range(len(batch))]
         after = backprop.step(params, bwd, rate, mode)
         updates.append(Update(batch, params, per_example, [(g.grad_W, g.grad_b) for g in bwd.layers], after))
@@ -74,9 +75,10 @@ def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[
     return updates
 
 
-def _steps(updates: list[Update], sheet: Sheet, rate: Any) -> list[Step]:
-    """Per update: each example's gradient, the batch mean, then the step, with the numbers in."""
-    p, n = sheet.printer, sheet.notation
+def _steps(updates: list[Update], sheet: Sheet, rate: Any, numbers: str) -> list[Step]:
+    """Per update: each example's gradient, the batch mean, then the step, with the numbers in
+    (decimal style: the hand computation, with α ∂C/∂W as it is rounded before the subtraction)."""
+    p, n = sheet.solution_printer(numbers), sheet.notation
     alpha = p.number(rate)
     steps = []
     for u, update in enumerate(updates, start=1):
@@ -98,8 +100,11 @@ def _steps(updates: list[Update], sheet: Sheet, rate: Any) -> list[Step]:
                     steps.append(Step(rf"\frac{{1}}{{{size}}}\sum_{{i}} \frac{{\partial C_i}}{{\partial {symbol}}}", "",
                                       rf"\tfrac{{1}}{{{size}}}\big(" + " + ".join(grads) + r"\big)", mean))
                 before = show(update.before[l][pick])
+                product = rate * update.mean[l][pick]
+                rounded = p.mode.fix(product)
                 steps.append(Step(rf"{symbol}_{{[{u}]}}", rf"{symbol}_{{[{u - 1}]}} - \alpha\, \frac{{\partial C}}{{\partial {symbol}}}",
-                                  rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick])))
+                                  rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick]),
+                                  intermediate=rf"{before} - {show(rounded)}" if (rounded != product).any() else ""))
     return steps
 
 
@@ -125,8 +130,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         # exact throughout; in decimal style also the hand-rounded epoch, whose drift over the
         # updates the key's tolerance must admit
         updates = _epoch(computed.spec, rate, batches, EXACT)
-        rounded = _epoch(computed.spec, rate, batches, hand(d))[-1].after if not opts.net.integer else None
-        steps = _steps(updates, sheet, rate)
+        by_hand = _epoch(computed.spec, rate, batches, hand(d)) if not opts.net.integer else None
+        rounded = by_hand[-1].after if by_hand else None
+        steps = _steps(by_hand or updates, sheet, rate, opts.net.numbers)
         parts = []
         for l, (w, b) in enumerate(updates[-1].after, start=1):
             values = [(f"W{l}[{j},{c}]", n.w(l, j, c), v, None if rounded is None else rounded[l - 1][0][j - 1][c - 1])

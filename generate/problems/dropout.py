@@ -75,8 +75,10 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     groups = [(rf"Compute ${n.node('a', 1)}$ without dropout.", [f"a1[{j + 1}]" for j in range(hidden)]),
               (r"Apply the mask" + (" with inverted-dropout scaling" if opts.inverted else "") +
                r" and compute the output $\hat{\mathbf{y}}$ of the thinned network.", parts)]
-    problem = network_problem("dropout", "Dropout", full, sheet, points, groups[:1], ())
-    answers = problem.answers + networks.answers(thin, parts, sheet.decimals)
+    # the solution goes through ã = m ⊙ a exactly (not derive's hand trace of the thinned
+    # network, which never forms ã): its values are the exact ones rounded
+    problem = network_problem("dropout", "Dropout", full, sheet, points, groups[:1], (), solution_values="exact")
+    answers = problem.answers + networks.answers(thin, parts, sheet.decimals, "exact")
     shares = split_points(points, [len(g[1]) for g in groups])
     return replace(problem, questions=tuple(Question(t, s) for (t, _), s in zip(groups, shares)),
                    answers=answers, solution=(Section("Forward pass with dropout", steps,

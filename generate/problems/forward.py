@@ -67,7 +67,8 @@ def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = F
 
 def network_problem(kind: str, title: str, computed: networks.Computed, sheet: Sheet, points: int,
                     groups: list[tuple[str, list[str]]], solution: tuple[Section, ...], *,
-                    learning_rate: bool = False, targets: bool = True, extra: tuple[Any, ...] = ()) -> Problem:
+                    learning_rate: bool = False, targets: bool = True, extra: tuple[Any, ...] = (),
+                    solution_values: str = "hand") -> Problem:
     """A problem on one drawn network: its figure and data, questions ``(text, parts)``, points
     shared in proportion to the parts asked."""
     shares = split_points(points, [max(len(parts), 1) for _, parts in groups])
@@ -77,7 +78,8 @@ def network_problem(kind: str, title: str, computed: networks.Computed, sheet: S
         statement=statement(computed, sheet, learning_rate, targets),
         questions=tuple(Question(text, s) for (text, _), s in zip(groups, shares)),
         solution=solution,
-        answers=networks.answers(computed, [q for _, g in groups for q in g], sheet.decimals) + tuple(extra),
+        answers=networks.answers(computed, [q for _, g in groups for q in g], sheet.decimals,
+                                 solution_values) + tuple(extra),
         figure=network_figure(computed.trace.params, computed.trace.forward.x[0], p),
         network=computed.data,
         fingerprint=networks.fingerprint(computed.data),
@@ -92,7 +94,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     groups = [(rf"Compute ${n.node('z', l)}$ and ${n.node('a', l) if l < L else yhat}$" + (
         rf" and the cost ${n.cost_symbol}$." if l == L else "."), parts)
         for l, parts in enumerate(forward_parts(computed), start=1)]
-    solution = (Section("Forward pass", tuple(forward_steps(computed.report, sheet.printer, 0))),)
+    solution = (Section("Forward pass", tuple(forward_steps(computed.report, sheet.solution_printer(opts.numbers), 0))),)
     return network_problem("forward", "Forward propagation", computed, sheet, points, groups, solution)
 
 

@@ -36,7 +36,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
         (r"Take one gradient-descent step with learning rate $\alpha$: the new parameters.", new),
         ("Run the forward pass again with the new parameters: the new cost. Did the cost fall?", ["cost_new"]),
     ]
-    p, report = sheet.printer, computed.report
+    p, report = sheet.solution_printer(opts.numbers), computed.report
     solution = (Section("Forward pass", tuple(forward_steps(report, p, 0))),
                 Section("Sensitivities", tuple(delta_steps(report, p, 0))),
                 Section("Gradients", tuple(gradient_steps(report, p))),

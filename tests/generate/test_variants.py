@@ -11,7 +11,7 @@ import sympy as sp
 
 from derive import backprop, quantities
 from derive.network import parse_spec
-from derive.numbers import EXACT, FLOAT
+from derive.numbers import EXACT, FLOAT, hand
 from generate import problems, spec
 from generate.printing import rounded
 from generate.roster import Student
@@ -83,12 +83,25 @@ def _compare(problem, expected: dict, decimals: int) -> set:  # type: ignore[no-
     return checked
 
 
+def _integer_style(network: dict) -> bool:
+    return all(isinstance(w, int) for layer in network["layers"] for row in layer["weights"] for w in row)
+
+
 def _recompute(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
-    """Independently: the key's network through derive in exact mode, every entry compared."""
+    """Independently: the key's network through derive, every entry compared. Integer style:
+    exact mode. Decimal style: the key holds what the worked solution prints, derive's hand
+    mode, and its tolerance admits the exact value rounded at the end."""
     spec_ = parse_spec(problem.network)
     trace = backprop.trace(spec_.network, spec_.examples, EXACT)
     assert not trace.kinks
-    return _compare(problem, quantities.entries(trace), decimals)
+    exact = quantities.entries(trace)
+    if _integer_style(problem.network):
+        return _compare(problem, exact, decimals)
+    for a in problem.answers:
+        if a.part in exact:
+            assert abs(float(rounded(exact[a.part], decimals)) - a.key_value) <= a.tolerance * (1 + 1e-9), a.part
+    return _compare(problem, quantities.entries(backprop.trace(spec_.network, spec_.examples, hand(decimals))),
+                    decimals)
 
 
 def _recompute_batching(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
@@ -98,11 +111,21 @@ def _recompute_batching(problem, decimals: int) -> set:  # type: ignore[no-untyp
     m = len(examples)
     schemes = {"full": [list(range(m))], "sgd": [[i] for i in range(m)],
                "mini": [list(range(s, min(s + size, m))) for s in range(0, m, size)]}
-    # integer style: exact, each update's parameters written as fractions; decimal style
-    # (irrational σ): float64, whose 1e-16 cannot move a value rounded to the sheet's decimals
-    exact = all(isinstance(w, int) for layer in data["layers"] for row in layer["weights"] for w in row)
-    mode, write, read = (EXACT, str, sp.Rational) if exact else (FLOAT, lambda v: format(float(v), ".17g"), float)
-    expected = {}
+    # integer style: exact, each update's parameters written as fractions; decimal style: the
+    # key is the worked solution's hand computation (every intermediate rounded), recomputed
+    # in derive's hand mode, and float64 (whose 1e-16 cannot move a value rounded to the
+    # sheet's decimals) checks that the tolerance admits the unrounded computation
+    if not _integer_style(data):
+        hand_values = _epochs(data, examples, schemes, hand(decimals), str, sp.Rational)
+        exact = _epochs(data, examples, schemes, FLOAT, lambda v: format(float(v), ".17g"), float)
+        for a in problem.answers:
+            assert abs(exact[a.part] - a.key_value) <= a.tolerance + 0.5 * 10.0 ** -decimals + 1e-9, a.part
+        return _compare(problem, hand_values, decimals)
+    return _compare(problem, _epochs(data, examples, schemes, EXACT, str, sp.Rational), decimals)
+
+
+def _epochs(data, examples, schemes, mode, write, read) -> dict:  # type: ignore[no-untyped-def]
+    expected: dict = {}
     for key, batches in schemes.items():
         layers = [dict(layer) for layer in data["layers"]]
         for batch in batches:
@@ -115,7 +138,7 @@ def _recompute_batching(problem, decimals: int) -> set:  # type: ignore[no-untyp
             for j, row in enumerate(layer["weights"], start=1):
                 expected.update({f"{key}_W{l}[{j},{k}]": read(v) for k, v in enumerate(row, start=1)})
             expected.update({f"{key}_b{l}[{j}]": read(v) for j, v in enumerate(layer.get("bias", []), start=1)})
-    return _compare(problem, expected, decimals)
+    return expected
 
 
 def _recompute_dropout(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
