@@ -1,0 +1,63 @@
+"""Every printed step of a worked solution computes from its printed operands (issue 15).
+
+The network kinds' solutions are read back from their LaTeX, turned into the plain notation
+``tests/derive/test_printed_steps.py`` evaluates, and re-evaluated from the printed digits:
+integer style exactly, decimal style rounded once to the sheet's decimals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from derive.steps import Step
+from generate import spec
+from generate.roster import Student
+from generate.variants import draw
+from tests.conftest import variants
+from tests.derive.test_printed_steps import check_step
+
+N = max(variants() // 3, 10)
+
+
+def latex_to_text(tex: str) -> str:
+    """The numbers-only LaTeX a step prints, in the text printer's notation."""
+    text = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "·")
+    text = re.sub(r"\\frac\{(\d+)\}\{(\d+)\}\s*", r"\1/\2 ", text)  # ½(…): "1/2 (…)", a product
+    text = re.sub(r"\^\{?2\}?", "²", text).replace(r"\log", "log").replace("-", "−")
+    return text.replace(" ", " ").strip()
+
+
+def as_text(step: Step) -> Step:
+    return replace(step, substituted=latex_to_text(step.substituted), intermediate=latex_to_text(step.intermediate),
+                   result=latex_to_text(step.result))
+
+
+CASES = [("forward", {}), ("forward", {"numbers": "decimal", "difficulty": "hard"}),
+         ("backprop", {"difficulty": "medium"}), ("backprop", {"numbers": "decimal", "loss": "bce",
+                                                               "activation": ["tanh", "sigmoid"]}),
+         ("backprop", {"numbers": "decimal", "loss": "cross_entropy", "activation": ["sigmoid", "softmax"],
+                       "sizes": [2, 2, 2]}),
+         ("update", {}), ("update", {"numbers": "decimal"}), ("update", {"numbers": "decimal", "difficulty": "hard"}),
+         ("chain_rule", {})]
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("kind,table", CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CASES)])
+def test_every_step_of_a_network_solution_computes_from_its_printed_operands(kind: str, table: dict) -> None:
+    exam = spec.parse({"title": "t", "decimals": 4, "problems": [{"kind": kind, **table}]})
+    # integer style is exact where values are short (everything before an update); a value
+    # past the sheet's decimals prints rounded, and the rule is the same as in decimal style
+    decimals = 4
+    total = checked = 0
+    for seed in range(N):
+        variant = draw(replace(exam, seed=seed), Student(f"s{seed}", ""), exam.problems[0])
+        for section in variant.problem.solution:
+            for step in section.steps:
+                for leaf in step.detail or (step,):
+                    if leaf.substituted and "pmatrix" not in leaf.substituted:
+                        total += 1
+                        checked += check_step(as_text(leaf), decimals)
+    assert total and checked == total, f"{total - checked} of {total} steps could not be read"
