@@ -48,6 +48,15 @@ def plain(value: Any, decimals: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def grouped(n: int) -> str:
+    """An integer in LaTeX with thin spaces between groups of three digits from 10 000 on
+    (1\,000\,000), as SI writes them; 4-digit numbers stay whole (1000)."""
+    text = str(abs(n))
+    if len(text) > 4:
+        text = r"\,".join(text[max(i - 3, 0):i] for i in range(len(text), 0, -3)[::-1])
+    return ("-" if n < 0 else "") + text
+
+
 def is_short(value: Any, decimals: int) -> bool:
     """True when the value has at most ``decimals`` places, so rounding loses nothing."""
     if isinstance(value, Real):

@@ -39,11 +39,20 @@ class Header:
     date: str
     instructions: str
     total: int
+    rounding: str  # how to round, from the spec's decimals: on every sheet, instructions or not
+
+
+def rounding(decimals: int) -> str:
+    if decimals == 0:
+        return "Round every result to a whole number (halves away from zero)."
+    places = f"{decimals} decimal{'s' if decimals > 1 else ''}"
+    return (f"Give a result with at most {places} exactly; round every other one to {places} "
+            "(halves away from zero).")
 
 
 def header(exam: ExamSpec) -> Header:
     return Header(escape(exam.title), escape(exam.course), escape(exam.date), escape(exam.instructions),
-                  exam.total_points)
+                  exam.total_points, rounding(exam.decimals))
 
 
 def _skeletons(sheets: tuple[StudentSheet, ...]) -> dict[Skeleton, str]:

@@ -26,6 +26,7 @@ from derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_
 
 from .. import networks
 from ..options import Table
+from ..printing import grouped
 from ..problem import Answer, Degenerate, Problem, Question
 from ..sampling import integer, one_decimal, pick
 from ..sheet import Sheet
@@ -145,8 +146,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     big_n = bool(rng.integers(0, 2))
     n_in, m_out = (many, few) if big_n else (few, many)
     cheaper = "reverse" if m_out < n_in else "forward"
-    answers += [Answer("passes_forward", r"\text{forward-mode passes}", sp.Integer(n_in), str(n_in), float(n_in)),
-                Answer("passes_reverse", r"\text{reverse-mode passes}", sp.Integer(m_out), str(m_out), float(m_out)),
+    answers += [Answer("passes_forward", r"\text{forward-mode passes}", sp.Integer(n_in), grouped(n_in), float(n_in)),
+                Answer("passes_reverse", r"\text{reverse-mode passes}", sp.Integer(m_out), grouped(m_out), float(m_out)),
                 Answer("cheaper", r"\text{cheaper mode}", cheaper, rf"\text{{{cheaper}}}", cheaper)]
 
     formula = p.doprint(tree)
@@ -158,12 +159,12 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         f"Forward mode: compute the tangent trace $\\dot v_i$ with the seed ${seeds}$. Which derivative does it give?",
         "Reverse mode: compute the adjoint trace $\\bar v_i$ with the seed $\\bar y = 1$, last operation first, "
         "and read off $\\partial y / \\partial x_k$ for every input. Which adjoints collect more than one contribution?",
-        f"A function has $n = {n_in}$ inputs and $m = {m_out}$ outputs. How many forward-mode passes and how many "
+        f"A function has $n = {grouped(n_in)}$ inputs and $m = {grouped(m_out)}$ outputs. How many forward-mode passes and how many "
         "reverse-mode passes give its whole Jacobian? Which mode is cheaper?",
     ]
     shares = split_points(points, [2, 3, 4, 1])
-    passes_text = (f"Forward mode gives one column of the Jacobian per pass: $n = {n_in}$ passes. Reverse mode gives "
-                   f"one row per pass: $m = {m_out}$ passes. So {cheaper} mode is cheaper here"
+    passes_text = (f"Forward mode gives one column of the Jacobian per pass: $n = {grouped(n_in)}$ passes. Reverse mode "
+                   f"gives one row per pass: $m = {grouped(m_out)}$ passes. So {cheaper} mode is cheaper here"
                    + (" (as for a network's cost: many parameters, one output)." if cheaper == "reverse" else "."))
     solution = (
         Section("The computation graph", (), figure_tex(exact, d, fractions=False)),

@@ -11,6 +11,7 @@ from derive import params
 from derive.steps import Section, Step
 
 from ..options import Table
+from ..printing import grouped
 from ..problem import Answer, Problem, Question
 from ..sheet import Sheet
 from . import Kind
@@ -44,7 +45,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     inputs, outputs = int(rng.integers(1, INPUTS + 1)), int(rng.integers(1, OUTPUTS + 1))
     total = params.count(depth, width, inputs, outputs, opts.bias)
     steps = layer_steps(inputs, width, depth, outputs, opts.bias)
-    answer = Answer("params", r"N", sp.Integer(total), str(total), float(total), 0.0)
+    answer = Answer("params", r"N", sp.Integer(total), grouped(total), float(total), 0.0)
     return Problem(
         kind="param_count", title="Counting parameters", points=points,
         statement={"inputs": inputs, "outputs": outputs, "depth": depth, "width": width, "bias": opts.bias},
@@ -61,7 +62,7 @@ def layer_steps(inputs: int, width: int, depth: int, outputs: int, bias: bool) -
     def row(lhs: str, l: str, previous: str, n_in: int, n_out: int) -> Step:
         rule = rf"n_{{{l}}}\, n_{{{previous}}}" + (rf" + n_{{{l}}}" if bias else "")
         return Step(lhs, rule, rf"{n_out} \cdot {n_in}" + (f" + {n_out}" if bias else ""),
-                    str(n_out * n_in + (n_out if bias else 0)))
+                    grouped(n_out * n_in + (n_out if bias else 0)))
 
     first = row("N^{(1)}", "1", "0", inputs, width)
     last = row(f"N^{{({depth + 1})}}", str(depth + 1), str(depth), width, outputs)
@@ -74,7 +75,7 @@ def layer_steps(inputs: int, width: int, depth: int, outputs: int, bias: bool) -
     steps.append(last)
     terms.append(last.result)
     total = params.count(depth, width, inputs, outputs, bias)
-    steps.append(Step("N", rf"\sum_{{l=1}}^{{{depth + 1}}} N^{{(l)}}", " + ".join(terms), str(total)))
+    steps.append(Step("N", rf"\sum_{{l=1}}^{{{depth + 1}}} N^{{(l)}}", " + ".join(terms), grouped(total)))
     return tuple(steps)
 
 

@@ -235,3 +235,18 @@ def test_autodiff_sheets_compile_with_the_graph_in_the_solutions(tmp_path: Path)
     exam = subprocess.run(["pdftotext", str(tmp_path / "out" / "exam.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Forward mode" in exam and "Jacobian" in exam
+
+
+def test_every_sheet_says_how_to_round_even_without_instructions(tmp_path: Path) -> None:
+    spec = tmp_path / "quiz.toml"
+    spec.write_text('title = "t"\ndecimals = 3\n[[problems]]\nkind = "forward"\n')
+    assert main([str(spec), "--out", str(tmp_path / "out"), "--format", "tex"]) == 0
+    tex = (tmp_path / "out" / "tex" / "exam.tex").read_text()
+    assert "round every other one to 3 decimals (halves away from zero)" in tex
+
+
+def test_large_integers_are_grouped_in_threes() -> None:
+    from generate.printing import grouped
+
+    assert [grouped(n) for n in (7, 1000, 10000, 1000000, -123456)] == \
+        ["7", "1000", r"10\,000", r"1\,000\,000", r"-123\,456"]
