@@ -105,7 +105,7 @@ def label(name: str, notation: Notation, outputs: int = 1) -> str:
         return rf"\frac{{\partial {cost}}}{{\partial x_{{{idx[0]}}}}}"
     if stem in ("W_new", "b_new"):
         old = notation.w(l, *idx) if stem == "W_new" else notation.b(l, idx[0])
-        return rf"{old}\,{{}}'"
+        return rf"{{{old}}}_{{\text{{new}}}}"  # as the update step writes it (derive.steps._new)
     raise KeyError(name)
 
 

@@ -19,6 +19,8 @@ _LATEX_SPECIALS = {
     "δ": r"$\delta$", "σ": r"$\sigma$", "α": r"$\alpha$", "η": r"$\eta$", "λ": r"$\lambda$",
     "∂": r"$\partial$", "−": "-", "≈": r"$\approx$", "⊙": r"$\odot$", "ᵀ": r"$^{T}$", "Σ": r"$\Sigma$",
     "ŷ": r"$\hat{y}$", "²": r"$^{2}$", "≥": r"$\geq$", "≤": r"$\leq$", "·": r"$\cdot$",
+    # subscript digits in generated titles ("tangents ∂v/∂x₁")
+    **{chr(0x2080 + d): rf"$_{{{d}}}$" for d in range(10)},
 }
 
 

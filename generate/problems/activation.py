@@ -84,7 +84,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [2, 2, 1])
     return Problem(
         kind="activation", title="Activation functions", points=points,
-        statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": name.replace("_", " "),
+        statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": SPOKEN.get(name, name),
                    "activation": name, "at": str(z0)},
         questions=tuple(Question(t, s) for t, s in zip(texts, shares)),
         solution=(Section("Value and derivative", tuple(steps)), Section("Properties", (), properties)),
@@ -92,6 +92,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     )
 
 
+# the activation as the sheets write it in words, matching its symbol (\mathrm{ReLU}, …)
+SPOKEN = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "silu": "SiLU (swish)", "identity": "identity (id)"}
 POINTS = ("-2", "2")  # z drawn with one decimal from here, never 0: 40 points
 
 

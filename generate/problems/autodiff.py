@@ -169,7 +169,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     solution = (
         Section("The computation graph", (), figure_tex(exact, d, fractions=False)),
         Section("Primal trace", _steps(p, exact.primal.lines)),
-        Section(f"Forward mode: tangents ∂v/∂x{wrt + 1}", _steps(p, exact.forward[wrt].lines)),
+        Section(f"Forward mode: tangents ∂v/∂x{chr(0x2080 + wrt + 1)}", _steps(p, exact.forward[wrt].lines)),
         Section("Reverse mode: adjoints ∂y/∂v, last operation first", _steps(p, exact.reverse[0].lines),
                 _contributions_text(exact)),
         Section("Passes", (), passes_text),
