@@ -276,6 +276,9 @@ def _check_value(name: str, value: Any, opts: NetOptions, decimals: int) -> None
             raise Degenerate(f"{name} has more than {decimals} decimals")
     else:
         ambiguous_rounding(value, decimals, name)
+    if magnitude and not rounded(value, decimals):
+        # a key of "0" for a gradient that is not 0 tests nothing a student computed
+        raise Degenerate(f"{name} = {float(value):g} rounds to 0 at {decimals} decimals")
 
 
 def ambiguous_rounding(value: Any, decimals: int, name: str) -> None:
