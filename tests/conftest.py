@@ -87,3 +87,21 @@ def bounded(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def run_command(main, args, capsys, seconds: int):  # type: ignore[no-untyped-def]
+    """A console command's ``main`` on ``args`` within ``seconds``: (status, usage error?, output)."""
+    usage = False
+    with bounded(seconds):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # a usage error, reported by argparse
+            code, usage = exit_.code, True
+    return code, usage, capsys.readouterr()
+
+
+def assert_one_line_error(err: str, prog: str, usage: bool) -> None:
+    """An error as the README promises it: one line, the command's name, the fix (or --help)."""
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith(f"{prog}: error: "), err
+    assert (f"(see {prog} --help)" if usage else "(fix: ") in err, err

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from derive.cli import main
 from tests.derive.test_cli import GOOD as CLI_GOOD
-from tests.conftest import bounded, examples
+from tests.conftest import assert_one_line_error, examples, run_command
 from tests.strategies import extreme_specs, hostile_expressions, hostile_specs
 
 SECONDS = 20  # far above any honest run; a hang fails the test instead of the session
@@ -35,18 +35,11 @@ def _strict(text: str) -> object:
 
 def assert_well_behaved(capsys, args, out_dir: Path | None = None, allowed=(0, 2)) -> tuple[int, str, str]:
     before = sorted(os.listdir(out_dir)) if out_dir is not None else None
-    usage = False
-    with bounded(SECONDS):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exit_:  # a usage error, reported by argparse
-            code, usage = exit_.code, True
-    captured = capsys.readouterr()
+    code, usage, captured = run_command(main, args, capsys, SECONDS)
     assert code in allowed, (args, captured.err)
     assert "Traceback" not in captured.err
     if code == 2:
-        assert captured.err.count("\n") == 1 and captured.err.startswith("derive: error: "), captured.err
-        assert ("(see derive --help)" if usage else "(fix: ") in captured.err, captured.err
+        assert_one_line_error(captured.err, "derive", usage)
         if out_dir is not None:
             assert sorted(os.listdir(out_dir)) == before  # nothing half-written
     elif "json" in args and "-o" not in args:

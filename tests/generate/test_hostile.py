@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generate.cli import main
-from tests.conftest import bounded, examples
+from tests.conftest import assert_one_line_error, examples, run_command
 from tests.strategies import VALID_EXAM, broken, hostile_csv, hostile_exams, plausible_exams
 
 SECONDS = 30  # far above any honest run here (--format tex, one student); a hang fails the test
@@ -29,20 +29,13 @@ def tree(folder: Path) -> list[str]:
 def assert_well_behaved(capsys, args, folder: Path) -> tuple[int, str, str]:
     """Run ``generate args``; ``folder`` holds every input and output of the run."""
     before = tree(folder)
-    usage = False
-    with bounded(SECONDS):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exit_:  # a usage error, reported by argparse
-            code, usage = exit_.code, True
-    captured = capsys.readouterr()
+    code, usage, captured = run_command(main, args, capsys, SECONDS)
     assert code in (0, 2), (args, captured.err)
     assert "Traceback" not in captured.err
     leftovers = [p for p in tree(folder) if p not in before and Path(p).name.startswith(".")]
     assert not leftovers, leftovers  # no build folder, lock or temporary file left beside the outputs
     if code == 2:
-        assert captured.err.count("\n") == 1 and captured.err.startswith("generate: error: "), captured.err
-        assert ("(see generate --help)" if usage else "(fix: ") in captured.err, captured.err
+        assert_one_line_error(captured.err, "generate", usage)
         assert tree(folder) == before  # nothing half-written
     return code, captured.out, captured.err
 
