@@ -10,8 +10,10 @@ and ``key.csv`` (one row per answer: student, problem, part, value, tolerance).
                                  "answers": [{"part": "z1[1]", "value": -5, "exact": "-5",
                                               "tolerance": 0, "shown": "-5"}]}]}]}
 
-``value`` is the exact value rounded to ``decimals`` places (a number, or text for a
-non-numeric answer such as "yes"); a student's answer v is right when |v − value| ≤ tolerance.
+``value`` is the value the worked solution prints: in decimal style its hand computation
+(every intermediate rounded to ``decimals`` places), else the exact value rounded (a number,
+or text for a non-numeric answer such as "yes"); a student's answer v is right when
+|v − value| ≤ tolerance, which admits both the hand computation and the exact one rounded.
 ``exact`` is the unrounded value (a fraction, or a decimal to 12 significant digits).
 """
 

@@ -3,8 +3,9 @@
 *Integer* style draws integer weights and inputs and activations that keep every value
 rational (σ = z², ReLU, identity, step, leaky ReLU with a rational slope); the trace is
 exact and every intermediate must be short (at most the exam's decimals) and bounded.
-*Decimal* style draws one-decimal weights; the key is the exact value rounded, its
-tolerance the gap to a student who rounds every intermediate (``derive``'s hand mode).
+*Decimal* style draws one-decimal weights; the worked solution and the key are ``derive``'s
+hand mode (every intermediate rounded, each printed step redoable), the tolerance the gap to
+a student who carries every digit and rounds at the end.
 A draw is rejected as degenerate when a value sits on a kink, a hidden layer is dead, a
 target equals its prediction, an asked gradient is zero or a value exceeds the bound.
 """
