@@ -49,7 +49,7 @@ def plain(value: Any, decimals: int) -> str:
 
 
 def grouped(n: int) -> str:
-    """An integer in LaTeX with thin spaces between groups of three digits from 10 000 on
+    r"""An integer in LaTeX with thin spaces between groups of three digits from 10 000 on
     (1\,000\,000), as SI writes them; 4-digit numbers stay whole (1000)."""
     text = str(abs(n))
     if len(text) > 4:

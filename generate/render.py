@@ -78,7 +78,7 @@ def _students(sheets: tuple[StudentSheet, ...]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a worked solution (``\gssteps``): ``lhs & rhs & ref``, rhs with its = sign."""
+    r"""One row of a worked solution (``\gssteps``): ``lhs & rhs & ref``, rhs with its = sign."""
 
     lhs: str
     rhs: str
