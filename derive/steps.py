@@ -8,11 +8,15 @@ each example, the gradients for the mean cost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+import sympy as sp
+
+from .at_point import activation_at, derivative, derivative_at, softmax_at, substituted
+from .numbers import Real
 from .printing import LatexPrinter, Printer
 from .report import Report
 
@@ -89,11 +93,11 @@ def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
             subst = p.matrix(weights) + " " + p.vector(fwd.a(l - 1)[i]) + (f" + {p.vector(bias)}" if bias is not None else "")
         steps.append(Step(p.node("z", l), rule, subst, p.vector(fwd.z(l)[i]), "Eq. 3.4",
                           tuple(_neuron_z(report, p, i, l, j) for j in range(layer.n_out))))
-        steps.append(Step(p.node("a", l), _activation(p, layer.activation, p.node("z", l)), "",
-                          p.vector(fwd.a(l)[i]), "",
-                          tuple(Step(p.node("a", l, j + 1),
-                                     _activation(p, layer.activation, p.node("z", l, j + 1)), "",
-                                     p.number(fwd.a(l)[i][j])) for j in range(layer.n_out))))
+        formulas = [_activation_numbers(p, layer.activation, fwd.z(l)[i], j) for j in range(layer.n_out)]
+        detail = tuple(Step(p.node("a", l, j + 1), _activation_entry(p, layer.activation, l, j),
+                            formulas[j], p.number(fwd.a(l)[i][j])) for j in range(layer.n_out))
+        steps += _vector_step(p, Step(p.node("a", l), _activation(p, layer.activation, p.node("z", l)), "",
+                                      p.vector(fwd.a(l)[i])), detail)
     cost = spec.notation.cost_symbol
     substituted, intermediate = _cost_numbers(report, p, i)
     steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
@@ -141,10 +145,40 @@ def _cost_numbers(report: Report, p: Printer, i: int) -> tuple[str, str]:
     return substituted, (_minus(p) + group(" + ".join(rounded)) if _rounds(p) else "")
 
 
+def _vector_step(p: Printer, step: Step, detail: tuple[Step, ...]) -> list[Step]:
+    """``step`` (a vector equation, no numbers substituted yet) with its entries' formulas as a
+    column; entry by entry where a formula is a fraction, which a matrix would set in script
+    size, or where the layer has one unit."""
+    if not any(d.substituted for d in detail):
+        return [replace(step, detail=detail)]
+    if len(detail) == 1 or (_is_latex(p) and any(r"\frac" in d.substituted for d in detail)):
+        return list(detail)
+    entries = [d.substituted or d.result for d in detail]
+    column = (r"\begin{pmatrix}" + r" \\ ".join(entries) + r"\end{pmatrix}" if _is_latex(p)
+              else "(" + ", ".join(entries) + ")")
+    return [replace(step, substituted=column, detail=detail)]
+
+
+def _activation_numbers(p: Printer, act: Any, zs: Any, j: int) -> str:
+    """a_j = σ(z_j) with the printed z in its formula (softmax: e^{z_j} over the sum of e^{z_k})."""
+    if any(isinstance(v, Real) for v in zs) and not _rounds(p):
+        return ""  # an irrational exact z prints as ≈…: its formula would not compute from that
+    if act.elementwise:
+        return activation_at(act, zs[j], p.number(zs[j]), _is_latex(p))
+    return softmax_at([p.number(v) for v in zs], j, _is_latex(p))
+
+
 def _activation(p: Printer, act: Any, arg: str) -> str:
     if _is_latex(p):
         return rf"{act.latex}\left({arg}\right)"
     return _sigma(p, act.name, arg) if act.name in ("square", "sigmoid", "tanh") else f"{act.name}({arg})"
+
+
+def _activation_entry(p: Printer, act: Any, l: int, j: int) -> str:
+    """a_j = σ(z_j) for an elementwise σ; softmax(z)_j, which depends on the whole layer."""
+    if act.elementwise:
+        return _activation(p, act, p.node("z", l, j + 1))
+    return _activation(p, act, p.node("z", l)) + (f"_{{{j + 1}}}" if _is_latex(p) else f"_{j + 1}")
 
 
 def _neuron_z(report: Report, p: Printer, i: int, l: int, j: int) -> Step:
@@ -169,6 +203,8 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
     steps = []
     out = bwd.layers[-1]
     cost = report.spec.notation.cost_symbol
+    if not bwd.fused:
+        steps += _derivative_steps(report, p, i, L)
     for j in range(net.sizes[-1]):
         d = p.node("delta", L, j + 1)
         if bwd.fused:
@@ -197,6 +233,7 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
         below, above = bwd.layers[l - 1], bwd.layers[l]
         weights = report.trace.params[l][0]
         name = net.layers[l - 1].activation.name
+        steps += _derivative_steps(report, p, i, l)
         for j in range(net.sizes[l]):
             terms = " + ".join(f"{_f(p, weights[k][j])}{x}{_f(p, above.delta[i][k])}" for k in range(net.sizes[l + 1]))
             if _is_latex(p):
@@ -310,6 +347,33 @@ def verdict(report: Report, p: Printer) -> str:
             "the learning rate overshoots for this network.")
 
 
+def _derivative_steps(report: Report, p: Printer, i: int, l: int) -> list[Step]:
+    """σ'(z^(l)) from its formula with the printed a (a(1 − a), 1 − a²) or z: the factor
+    Eq. 3.18/3.23 multiplies by. Nothing where every entry is a constant (ReLU's 1 and 0,
+    the identity's 1), and one step with its entries where the layer is wider than one."""
+    act = report.spec.network.layers[l - 1].activation
+    if not act.elementwise:
+        return []  # softmax: its Jacobian is in δ's own step
+    fwd, bwd = report.trace.forward, report.trace.backward
+    zs, outs, primes = fwd.z(l)[i], fwd.a(l)[i], bwd.layers[l - 1].sigma_prime[i]
+    if any(isinstance(v, Real) for v in (*zs, *outs)) and not _rounds(p):
+        return []  # irrational exact values print as ≈…: a formula would not compute from them
+    latex = _is_latex(p)
+    expr, var = derivative(act)
+    # the rule in the layer's own symbols, where one formula holds for every entry
+    def rule(node: str) -> str:
+        return "" if expr.has(sp.Piecewise) else substituted(expr, var, node, latex)
+
+    detail = tuple(Step(_sigma(p, act.name, p.node("z", l, j + 1), prime=True), rule(p.node(var.name, l, j + 1)),
+                        derivative_at(act, zs[j], outs[j], p.number(zs[j]), p.number(outs[j]), latex),
+                        p.number(primes[j])) for j in range(len(zs)))
+    if not any(d.substituted for d in detail):
+        return []
+    vector_rule = rule(p.node(var.name, l)).replace(r"\cdot", r"\odot").replace(" · ", " ⊙ ")
+    return _vector_step(p, Step(_sigma(p, act.name, p.node("z", l), prime=True), vector_rule, "",
+                                p.vector(primes)), detail)
+
+
 class _Inline:
     """A LaTeX printer whose numbers sit in running text."""
 
@@ -337,7 +401,6 @@ def sections(report: Report, p: Printer) -> list[Section]:
 
 
 def verification_steps(report: Report, p: Printer, i: int) -> list[Step]:
-    from dataclasses import replace
 
     assert report.trace.update is not None
     new_trace = replace(report.trace, params=report.trace.update.params, forward=report.trace.update.forward)

@@ -4,12 +4,12 @@ of the output, and the function's properties (range, zero-centred, saturating)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
 from derive import activations
+from derive.at_point import branch, substituted, written
 from derive.numbers import EXACT, hand
 from derive.steps import Section, Step
 
@@ -65,15 +65,15 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
            Answer("zero_centred", r"\text{zero-centred?}", zero_centred, rf"\text{{{zero_centred}}}", zero_centred),
            Answer("saturating", r"\text{saturating?}", saturating, rf"\text{{{saturating}}}", saturating)]
     at, shown = p.number(z0), written(act)
-    steps = [_evaluated(rf"{act.latex}({at})", _at(branch(shown, z0), activations.z, at), p.number(value)),
+    steps = [_evaluated(rf"{act.latex}({at})", substituted(branch(shown, z0), activations.z, at, latex=True), p.number(value)),
              Step(rf"{act.latex}'(z)", _latex(act.prime_expr), "", ""),
-             _evaluated(rf"{act.latex}'({at})", _at(branch(act.prime_expr, z0), activations.z, at),
+             _evaluated(rf"{act.latex}'({at})", substituted(branch(act.prime_expr, z0), activations.z, at, latex=True),
                         p.number(prime))]
     by_output = _by_output(act)
     if by_output is not None:
         a_value = p.number(value)
         steps.append(Step(rf"{act.latex}'(z)", _latex(by_output),
-                          _at(branch(by_output, value, activations.a), activations.a, a_value),
+                          substituted(branch(by_output, value, activations.a), activations.a, a_value, latex=True),
                           p.number(prime)))
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
@@ -99,36 +99,6 @@ POINTS = ("-2", "2")  # z drawn with one decimal from here, never 0: 40 points
 
 def capacity(opts: Options) -> int:
     return 40 * len(opts.names)
-
-
-def written(act: activations.Activation) -> sp.Expr:
-    """σ(z) as the lectures write it: tanh through exponentials, so it can be evaluated by hand."""
-    return act.expr.rewrite(sp.exp) if act.name == "tanh" else act.expr
-
-
-def branch(expr: sp.Expr, at: sp.Rational, var: sp.Symbol = activations.z) -> sp.Expr:
-    """The branch of a piecewise function that holds at ``var = at`` (the expression itself otherwise)."""
-    if not isinstance(expr, sp.Piecewise):
-        return expr
-    for piece, condition in expr.args:
-        if condition is sp.true or bool(condition.subs(var, at)):
-            return piece
-    raise ValueError(f"no branch of {expr} holds at {at}")
-
-
-def _at(expr: sp.Expr, var: sp.Symbol, number: str) -> str:
-    """``expr`` with ``var`` replaced by the printed number, kept unevaluated, as LaTeX."""
-    shown = f"({number})" if number.startswith("-") else number
-    return _with_slot(expr, var).replace(_SLOT, shown)
-
-
-_SLOT = "zSLOT"  # sorts among the terms where z does
-
-
-@lru_cache(maxsize=None)
-def _with_slot(expr: sp.Expr, var: sp.Symbol) -> str:
-    # printing is most of a variant's cost: print each formula once, fill in each point's number
-    return _latex(expr.xreplace({var: sp.Symbol(_SLOT)}))
 
 
 def _by_output(act: activations.Activation) -> sp.Expr | None:

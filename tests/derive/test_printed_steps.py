@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derive import backprop
+from derive.activations import SELU_ALPHA, SELU_LAMBDA
 from derive.numbers import EXACT, hand, round_half_away
 from derive.printing import TextPrinter
 from derive.report import Report
@@ -25,7 +26,13 @@ from derive.steps import Step, sections
 from tests.conftest import examples
 from tests.strategies import RATIONAL_HIDDEN, specs
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:/\d+)?")
+# a printed fraction is one number (3/5), but an exponent is: x^2/2 is (x²)/2
+_NUMBER = re.compile(r"(?<=\*\*)\d+|\d+(?:\.\d+)?(?:/\d+)?")
+# what the steps write activations with (derive.at_point: SymPy's names); kept unevaluated
+# where they would fold a number (log 1 = 0 is fine either way)
+_FUNCTIONS = {"exp": sp.exp, "log": lambda v: sp.log(v, evaluate=False), "tanh": sp.tanh, "erf": sp.erf,
+              "sqrt": sp.sqrt, "pi": lambda: sp.pi}
+_CONSTANTS = {"λ": f"({SELU_LAMBDA})", "α": f"({SELU_ALPHA})", "pi": "pi()"}  # SELU's by name; GELU's π
 
 
 def evaluate(text: str) -> sp.Expr | None:
@@ -33,13 +40,15 @@ def evaluate(text: str) -> sp.Expr | None:
     text = re.sub(r"\s*\(≈[^)]*\)", "", text)  # a long fraction's decimal gloss
     if "[" in text or "≈" in text:
         return None  # a matrix equation: its entries are checked in the step's detail
-    python = text.replace("−", "-").replace("·", "*").replace("²", "**2").replace("log(", "_log(")
-    python = re.sub(r"(\d)\s+\(", r"\1*(", python)  # "1/2 (…)": a product
-    if re.search(r"[^\d\s.+\-*/()_log]", python):
-        return None
+    python = text.replace("−", "-").replace("·", "*").replace("²", "**2").replace("^", "**")
+    for name, value in _CONSTANTS.items():
+        python = python.replace(name, value)
+    python = re.sub(r"(\d\s|\d(?=\()|\))\s*\(", r"\1*(", python)  # "1/2 (…)", ")(": products
+    if re.search(r"[^\d\s.+\-*/()]", re.sub(r"\b(?:%s)\(" % "|".join(_FUNCTIONS), "(", python)):
+        return None  # a symbol, not a number: not a computation to redo
     python = _NUMBER.sub(lambda m: f"_R('{m[0]}')", python)
     try:
-        return eval(python, {"_R": sp.Rational, "_log": lambda v: sp.log(v, evaluate=False)})  # noqa: S307
+        return eval(python, {"_R": sp.Rational, **_FUNCTIONS})  # noqa: S307
     except (SyntaxError, TypeError, ZeroDivisionError):
         return None
 

@@ -22,11 +22,42 @@ from tests.derive.test_printed_steps import check_step
 N = max(variants() // 3, 10)
 
 
+def _group(tex: str, start: int) -> tuple[str, int]:
+    """The brace group opening at ``tex[start]`` and the index after it."""
+    depth = 0
+    for i in range(start, len(tex)):
+        depth += {"{": 1, "}": -1}.get(tex[i], 0)
+        if depth == 0:
+            return tex[start + 1:i], i + 1
+    raise ValueError(f"unbalanced braces in {tex!r}")
+
+
+def _plain(tex: str) -> str:
+    """Fractions, powers and functions of printed LaTeX as the text printer writes them."""
+    out, i = [], 0
+    while i < len(tex):
+        if tex.startswith(r"\frac", i):
+            top, i = _group(tex, i + 5)
+            bottom, i = _group(tex, i)
+            out.append(f"(({_plain(top)})/({_plain(bottom)}))")
+        elif tex.startswith(("e^{", "^{"), i):
+            start = i
+            exponent, i = _group(tex, tex.index("{", i))
+            out.append(f"exp({_plain(exponent)})" if tex[start] == "e" else f"^({_plain(exponent)})")
+        elif (name := next((n for n in (r"\ln", r"\operatorname{erf}", r"\sqrt") if tex.startswith(n, i)), None)):
+            argument, i = _group(tex, i + len(name))
+            out.append({r"\ln": "log", r"\sqrt": "sqrt"}.get(name, "erf") + f"({_plain(argument)})")
+        else:
+            out.append(tex[i])
+            i += 1
+    return "".join(out)
+
+
 def latex_to_text(tex: str) -> str:
     """The numbers-only LaTeX a step prints, in the text printer's notation."""
     text = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "·")
-    text = re.sub(r"\\frac\{(\d+)\}\{(\d+)\}\s*", r"\1/\2 ", text)  # ½(…): "1/2 (…)", a product
-    text = re.sub(r"\^\{?2\}?", "²", text).replace(r"\log", "log").replace("-", "−")
+    text = text.replace(r"\lambda", "λ").replace(r"\alpha", "α").replace(r"\pi", "pi")
+    text = _plain(text).replace(r"\log", "log").replace("-", "−")
     return text.replace(" ", " ").strip()
 
 
