@@ -2,8 +2,10 @@
 
 ``pdflatex`` runs with ``-no-shell-escape -interaction=nonstopmode -halt-on-error`` under a
 timeout, once per document: every total is computed in Python, so no second pass is needed.
-The exam and the solutions compile in parallel (one process each, both cores). A fixed
-``SOURCE_DATE_EPOCH`` and an empty ``\\pdftrailerid`` make the PDFs byte-identical run to run.
+A document whose first line is ``%!TEX program = lualatex`` (text beyond Latin,
+``generate/fonts.py``) runs ``lualatex`` with the same flags. The exam and the solutions
+compile in parallel (one process each, both cores). A fixed ``SOURCE_DATE_EPOCH`` and no
+trailer /ID make the PDFs byte-identical run to run.
 """
 
 from __future__ import annotations
@@ -17,13 +19,27 @@ from typing import Callable, Sequence
 
 from derive.errors import SpecError
 
+from .fonts import INSTALL
+
 TIMEOUT = 300  # seconds per document
 EPOCH = "1767225600"  # 2026-01-01: the PDFs' fixed creation date
 FLAGS = ("-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error")
 
 
-def available() -> bool:
-    return shutil.which("pdflatex") is not None
+def available(engine: str = "pdflatex") -> bool:
+    return shutil.which(engine) is not None
+
+
+def engine(tex: Path) -> str:
+    """The TeX engine the file asks for in a magic comment before its first command (pdflatex
+    unless it says lualatex)."""
+    with tex.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip().replace(" ", "") == "%!TEXprogram=lualatex":
+                return "lualatex"
+            if line.strip() and not line.startswith("%"):
+                break
+    return "pdflatex"
 
 
 def _env() -> dict[str, str]:
@@ -39,20 +55,25 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
     ``then(pdf)`` runs on each PDF as soon as it is made, in the order given, while the
     later documents still compile: splitting the exam overlaps the solutions' run.
     """
+    engines = [engine(tex) for tex in tex_files]
     if not available():
         raise SpecError("pdflatex", "not found", "install TeX Live (Debian: apt-get install texlive-latex-base "
                         "texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern latexmk), "
                         "or pass --format tex for the LaTeX sources alone")
-    procs = [(tex, subprocess.Popen(["pdflatex", *FLAGS, tex.name], cwd=tex.parent, env=_env(),
+    if "lualatex" in engines and not available("lualatex"):
+        raise SpecError("lualatex", "not found, and the names or titles are in scripts beyond Latin",
+                        "install it and the fonts (Debian: " + INSTALL + "), "
+                        "or pass --format tex for the LaTeX sources alone")
+    procs = [(tex, subprocess.Popen([name, *FLAGS, tex.name], cwd=tex.parent, env=_env(),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-             for tex in tex_files]
+             for tex, name in zip(tex_files, engines)]
     failures = []
     try:
-        for tex, proc in procs:
+        for (tex, proc), name in zip(procs, engines):
             try:
                 code = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                raise SpecError(f"LaTeX {tex.name}", f"pdflatex did not finish within {timeout} s",
+                raise SpecError(f"LaTeX {tex.name}", f"{name} did not finish within {timeout} s",
                                 "check the templates for a loop, or raise --timeout") from None
             if code != 0:
                 failures.append(tex)

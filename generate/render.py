@@ -18,6 +18,7 @@ from derive.formats.layout import rows as laid_out
 from derive.steps import Step
 from derive.templating import environment, escape, options
 
+from . import fonts
 from .figure import Skeleton
 from .spec import ExamSpec
 from .variants import StudentSheet
@@ -50,9 +51,20 @@ def rounding(decimals: int) -> str:
             "(halves away from zero).")
 
 
+def text(value: str) -> str:
+    """User text as LaTeX: escaped, right-to-left runs marked (generate/fonts.py)."""
+    return fonts.directed(escape(value))
+
+
 def header(exam: ExamSpec) -> Header:
-    return Header(escape(exam.title), escape(exam.course), escape(exam.date), escape(exam.instructions),
+    return Header(text(exam.title), text(exam.course), text(exam.date), text(exam.instructions),
                   exam.total_points, rounding(exam.decimals))
+
+
+def user_text(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> list[str]:
+    """Everything a person typed that a document prints: the fonts it needs follow from it."""
+    return [exam.title, exam.course, exam.date, exam.instructions,
+            *(t for s in sheets for t in (s.student.id, s.student.name))]
 
 
 def _skeletons(sheets: tuple[StudentSheet, ...]) -> dict[Skeleton, str]:
@@ -73,7 +85,7 @@ def _skeletons(sheets: tuple[StudentSheet, ...]) -> dict[Skeleton, str]:
 
 
 def _students(sheets: tuple[StudentSheet, ...]) -> list[dict[str, Any]]:
-    return [{"id": escape(s.student.id), "name": escape(s.student.name), "variants": s.variants} for s in sheets]
+    return [{"id": text(s.student.id), "name": text(s.student.name), "variants": s.variants} for s in sheets]
 
 
 @dataclass(frozen=True)
@@ -109,4 +121,5 @@ def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env:
     return env.get_template(f"{document}.tex.j2").render(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
         skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=step_rows,
+        lualatex=fonts.needs_unicode(user_text(exam, sheets)), fallbacks=fonts.fallbacks(user_text(exam, sheets)),
     )

@@ -1,13 +1,15 @@
 """User text that reaches a sheet (titles, instructions, roster names): checked when it is
-read, so a character the fonts cannot print is an error naming the field or roster line,
-not a LaTeX error naming a line of ``exam.tex`` after minutes of drawing."""
+read, so a character no font prints is an error naming the field or roster line, not a
+LaTeX error naming a line of ``exam.tex`` after minutes of drawing. Any script prints
+(``generate/fonts.py``); controls and unassigned code points do not."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from derive.errors import SpecError
-from derive.templating import unprintable
+
+from . import fonts
 
 
 def checked(text: str, field: str, limit: int) -> str:
@@ -15,9 +17,11 @@ def checked(text: str, field: str, limit: int) -> str:
     text = unicodedata.normalize("NFC", text)
     if len(text) > limit:
         raise SpecError(field, f"{len(text):,} characters", f"shorten it to at most {limit:,}")
-    bad = unprintable(text)
-    if bad is not None:
-        name = unicodedata.name(bad, "a control character")
-        raise SpecError(field, f"the character {bad!r} (U+{ord(bad):04X}, {name}) has no glyph in the sheets' fonts",
-                        "write it in Latin letters (the fonts cover Western, Central and Northern European ones)")
+    for char in dict.fromkeys(text):
+        why = fonts.problem(char)
+        if why is not None:
+            name = unicodedata.name(char, "no name")
+            fix = ("remove it" if "control" in why
+                   else f"install fonts that have it (Debian: {fonts.INSTALL}), or write it in another script")
+            raise SpecError(field, f"the character {char!r} (U+{ord(char):04X}, {name}) {why}", fix)
     return text
