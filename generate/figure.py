@@ -1,9 +1,15 @@
 """Network figures: neurons, arrows and weight labels, as the lecture figures draw them.
 
 A TikZ figure costs ~25 ms to typeset, so a sheet of 100 students cannot draw 200 of them.
-What the variants of one problem share (neurons, arrows, the input and output symbols) is a
+What the variants of one problem share (neurons, arrows, the output symbols) is a
 :class:`Skeleton`, drawn once per document into a box; each variant puts its numbers on it
 with LaTeX's own ``picture`` commands, which cost next to nothing.
+
+Labels are laid out, not just put down: each has a box (its text's width at ``\\scriptsize``,
+estimated a little wide), and a weight goes where along its own arrow the box touches no
+neuron, no other arrow and no label placed before it. The most constrained arrows are placed
+first. Where no such place exists for every weight (6 neurons a layer have 36 arrows between
+two layers), the figure shows the structure and the statement's matrices carry the weights.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 DX, DY, RADIUS = 2.8, 1.5, 0.32  # cm: layer spacing, neuron spacing, neuron radius
-T_WEIGHT = 0.3  # where along an arrow (from its source) its weight is written
 
 
 @dataclass(frozen=True)
@@ -27,10 +32,11 @@ class Skeleton:
 
     @property
     def box(self) -> tuple[float, float, float, float]:
-        """(x0, y0, width, height) of the drawing, room for the labels included."""
+        """(x0, y0, width, height) of the drawing, room for the labels included: x_k on the
+        left, the biases above and below, ŷ on the right."""
         top = (max(self.sizes) - 1) / 2 * DY
-        x0, y0 = -1.2, -top - 0.6
-        return x0, y0, round((len(self.sizes) - 1) * DX + 2.2, 4), round(2 * top + 1.5, 4)
+        x0, y0 = -1.2, -top - 0.8
+        return x0, y0, round((len(self.sizes) - 1) * DX + 2.3, 4), round(2 * top + 1.6, 4)
 
     def neurons(self) -> list[dict[str, Any]]:
         return [{"l": l, "j": j, "x": x, "y": y, "input": l == 0}
@@ -58,32 +64,181 @@ class Label:
     x: float
     y: float
     text: str  # LaTeX (math mode)
-    kind: str  # "weight" | "bias" | "input"
+    kind: str  # "weight" | "bias" | "input" (in its circle, \\small) | "inputsmall" (\\scriptsize)
 
 
 @dataclass(frozen=True)
 class Figure:
     skeleton: Skeleton
     labels: tuple[Label, ...]
+    weights_shown: bool = True  # False: too many arrows to label; the matrices carry the weights
+
+
+# label boxes, in cm, at \scriptsize (8 pt) in a \colorbox with 0.8 pt padding: a digit is
+# 4 pt, a minus 6.2 pt, a point 2.2 pt; estimated wide so that boxes that pass never touch
+_CHAR_CM = {"-": 0.23, ".": 0.09, "=": 0.23, ",": 0.09}
+_DIGIT_CM, _LETTER_CM, _HEIGHT_CM, _PAD_CM = 0.15, 0.17, 0.34, 0.06
+_CANDIDATES = tuple(round(0.2 + 0.04 * i, 2) for i in range(16))  # t along an arrow, from its source
+_PREFERRED = 0.3  # the lectures write a weight nearer the arrow's source
+
+
+_SCALE = {"weight": 1.0, "bias": 1.0, "input": 1.25, "inputsmall": 1.0}  # \\scriptsize is 8 pt, \\small 10 pt
+
+
+def text_width(tex: str, kind: str = "weight") -> float:
+    """The width in cm of a label's math text (commands and braces print nothing)."""
+    import re
+
+    plain = re.sub(r"\\[A-Za-z]+|[{}_^\\]", "", tex)
+    pad = 2 * _PAD_CM if kind in ("weight", "bias") else 0.0  # only weights sit in a \\colorbox
+    return (sum(_CHAR_CM.get(c, _DIGIT_CM if c.isdigit() else _LETTER_CM) for c in plain) + pad) * _SCALE[kind]
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _box(x: float, y: float, text: str, kind: str = "weight") -> Box:
+    w, h = text_width(text, kind), _HEIGHT_CM * _SCALE[kind]
+    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _meets_circle(box: Box, cx: float, cy: float, r: float) -> bool:
+    nx, ny = min(max(cx, box[0]), box[2]), min(max(cy, box[1]), box[3])
+    return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r
+
+
+def _meets_segment(box: Box, p: tuple[float, float], q: tuple[float, float]) -> bool:
+    """Whether segment pq passes through the box (Liang–Barsky clipping)."""
+    (x1, y1), (x2, y2) = p, q
+    dx, dy = x2 - x1, y2 - y1
+    lo, hi = 0.0, 1.0
+    for edge_p, edge_q in ((-dx, x1 - box[0]), (dx, box[2] - x1), (-dy, y1 - box[1]), (dy, box[3] - y1)):
+        if edge_p == 0:
+            if edge_q < 0:
+                return False
+            continue
+        t = edge_q / edge_p
+        if edge_p < 0:
+            lo = max(lo, t)
+        else:
+            hi = min(hi, t)
+        if lo > hi:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """What a label must keep clear of: the neurons and every arrow."""
+
+    circles: tuple[tuple[float, float], ...]
+    segments: tuple[tuple[tuple[float, float], tuple[float, float]], ...]
+
+    def clear(self, box: Box, own: int = -1) -> bool:
+        return not any(_meets_circle(box, cx, cy, RADIUS + 0.03) for cx, cy in self.circles) and not self.crossings(box, own)
+
+    def crossings(self, box: Box, own: int = -1) -> int:
+        """How many arrows besides its own pass under the box (its white background hides them there)."""
+        return sum(_meets_segment(box, p, q) for n, (p, q) in enumerate(self.segments) if n != own)
+
+    def off_nodes(self, box: Box) -> bool:
+        return not any(_meets_circle(box, cx, cy, RADIUS + 0.03) for cx, cy in self.circles)
+
+
+def _scene(skeleton: Skeleton) -> _Scene:
+    segments = [((a["x1"], a["y1"]), (a["x2"], a["y2"])) for a in skeleton.arrows()]
+    segments += [((o["x"] + RADIUS, o["y"]), (o["x"] + RADIUS + 0.5, o["y"])) for o in skeleton.outputs()]
+    return _Scene(tuple((n["x"], n["y"]) for n in skeleton.neurons()), tuple(segments))
+
+
+def _near_crossing(scene: _Scene, x: float, y: float, own: int) -> bool:
+    """Whether another arrow passes within a label's half height of its centre: there the label
+    would sit on two arrows at once, and a reader could not tell whose weight it is."""
+    probe = (x - 0.09, y - _HEIGHT_CM / 2, x + 0.09, y + _HEIGHT_CM / 2)
+    return scene.crossings(probe, own) > 0
+
+
+def place_weights(skeleton: Skeleton, texts: list[str]) -> list[tuple[float, float]] | None:
+    """A point on each arrow (in ``skeleton.arrows()`` order) for its label: its box touches no
+    neuron and no other box, no other arrow passes near its centre, and as few as possible pass
+    under it; None when some arrow has no such point."""
+    scene, arrows = _scene(skeleton), skeleton.arrows()
+    options: list[list[tuple[float, float, Box]]] = []
+    for n, (a, text) in enumerate(zip(arrows, texts)):
+        scored = []
+        for t in _CANDIDATES:
+            x, y = a["x1"] + t * (a["x2"] - a["x1"]), a["y1"] + t * (a["y2"] - a["y1"])
+            box = _box(x, y, text)
+            if scene.off_nodes(box) and not _near_crossing(scene, x, y, n):
+                scored.append((scene.crossings(box, n), abs(t - _PREFERRED), t, (round(x, 3), round(y, 3), box)))
+        here = [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])]
+        if not here:
+            return None
+        options.append(here)
+    placed: dict[int, tuple[float, float, Box]] = {}
+    for n in sorted(range(len(arrows)), key=lambda n: (len(options[n]), n)):
+        choice = next((o for o in options[n] if not any(_overlap(o[2], p[2]) for p in placed.values())), None)
+        if choice is None:
+            return None
+        placed[n] = choice
+    return [(placed[n][0], placed[n][1]) for n in range(len(arrows))]
+
+
+def place_beside(skeleton: Skeleton, x: float, y: float, text: str, taken: list[Box]) -> tuple[float, float] | None:
+    """A spot for a neuron's bias label next to it (above, below, then diagonally), clear of everything."""
+    scene, h = _scene(skeleton), _HEIGHT_CM
+    w = text_width(text)
+    gap = RADIUS + h / 2 + 0.05
+    for dx, dy in ((0, gap), (0, -gap), (w / 2 + 0.1, gap), (w / 2 + 0.1, -gap), (-w / 2 - 0.1, gap),
+                   (-w / 2 - 0.1, -gap)):
+        box = _box(x + dx, y + dy, text)
+        bx0, by0, bw, bh = skeleton.box
+        inside = bx0 <= box[0] and box[2] <= bx0 + bw and by0 <= box[1] and box[3] <= by0 + bh
+        if inside and scene.clear(box) and not any(_overlap(box, other) for other in taken):
+            return round(x + dx, 3), round(y + dy, 3)
+    return None
+
+
+def label_boxes(figure: Figure) -> list[tuple[Label, Box]]:
+    """Each label with the box it covers (for the layout tests)."""
+    return [(lab, _box(lab.x, lab.y, lab.text, lab.kind)) for lab in figure.labels]
 
 
 def network_figure(params: Any, x: Any, printer: Any) -> Figure:
-    """The figure of one variant: its weights on the arrows, biases above, inputs inside."""
+    """The figure of one variant: its weights on the arrows where they fit, biases beside their
+    neurons, input values inside their circles (beside them where too wide)."""
     sizes = (len(x),) + tuple(len(w) for w, _ in params)
     skeleton = Skeleton(sizes, any(b is not None for _, b in params))
     labels = []
     for k, value in enumerate(x):
         px, py = skeleton.position(0, k)
-        labels.append(Label(px, py, printer.number(value), "input"))
-    for l, (weights, bias) in enumerate(params, start=1):
-        for j, row in enumerate(weights):
-            for k, value in enumerate(row):
-                (x1, y1), (x2, y2) = skeleton.position(l - 1, k), skeleton.position(l, j)
-                t = T_WEIGHT
-                labels.append(Label(round(x1 + t * (x2 - x1), 3), round(y1 + t * (y2 - y1), 3),
-                                    printer.number(value), "weight"))
-            if bias is not None:
-                px, py = skeleton.position(l, j)
-                symbol = "w_0" if printer.notation.bias == "w0" else "b"
-                labels.append(Label(px, round(py + RADIUS + 0.22, 3), f"{symbol}={printer.number(bias[j])}", "bias"))
-    return Figure(skeleton, tuple(labels))
+        text = printer.number(value)
+        # in its circle, smaller if need be; "−0.1234" fits neither: it is in the statement's x
+        kind = next((k for k in ("input", "inputsmall") if text_width(text, k) <= 2 * RADIUS), None)
+        if kind is not None:
+            labels.append(Label(px, py, text, kind))
+    weights = [printer.number(value) for l, (w, _) in enumerate(params, start=1)
+               for j, row in enumerate(w) for value in row]
+    # skeleton.arrows() runs over layers, then targets j, then sources k: the same order
+    spots = place_weights(skeleton, weights)
+    if spots is not None:
+        labels += [Label(px, py, text, "weight") for (px, py), text in zip(spots, weights)]
+    taken = [b for _, b in label_boxes(Figure(skeleton, tuple(labels)))]
+    for l, (_, bias) in enumerate(params, start=1):
+        if bias is None:
+            continue
+        symbol = "w_0" if printer.notation.bias == "w0" else "b"
+        for j, value in enumerate(bias):
+            px, py = skeleton.position(l, j)
+            text = f"{symbol}={printer.number(value)}"
+            spot = place_beside(skeleton, px, py, text, taken)
+            if spot is None:  # no room beside this neuron: the figure shows the structure alone
+                return Figure(skeleton, tuple(lab for lab in labels if lab.kind.startswith("input")),
+                              weights_shown=False)
+            labels.append(Label(spot[0], spot[1], text, "bias"))
+            taken.append(_box(spot[0], spot[1], text))
+    return Figure(skeleton, tuple(labels), weights_shown=spots is not None)

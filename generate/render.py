@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from derive.formats.layout import LINE_EM, width
 from derive.formats.layout import rows as laid_out
 from derive.steps import Step
 from derive.templating import environment, escape, options
@@ -97,20 +98,42 @@ class Row:
     ref: str = ""
 
 
-def step_rows(step: Step) -> list[Row]:
+# the reference column's text is \footnotesize (9 pt beside 11 pt): its width in the body's ems
+_REF_SCALE = 9 / 11
+_TABSKIP_EM = 1.0  # between the equation and its reference (\gssteps)
+
+
+def _text_em(text: str) -> float:
+    """Upright text's width in ems, as layout measures ``\text{…}``: about half an em a character."""
+    return 0.5 * len(text)
+
+
+def section_rows(steps: tuple[Step, ...]) -> list[Row]:
+    """A section's steps as the rows of one ``\gssteps`` alignment. Its three columns are as
+    wide as their widest entry, so a row's room is the line less the widest left side and the
+    widest reference of the whole section, not of the row alone."""
+    leaves = [leaf for s in steps for leaf in (s, *s.detail)]
+    lhs_em = max((width(s.lhs) for s in leaves), default=0.0)
+    refs = [s.ref for s in leaves if s.ref]
+    ref_em = max((_text_em(f"({r})") * _REF_SCALE for r in refs), default=0.0) + (_TABSKIP_EM if refs else 0.0)
+    return [row for s in steps for row in step_rows(s, lhs_em, ref_em)]
+
+
+def step_rows(step: Step, lhs_em: float = 0.0, ref_em: float = 0.0) -> list[Row]:
     """A step laid out to fit the page as derive's LaTeX derivation does it (nothing scaled,
     nothing past the margin): on one row if it fits, else broken at its = and + signs, else
-    entry by entry (the step's detail), else one part per row."""
+    entry by entry (the step's detail), else one part per row. ``lhs_em`` and ``ref_em`` are
+    the widths its alignment reserves for the left sides and the references."""
     parts = step.parts()[1:]
-    laid = laid_out(step.lhs, parts, step.ref)
+    line = LINE_EM - ref_em - max(lhs_em - width(step.lhs), 0.0)
+    laid = laid_out(step.lhs, parts, "", line)
     if laid is None and step.detail:
-        return [row for s in step.detail for row in step_rows(s)]
+        return [row for s in step.detail for row in step_rows(s, lhs_em, ref_em)]
     if laid is None:
         laid = [f"{step.lhs} &= {parts[0]}"] + [f"&= {part}" for part in parts[1:]]
     out = []
     for text in laid:
         lhs, rhs = text.split("&", 1)
-        rhs = rhs.replace(rf"\tag*{{({step.ref})}}", "") if step.ref else rhs
         out.append(Row(lhs.strip(), rhs.strip() if rhs.strip().startswith("=") else rf"\quad {rhs.strip()}"))
     return out[:-1] + [Row(out[-1].lhs, out[-1].rhs, step.ref)]
 
@@ -120,6 +143,6 @@ def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env:
     skeletons = _skeletons(sheets)
     return env.get_template(f"{document}.tex.j2").render(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
-        skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=step_rows,
+        skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=section_rows,
         lualatex=fonts.needs_unicode(user_text(exam, sheets)), fallbacks=fonts.fallbacks(user_text(exam, sheets)),
     )

@@ -1,0 +1,104 @@
+"""Sheets stay on the page (issue 15): nothing runs past a margin or over the footer, a long key
+breaks across pages, and a problem's statement is not split from its heading."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generate.cli import main
+from tests.generate.test_build import needs_tex
+
+BIG = """title = "Big"
+seed = {seed}
+decimals = 4
+[[problems]]
+kind = "backprop"
+sizes = [6, 6, 6, 6]
+[[problems]]
+kind = "update"
+numbers = "decimal"
+sizes = [6, 6, 6, 6, 6, 6]
+activation = ["sigmoid", "softmax"]
+loss = "cross_entropy"
+[[problems]]
+kind = "backprop"
+numbers = "decimal"
+sizes = [6, 6, 6]
+"""
+
+
+def compiled_logs(out: Path) -> dict[str, str]:
+    """The build's LaTeX compiled again from ``out/tex``, for its logs (the build keeps none)."""
+    logs = {}
+    for name in ("exam", "solutions"):
+        subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", f"{name}.tex"], cwd=out / "tex",
+                       stdout=subprocess.DEVNULL, check=True, timeout=300)
+        logs[name] = (out / "tex" / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    return logs
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+@needs_tex
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_largest_networks_fit_their_pages(tmp_path: Path, seed: int) -> None:
+    (tmp_path / "big.toml").write_text(BIG.format(seed=seed))
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "big.toml"), "--out", str(out)]) == 0
+    for name, log in compiled_logs(out).items():
+        assert "Overfull" not in log, (name, re.findall(r"Overfull.*", log)[:3])
+    pages = page_texts(out / "solutions.pdf")
+    # the 6-6-6-6 key (over 100 entries) continues on a following page, under the running header
+    keys = [n for n, page in enumerate(pages) if re.search(r"^\s*Key\s*$", page, re.M)]
+    assert len(keys) == 3 and "exact" in pages[keys[0] + 1] and "Key" not in pages[keys[0] + 1]
+
+
+SEVEN = """title = "Seven"
+seed = {seed}
+[[problems]]
+kind = "forward"
+[[problems]]
+kind = "backprop"
+difficulty = "hard"
+[[problems]]
+kind = "update"
+[[problems]]
+kind = "backprop"
+numbers = "decimal"
+[[problems]]
+kind = "forward"
+difficulty = "hard"
+[[problems]]
+kind = "update"
+numbers = "decimal"
+[[problems]]
+kind = "backprop"
+sizes = [3, 3, 2]
+"""
+
+
+@needs_tex
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_a_network_problem_keeps_its_figure_and_matrices_with_its_heading(tmp_path: Path, seed: int) -> None:
+    (tmp_path / "seven.toml").write_text(SEVEN.format(seed=seed))
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "seven.toml"), "--out", str(out)]) == 0
+    pages = page_texts(out / "exam.pdf")
+    seen = 0
+    for page in pages:
+        for match in re.finditer(r"^\s*(\d)\. (Forward propagation|Backpropagation|One gradient-descent step)", page,
+                                 re.M):
+            rest = page[match.end():]
+            following = re.search(r"^\s*\d\. [A-Z]", rest, re.M)
+            statement = rest[:following.start()] if following else rest
+            # the statement's last line (activations and the cost) is on the heading's page
+            assert re.search(r"C\s*=", statement), f"problem {match[1]}: its statement continues on the next page"
+            seen += 1
+    assert seen == 7
