@@ -15,6 +15,7 @@ two layers), the figure shows the structure and the statement's matrices carry t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 DX, DY, RADIUS = 2.8, 1.5, 0.32  # cm: layer spacing, neuron spacing, neuron radius
@@ -149,6 +150,7 @@ class _Scene:
         return not any(_meets_circle(box, cx, cy, RADIUS + 0.03) for cx, cy in self.circles)
 
 
+@lru_cache(maxsize=256)
 def _scene(skeleton: Skeleton) -> _Scene:
     segments = [((a["x1"], a["y1"]), (a["x2"], a["y2"])) for a in skeleton.arrows()]
     segments += [((o["x"] + RADIUS, o["y"]), (o["x"] + RADIUS + 0.5, o["y"])) for o in skeleton.outputs()]
