@@ -369,7 +369,10 @@ def _derivative_steps(report: Report, p: Printer, i: int, l: int) -> list[Step]:
                         p.number(primes[j])) for j in range(len(zs)))
     if not any(d.substituted for d in detail):
         return []
-    vector_rule = rule(p.node(var.name, l)).replace(r"\cdot", r"\odot").replace(" · ", " ⊙ ")
+    vector_rule = rule(p.node(var.name, l))
+    if isinstance(expr, sp.Mul) and sum(f.has(var) for f in expr.args) > 1:
+        # a(1 − a) multiplies two vectors entry by entry; 2z only scales one
+        vector_rule = vector_rule.replace(r"\cdot", r"\odot").replace(" · ", " ⊙ ")
     return _vector_step(p, Step(_sigma(p, act.name, p.node("z", l), prime=True), vector_rule, "",
                                 p.vector(primes)), detail)
 
