@@ -59,6 +59,11 @@ def _with_slot(expr: sp.Expr, var: sp.Symbol, latex: bool) -> str:
         sp.sstr(slotted).replace("**", "^").replace("*", " · ").replace("-", "−").replace("lambda", "λ").replace("alpha", "α"))
 
 
+def _point(value: object) -> sp.Expr:
+    """A trace value as SymPy compares it with a branch's condition: exact stays exact."""
+    return sp.Rational(value) if isinstance(value, (int, sp.Rational)) else sp.Float(float(value))  # type: ignore[arg-type]
+
+
 def _named_constants(expr: sp.Expr) -> sp.Expr:
     lam, alpha = SELU_CONSTANTS
     return expr.xreplace({SELU_LAMBDA * SELU_ALPHA: lam * alpha, SELU_LAMBDA: lam})
@@ -77,8 +82,7 @@ def derivative_at(act: Activation, z_value: object, a_value: object, z_printed: 
     """σ'(z) with the printed a (or z) in its formula; "" where the branch is a constant."""
     expr, var = derivative(act)
     value, printed = (a_value, a_printed) if var is a else (z_value, z_printed)
-    at = sp.Rational(value) if isinstance(value, (int, sp.Rational)) else sp.Float(float(value))  # type: ignore[arg-type]
-    formula = branch(expr, at, var)
+    formula = branch(expr, _point(value), var)
     if formula == var or not formula.free_symbols:
         return ""
     return substituted(formula, var, printed, latex)
@@ -87,8 +91,7 @@ def derivative_at(act: Activation, z_value: object, a_value: object, z_printed: 
 def activation_at(act: Activation, value: object, printed: str, latex: bool) -> str:
     """σ at the printed z, the branch that holds at ``value``; "" where that says nothing
     more than the result (identity, ReLU's z > 0, a constant branch)."""
-    at = sp.Rational(value) if isinstance(value, (int, sp.Rational)) else sp.Float(float(value))  # type: ignore[arg-type]
-    formula = branch(written(act), at)
+    formula = branch(written(act), _point(value))
     if formula == z or not formula.free_symbols:
         return ""
     return substituted(formula, z, printed, latex)

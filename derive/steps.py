@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-
 import sympy as sp
 
 from .at_point import activation_at, derivative, derivative_at, softmax_at, substituted
@@ -145,6 +144,12 @@ def _cost_numbers(report: Report, p: Printer, i: int) -> tuple[str, str]:
     return substituted, (_minus(p) + group(" + ".join(rounded)) if _rounds(p) else "")
 
 
+def _formulas_compute(p: Printer, values: Any) -> bool:
+    """Whether a formula with these values printed in computes: not where an irrational exact
+    value prints as ≈… (hand mode prints every value rounded, and computes from that)."""
+    return _rounds(p) or not any(isinstance(v, Real) for v in values)
+
+
 def _vector_step(p: Printer, step: Step, detail: tuple[Step, ...]) -> list[Step]:
     """``step`` (a vector equation, no numbers substituted yet) with its entries' formulas as a
     column; entry by entry where a formula is a fraction, which a matrix would set in script
@@ -161,8 +166,8 @@ def _vector_step(p: Printer, step: Step, detail: tuple[Step, ...]) -> list[Step]
 
 def _activation_numbers(p: Printer, act: Any, zs: Any, j: int) -> str:
     """a_j = σ(z_j) with the printed z in its formula (softmax: e^{z_j} over the sum of e^{z_k})."""
-    if any(isinstance(v, Real) for v in zs) and not _rounds(p):
-        return ""  # an irrational exact z prints as ≈…: its formula would not compute from that
+    if not _formulas_compute(p, zs):
+        return ""
     if act.elementwise:
         return activation_at(act, zs[j], p.number(zs[j]), _is_latex(p))
     return softmax_at([p.number(v) for v in zs], j, _is_latex(p))
@@ -356,8 +361,8 @@ def _derivative_steps(report: Report, p: Printer, i: int, l: int) -> list[Step]:
         return []  # softmax: its Jacobian is in δ's own step
     fwd, bwd = report.trace.forward, report.trace.backward
     zs, outs, primes = fwd.z(l)[i], fwd.a(l)[i], bwd.layers[l - 1].sigma_prime[i]
-    if any(isinstance(v, Real) for v in (*zs, *outs)) and not _rounds(p):
-        return []  # irrational exact values print as ≈…: a formula would not compute from them
+    if not _formulas_compute(p, (*zs, *outs)):
+        return []
     latex = _is_latex(p)
     expr, var = derivative(act)
     # the rule in the layer's own symbols, where one formula holds for every entry
@@ -404,7 +409,6 @@ def sections(report: Report, p: Printer) -> list[Section]:
 
 
 def verification_steps(report: Report, p: Printer, i: int) -> list[Step]:
-
     assert report.trace.update is not None
     new_trace = replace(report.trace, params=report.trace.update.params, forward=report.trace.update.forward)
     return forward_steps(replace(report, trace=new_trace), p, i)

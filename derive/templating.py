@@ -27,7 +27,8 @@ _LATEX_SPECIALS = {
 # What pdflatex prints with the templates' fonts (T1, lmodern, utf8 inputenc): measured by
 # compiling every character of U+0020–U+21FF once (the others stop the run with "Unicode
 # character … not set up for use with LaTeX"). Latin scripts of Western, Central and Northern
-# Europe; not Greek or Cyrillic letters in text, not Vietnamese.
+# Europe; not Greek or Cyrillic letters in text, not Vietnamese. Text beyond it compiles with
+# LuaLaTeX and fallback fonts (generate/fonts.py).
 _TEXT_RANGES = (
     (0x20, 0x7E), (0xA0, 0x125), (0x128, 0x137), (0x139, 0x13E), (0x141, 0x148), (0x14A, 0x165), (0x168, 0x17E),
     (0x192, 0x192), (0x1C4, 0x1D4), (0x1E2, 0x1E3), (0x1E6, 0x1EB), (0x1F0, 0x1F0), (0x1F4, 0x1F5),
@@ -35,11 +36,6 @@ _TEXT_RANGES = (
     (0x2020, 0x2022), (0x2026, 0x2026), (0x2030, 0x2031), (0x2039, 0x203A), (0x20AC, 0x20AC), (0x2122, 0x2122),
 )
 PRINTABLE = frozenset(chr(c) for a, b in _TEXT_RANGES for c in range(a, b + 1)) | frozenset(_LATEX_SPECIALS)
-
-
-def unprintable(text: str) -> str | None:
-    """The first character of ``text`` that the sheets' fonts cannot print, if any."""
-    return next((c for c in text if c not in PRINTABLE), None)
 
 
 def escape(text: str) -> str:

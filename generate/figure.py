@@ -14,6 +14,7 @@ two layers), the figure shows the structure and the statement's matrices carry t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -88,8 +89,6 @@ _SCALE = {"weight": 1.0, "bias": 1.0, "input": 1.25, "inputsmall": 1.0}  # \\scr
 
 def text_width(tex: str, kind: str = "weight") -> float:
     """The width in cm of a label's math text (commands and braces print nothing)."""
-    import re
-
     plain = re.sub(r"\\[A-Za-z]+|[{}_^\\]", "", tex)
     pad = 2 * _PAD_CM if kind in ("weight", "bias") else 0.0  # only weights sit in a \\colorbox
     return (sum(_CHAR_CM.get(c, _DIGIT_CM if c.isdigit() else _LETTER_CM) for c in plain) + pad) * _SCALE[kind]
@@ -140,7 +139,7 @@ class _Scene:
     segments: tuple[tuple[tuple[float, float], tuple[float, float]], ...]
 
     def clear(self, box: Box, own: int = -1) -> bool:
-        return not any(_meets_circle(box, cx, cy, RADIUS + 0.03) for cx, cy in self.circles) and not self.crossings(box, own)
+        return self.off_nodes(box) and not self.crossings(box, own)
 
     def crossings(self, box: Box, own: int = -1) -> int:
         """How many arrows besides its own pass under the box (its white background hides them there)."""
@@ -195,10 +194,10 @@ def place_beside(skeleton: Skeleton, x: float, y: float, text: str, taken: list[
     scene, h = _scene(skeleton), _HEIGHT_CM
     w = text_width(text)
     gap = RADIUS + h / 2 + 0.05
+    bx0, by0, bw, bh = skeleton.box
     for dx, dy in ((0, gap), (0, -gap), (w / 2 + 0.1, gap), (w / 2 + 0.1, -gap), (-w / 2 - 0.1, gap),
                    (-w / 2 - 0.1, -gap)):
         box = _box(x + dx, y + dy, text)
-        bx0, by0, bw, bh = skeleton.box
         inside = bx0 <= box[0] and box[2] <= bx0 + bw and by0 <= box[1] and box[3] <= by0 + bh
         if inside and scene.clear(box) and not any(_overlap(box, other) for other in taken):
             return round(x + dx, 3), round(y + dy, 3)

@@ -131,11 +131,9 @@ def problem(char: str) -> str | None:
     if unicodedata.category(char) in _FORBIDDEN_CATEGORIES or char in _BIDI_CONTROLS:
         return "is a control or unassigned character, which prints nothing"
     if font_for(char) is None:
-        return _NO_FONTS if not installed() else "has no glyph in any installed font"
+        return "has no glyph in any installed font" if installed() else \
+            "needs fonts beyond Latin Modern, and fontconfig lists none"
     return None
-
-
-_NO_FONTS = "needs fonts beyond Latin Modern, and fontconfig lists none"
 
 
 def needs_unicode(texts: Iterable[str]) -> bool:

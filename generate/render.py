@@ -141,8 +141,9 @@ def step_rows(step: Step, lhs_em: float = 0.0, ref_em: float = 0.0) -> list[Row]
 def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: jinja2.Environment) -> str:
     """``document`` is ``exam`` or ``solutions``."""
     skeletons = _skeletons(sheets)
+    typed = user_text(exam, sheets)
     return env.get_template(f"{document}.tex.j2").render(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
         skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=section_rows,
-        lualatex=fonts.needs_unicode(user_text(exam, sheets)), fallbacks=fonts.fallbacks(user_text(exam, sheets)),
+        lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
     )
