@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Sequence
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from .activations import SELU_ALPHA, SELU_LAMBDA, Activation, a, z
 
@@ -55,8 +56,23 @@ def substituted(expr: sp.Expr, var: sp.Symbol, number: str, latex: bool) -> str:
 def _with_slot(expr: sp.Expr, var: sp.Symbol, latex: bool) -> str:
     # printing is most of a step's cost: each formula once, each point's number filled in
     slotted = expr.xreplace({var: sp.Symbol(_SLOT)})
-    return sp.latex(slotted, ln_notation=True, mul_symbol="dot") if latex else (
+    return _LATEX.doprint(slotted) if latex else (
         sp.sstr(slotted).replace("**", "^").replace("*", " · ").replace("-", "−").replace("lambda", "λ").replace("alpha", "α"))
+
+
+class _StepLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX with e^{…} as exp(…) once the exponent holds a fraction: a fraction in a
+    superscript is set in script-script size, too small to read on a sheet (GELU's e^{−z²/2})."""
+
+    def _print_ExpBase(self, expr: sp.Expr, exp: str | None = None) -> str:
+        power = self._print(expr.args[0])
+        if r"\frac" not in power:
+            return super()._print_ExpBase(expr, exp)
+        tex = rf"\exp\left({power}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+_LATEX = _StepLatexPrinter({"ln_notation": True, "mul_symbol": "dot"})
 
 
 def _point(value: object) -> sp.Expr:

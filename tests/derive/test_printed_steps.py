@@ -56,7 +56,12 @@ def evaluate(text: str) -> sp.Expr | None:
 def _number(value: sp.Expr) -> sp.Rational:
     """A value as a rational: exact where it is one, to 60 digits where a logarithm made it irrational."""
     value = sp.sympify(value)
-    return value if value.is_Rational else sp.Rational(str(sp.N(value, 60)))
+    if value.is_Rational:
+        return value
+    approx = sp.N(value, 60)
+    # σ(−2·10¹⁰) is 10^(−9·10⁹): as a fraction, a denominator of nine billion digits; every
+    # comparison here is to a printed decimal, so a value under 10⁻⁴⁰ is that decimal's 0
+    return sp.Integer(0) if abs(approx) < sp.Float("1e-40") else sp.Rational(str(approx))
 
 
 def check_step(step: Step, decimals: int | None) -> bool:

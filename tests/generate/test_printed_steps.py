@@ -55,7 +55,7 @@ def _plain(tex: str) -> str:
 
 def latex_to_text(tex: str) -> str:
     """The numbers-only LaTeX a step prints, in the text printer's notation."""
-    text = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "·")
+    text = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "·").replace(r"\exp", "exp")
     text = text.replace(r"\lambda", "λ").replace(r"\alpha", "α").replace(r"\pi", "pi")
     text = _plain(text).replace(r"\log", "log").replace("-", "−")
     return text.replace(" ", " ").strip()
