@@ -2,8 +2,8 @@
 
 An operation sits in the column of its level (longest path from an input); an input sits
 one column left of its first consumer, so a network's weights stand beside the layer that
-uses them. Within a column, operations follow the mean row of their arguments (one
-barycentre sweep), which keeps most edges short and uncrossed.
+uses them. Within a column, an operation follows the mean row of its arguments and an input
+the mean row of its consumers (barycentre sweeps), which keeps most edges short and uncrossed.
 """
 
 from __future__ import annotations
@@ -30,19 +30,34 @@ def layout(graph: Graph) -> Layout:
     for p, level in enumerate(levels):
         columns.setdefault(level, []).append(p)
     rows: dict[int, float] = {}
+
+    def place(members: list[int], key: dict[int, float]) -> None:
+        ordered = sorted(members, key=lambda p: (-key[p], p))
+        for r, p in enumerate(ordered):
+            rows[p] = (len(ordered) - 1) / 2 - r
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    # left to right: an operation at the mean row of its arguments; inputs, not yet placed
+    # beside what they feed, below the operations of their column
     for level in sorted(columns):
         members = columns[level]
-        ops = [p for p in members if graph.nodes[p].op != "input"]
-        inputs = [p for p in members if graph.nodes[p].op == "input"]
-
-        def centre(p: int) -> float:
-            placed = [rows[a] for a in graph.nodes[p].args if isinstance(a, int) and a in rows]
-            return sum(placed) / len(placed) if placed else 0.0
-
-        ordered = sorted(ops, key=lambda p: (-centre(p), p)) + inputs
-        count = len(ordered)
-        for r, p in enumerate(ordered):
-            rows[p] = (count - 1) / 2 - r
+        key = {p: mean([rows[a] for a in graph.nodes[p].args if isinstance(a, int) and a in rows]) for p in members}
+        key.update({p: -1e9 - p for p in members if graph.nodes[p].op == "input"})
+        place(members, key)
+    # then each input at the mean row of its consumers, and the operations after them again
+    # (two sweeps settle the few nodes of a sheet's expression)
+    for _ in range(2):
+        for level in sorted(columns):
+            members = columns[level]
+            key = {}
+            for p in members:
+                if graph.nodes[p].op == "input":
+                    key[p] = mean([rows[c] for c, _ in graph.consumers[p]])
+                else:
+                    key[p] = mean([rows[a] for a in graph.nodes[p].args if isinstance(a, int)])
+            place(members, key)
     lowest = min(levels)
     return Layout(tuple(float(levels[p] - lowest) for p in range(len(graph.nodes))),
                   tuple(rows[p] for p in range(len(graph.nodes))),

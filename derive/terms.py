@@ -17,6 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from . import activations
 from .numbers import Real
 
 
@@ -317,6 +318,13 @@ _LATEX_FUNCTIONS = {"log": r"\ln", "exp": r"\exp", "sin": r"\sin", "cos": r"\cos
                     "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU}"}
 
 
+def _activation_head(fn: str) -> str:
+    """An activation's name as the lectures write it (\\mathrm{step}), primed for its derivative."""
+    name = fn.rstrip("'")
+    head = activations.get(name).latex if name in activations.NAMES else rf"\operatorname{{{name}}}"
+    return head + "'" * (len(fn) - len(name))
+
+
 _LATEX_LETTERS = {"δ": r"\delta", "σ": r"\sigma", "alpha": r"\alpha", "beta": r"\beta", "theta": r"\theta"}
 
 
@@ -357,7 +365,7 @@ class LatexTermPrinter(TermPrinter):
         return f"{base}^{{{exponent}}}"
 
     def _print_Call(self, t: Call) -> str:
-        fn = _LATEX_FUNCTIONS[t.fn]
+        fn = _LATEX_FUNCTIONS.get(t.fn) or _activation_head(t.fn)
         arg = self._print(t.arg)
         bare = isinstance(t.arg, Sym) or (isinstance(t.arg, Num) and self._strength(t.arg) == _ATOM)
         if bare and t.fn in ("log", "exp", "sin", "cos", "tanh"):

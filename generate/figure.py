@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from derive import geometry as geo
+from derive.geometry import Box
+
 DX, DY, RADIUS = 2.8, 1.5, 0.32  # cm: layer spacing, neuron spacing, neuron radius
 
 
@@ -94,41 +97,9 @@ def text_width(tex: str, kind: str = "weight") -> float:
     return (sum(_CHAR_CM.get(c, _DIGIT_CM if c.isdigit() else _LETTER_CM) for c in plain) + pad) * _SCALE[kind]
 
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1
-
-
 def _box(x: float, y: float, text: str, kind: str = "weight") -> Box:
     w, h = text_width(text, kind), _HEIGHT_CM * _SCALE[kind]
     return x - w / 2, y - h / 2, x + w / 2, y + h / 2
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _meets_circle(box: Box, cx: float, cy: float, r: float) -> bool:
-    nx, ny = min(max(cx, box[0]), box[2]), min(max(cy, box[1]), box[3])
-    return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r
-
-
-def _meets_segment(box: Box, p: tuple[float, float], q: tuple[float, float]) -> bool:
-    """Whether segment pq passes through the box (Liang–Barsky clipping)."""
-    (x1, y1), (x2, y2) = p, q
-    dx, dy = x2 - x1, y2 - y1
-    lo, hi = 0.0, 1.0
-    for edge_p, edge_q in ((-dx, x1 - box[0]), (dx, box[2] - x1), (-dy, y1 - box[1]), (dy, box[3] - y1)):
-        if edge_p == 0:
-            if edge_q < 0:
-                return False
-            continue
-        t = edge_q / edge_p
-        if edge_p < 0:
-            lo = max(lo, t)
-        else:
-            hi = min(hi, t)
-        if lo > hi:
-            return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -143,10 +114,10 @@ class _Scene:
 
     def crossings(self, box: Box, own: int = -1) -> int:
         """How many arrows besides its own pass under the box (its white background hides them there)."""
-        return sum(_meets_segment(box, p, q) for n, (p, q) in enumerate(self.segments) if n != own)
+        return sum(geo.meets_segment(box, p, q) for n, (p, q) in enumerate(self.segments) if n != own)
 
     def off_nodes(self, box: Box) -> bool:
-        return not any(_meets_circle(box, cx, cy, RADIUS + 0.03) for cx, cy in self.circles)
+        return not any(geo.meets_circle(box, cx, cy, RADIUS + 0.03) for cx, cy in self.circles)
 
 
 @lru_cache(maxsize=256)
@@ -182,7 +153,7 @@ def place_weights(skeleton: Skeleton, texts: list[str]) -> list[tuple[float, flo
         options.append(here)
     placed: dict[int, tuple[float, float, Box]] = {}
     for n in sorted(range(len(arrows)), key=lambda n: (len(options[n]), n)):
-        choice = next((o for o in options[n] if not any(_overlap(o[2], p[2]) for p in placed.values())), None)
+        choice = next((o for o in options[n] if not any(geo.overlap(o[2], p[2]) for p in placed.values())), None)
         if choice is None:
             return None
         placed[n] = choice
@@ -199,7 +170,7 @@ def place_beside(skeleton: Skeleton, x: float, y: float, text: str, taken: list[
                    (-w / 2 - 0.1, -gap)):
         box = _box(x + dx, y + dy, text)
         inside = bx0 <= box[0] and box[2] <= bx0 + bw and by0 <= box[1] and box[3] <= by0 + bh
-        if inside and scene.clear(box) and not any(_overlap(box, other) for other in taken):
+        if inside and scene.clear(box) and not any(geo.overlap(box, other) for other in taken):
             return round(x + dx, 3), round(y + dy, 3)
     return None
 

@@ -9,6 +9,7 @@ import sympy as sp
 
 from ..autodiff import Line, Traces
 from ..graph_layout import layout
+from ..graph_scene import Scene, scene
 from ..graph_report import GraphReport
 from ..templating import environment, escape
 from ..terms import LatexTermPrinter, Num, TermPrinter, printer_for
@@ -25,16 +26,15 @@ def equation(p: TermPrinter, ln: Line) -> tuple[str, str]:
     return p.doprint(ln.target), rhs
 
 
-def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
-           fractions: bool = True) -> dict[str, Any]:
-    """The context of ``graph_figure.tex.j2``: nodes placed, labelled with their values and
-    adjoints, edges labelled with their local partial derivatives. An edge that skips a
-    column bends around the nodes between (over them going down, under them going up)."""
+def figure_scene(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
+                 fractions: bool = True) -> Scene:
+    """The graph's figure laid out: nodes with their values above and adjoints below, edges with
+    their local partial derivatives (:func:`derive.graph_scene.scene`)."""
     p = printer_for("latex", decimals, fractions)
     g = traces.graph
     where = layout(g)
     adjoint = traces.reverse[0].adjoints if adjoints and traces.reverse else None
-    nodes = []
+    symbols, texts, adjoint_texts = [], [], []
     for q, node in enumerate(g.nodes):
         symbol = node.operation.symbol if node.op != "input" else p.doprint(g.input_name(q))
         if node.op == "pow":
@@ -44,23 +44,43 @@ def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: boo
         label = p.doprint(g.v(q))
         if node.op != "input" and node.name is not None and node.name != g.v(q) and q not in g.outputs:
             label += f" = {p.doprint(node.name)}"  # the name the author gave it: v_1 = z_1
-        value = f"{label} = {p.doprint(Num(traces.primal.values[q]))}" if values else label
-        nodes.append({
-            "id": f"n{q}", "x": f"{where.x[q]:g}", "y": f"{where.y[q]:g}",
-            "input": node.op == "input", "symbol": symbol, "value": value,
-            "adjoint": (f"{p.doprint(g.v(q).bar())} = {p.doprint(Num(adjoint[q]))}" if adjoint is not None else ""),
-        })
-    edges = []
-    for source, target, k in g.edges():
-        partial = traces.primal.partials[target][k]
-        span = where.x[target] - where.x[source]
-        bend = "" if span <= 1 else ("bend left=18" if where.y[source] >= where.y[target] else "bend right=18")
-        edges.append({"source": f"n{source}", "target": f"n{target}", "bend": bend,
-                      "label": p.doprint(Num(partial)) if values else ""})
-    outputs = [{"source": f"n{q}", "label": p.doprint(name), "x": f"{where.x[q] + 0.8:g}", "y": f"{where.y[q]:g}"}
-               for q, name in zip(g.outputs, g.output_names)]
-    return {"nodes": nodes, "edges": edges, "outputs": outputs, "wide": where.width > 7 or where.height > 6,
-            "xscale": "2.3" if where.width <= 6 else "2.0", "yscale": "1.9"}
+        symbols.append(symbol)
+        texts.append(f"{label} = {p.doprint(Num(traces.primal.values[q]))}" if values else label)
+        adjoint_texts.append(f"{p.doprint(g.v(q).bar())} = {p.doprint(Num(adjoint[q]))}" if adjoint is not None else "")
+    partials = [p.doprint(Num(traces.primal.partials[target][k])) if values else ""
+                for _, target, k in g.edges()]
+    return scene(g, where, symbols, texts, adjoint_texts, partials, [p.doprint(name) for name in g.output_names])
+
+
+def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
+           fractions: bool = True) -> dict[str, Any]:
+    """The context of ``graph_figure.tex.j2``: :func:`figure_scene`'s coordinates, and a legend."""
+    laid = figure_scene(traces, decimals, adjoints, values, fractions)
+    g = traces.graph
+    return {"nodes": [{"id": f"n{q}", "x": f"{n.x:g}", "y": f"{n.y:g}", "input": n.square,
+                       "size": f"{2 * n.radius:.3f}", "symbol": n.symbol} for q, n in enumerate(laid.nodes)],
+            "edges": [e.tikz() for e in laid.edges],
+            "labels": [{"kind": lab.kind, "at": _xy((lab.x, lab.y)), "text": lab.text} for lab in laid.labels],
+            "legend": _legend(values, printer_for("latex").doprint(g.output_names[0])
+                              if adjoints and traces.reverse else None),
+            "wide": max(n.x for n in laid.nodes) - min(n.x for n in laid.nodes) > 15
+                    or max(n.y for n in laid.nodes) - min(n.y for n in laid.nodes) > 11}
+
+
+def _legend(values: bool, output: str | None) -> str:
+    """What the figure's numbers are, under it (the edge numbers puzzle a reader otherwise)."""
+    if not values:
+        return ""
+    parts = ["above each node its value"]
+    if output is not None:
+        parts.append(rf"below it, in red, its adjoint $\bar v = \partial {output} / \partial v$")
+    parts.append(r"on each edge from $v_j$ to $v_i$ the local partial derivative $\partial v_i / \partial v_j$")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def _xy(point: tuple[float, float]) -> str:
+    return f"{point[0]:.3f},{point[1]:.3f}"
 
 
 def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True) -> str:
