@@ -82,21 +82,11 @@ def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
     steps = []
     for l, layer in enumerate(spec.network.layers, start=1):
         weights, bias = report.trace.params[l - 1]
+        inputs = fwd.a(l - 1)[i]
         a_prev = p.node("a", l - 1) if l > 1 else ("\\mathbf{x}" if _is_latex(p) else "x")
-        if _is_latex(p):
-            w_sym = spec.notation.matrix("W", l)
-            rule = f"{w_sym} {a_prev}" + (f" + {spec.notation.matrix('b', l)}" if bias is not None else "")
-            subst = p.matrix(weights) + p.vector(fwd.a(l - 1)[i]) + (f" + {p.vector(bias)}" if bias is not None else "")
-        else:
-            rule = f"W{p.notation.text_layer(l)} {a_prev}" + (f" + b{p.notation.text_layer(l)}" if bias is not None else "")
-            subst = p.matrix(weights) + " " + p.vector(fwd.a(l - 1)[i]) + (f" + {p.vector(bias)}" if bias is not None else "")
-        steps.append(Step(p.node("z", l), rule, subst, p.vector(fwd.z(l)[i]), "Eq. 3.4",
-                          tuple(_neuron_z(report, p, i, l, j) for j in range(layer.n_out))))
-        formulas = [_activation_numbers(p, layer.activation, fwd.z(l)[i], j) for j in range(layer.n_out)]
-        detail = tuple(Step(p.node("a", l, j + 1), _activation_entry(p, layer.activation, l, j),
-                            formulas[j], p.number(fwd.a(l)[i][j])) for j in range(layer.n_out))
-        steps += _vector_step(p, Step(p.node("a", l), _activation(p, layer.activation, p.node("z", l)), "",
-                                      p.vector(fwd.a(l)[i])), detail)
+        a_k = [p.node("a", l - 1, k + 1) if l > 1 else (f"x_{{{k + 1}}}" if _is_latex(p) else f"x_{k + 1}")
+               for k in range(len(inputs))]
+        steps += layer_steps(p, l, layer.activation, weights, bias, inputs, fwd.z(l)[i], fwd.a(l)[i], a_prev, a_k)
     cost = spec.notation.cost_symbol
     substituted, intermediate = _cost_numbers(report, p, i)
     steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
@@ -186,19 +176,35 @@ def _activation_entry(p: Printer, act: Any, l: int, j: int) -> str:
     return _activation(p, act, p.node("z", l)) + (f"_{{{j + 1}}}" if _is_latex(p) else f"_{j + 1}")
 
 
-def _neuron_z(report: Report, p: Printer, i: int, l: int, j: int) -> Step:
+def layer_steps(p: Printer, l: int, activation: Any, weights: Any, bias: Any, inputs: Any, z: Any, a: Any,
+                input_vector: str, input_entries: list[str]) -> list[Step]:
+    """Eq. 3.4 for layer l from the given inputs, with the numbers: z^(l) = W^(l) a^(l−1) + b^(l)
+    (each neuron's sum in the detail), then a^(l) = σ(z^(l)) with each z substituted."""
+    if _is_latex(p):
+        rule = f"{p.notation.matrix('W', l)} {input_vector}" + (f" + {p.notation.matrix('b', l)}" if bias is not None else "")
+        subst = p.matrix(weights) + p.vector(inputs) + (f" + {p.vector(bias)}" if bias is not None else "")
+    else:
+        rule = f"W{p.notation.text_layer(l)} {input_vector}" + (f" + b{p.notation.text_layer(l)}" if bias is not None else "")
+        subst = p.matrix(weights) + " " + p.vector(inputs) + (f" + {p.vector(bias)}" if bias is not None else "")
+    steps = [Step(p.node("z", l), rule, subst, p.vector(z), "Eq. 3.4",
+                  tuple(_neuron_z(p, l, j, weights, bias, inputs, input_entries, z[j]) for j in range(len(z))))]
+    formulas = [_activation_numbers(p, activation, z, j) for j in range(len(z))]
+    detail = tuple(Step(p.node("a", l, j + 1), _activation_entry(p, activation, l, j), formulas[j], p.number(a[j]))
+                   for j in range(len(z)))
+    return steps + _vector_step(p, Step(p.node("a", l), _activation(p, activation, p.node("z", l)), "", p.vector(a)),
+                                detail)
+
+
+def _neuron_z(p: Printer, l: int, j: int, weights: Any, bias: Any, inputs: Any, input_entries: list[str],
+              z: Any) -> Step:
     """Eq. 3.4 for one neuron: z_j = Σ_k w_jk a_k + b_j, with the numbers."""
-    weights, bias = report.trace.params[l - 1]
-    fwd, x = report.trace.forward, _times(p)
-    inputs = fwd.a(l - 1)[i]
-    a_k = [p.node("a", l - 1, k + 1) if l > 1 else (f"x_{{{k + 1}}}" if _is_latex(p) else f"x_{k + 1}")
-           for k in range(len(inputs))]
-    rule = " + ".join(f"{p.w(l, j + 1, k + 1)}{'' if _is_latex(p) else ' '}{a}" for k, a in enumerate(a_k))
+    x = _times(p)
+    rule = " + ".join(f"{p.w(l, j + 1, k + 1)}{'' if _is_latex(p) else ' '}{a}" for k, a in enumerate(input_entries))
     subst = " + ".join(f"{_f(p, weights[j][k])}{x}{_f(p, v)}" for k, v in enumerate(inputs))
     if bias is not None:
         rule += f" + {p.b(l, j + 1)}"
         subst += f" + {_f(p, bias[j])}"
-    return Step(p.node("z", l, j + 1), rule, subst, p.number(fwd.z(l)[i][j]), "Eq. 3.4")
+    return Step(p.node("z", l, j + 1), rule, subst, p.number(z), "Eq. 3.4")
 
 
 def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:

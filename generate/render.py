@@ -109,7 +109,7 @@ def _text_em(text: str) -> float:
 
 
 def section_rows(steps: tuple[Step, ...]) -> list[Row]:
-    """A section's steps as the rows of one ``\gssteps`` alignment. Its three columns are as
+    """A section's steps as the rows of one ``\\gssteps`` alignment. Its three columns are as
     wide as their widest entry, so a row's room is the line less the widest left side and the
     widest reference of the whole section, not of the row alone."""
     leaves = [leaf for s in steps for leaf in (s, *s.detail)]

@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
+from derive import quantities
 from derive.errors import SpecError
-from derive.steps import Section, Step
+from derive.numbers import EXACT, hand
+from derive.steps import Section, Step, layer_steps
 
 from .. import networks
 from ..options import Table
@@ -53,40 +55,53 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         for j, keep in enumerate(mask):
             row[j] = networks._text(sp.Rational(row[j]) * scale * keep)
     full = networks.compute(data, opts.net, sheet.decimals, sheet.notation)
-    thin = networks.compute(thinned, opts.net, sheet.decimals, sheet.notation)
-    n, p = sheet.notation, sheet.printer
-    a1 = full.trace.forward.a(1)[0]
-    tilde = [v * scale * m for v, m in zip(a1, mask)]
-    values = thin.values
-    parts = ["output[1]"] if opts.net.sizes[-1] == 1 else [k for k in values if k.startswith("output")]
-    w2, b2 = full.trace.params[1]
-    z2 = rf"\mathbf{{W}}^{{{n._layer(2)}}}\tilde{{\mathbf{{a}}}}^{{{n._layer(1)}}}" + (
-        rf" + {n.matrix('b', 2)}" if b2 is not None else "")
-    steps = (
-        Step(n.node("a", 1), "", "", p.vector(a1)),
-        Step(rf"\tilde{{\mathbf{{a}}}}^{{{n._layer(1)}}}",
-             r"\mathbf{m} \odot " + n.node("a", 1) + (" / (1 - p)" if opts.inverted else ""),
-             rf"{p.vector(mask)} \odot {p.vector(a1)}" + (rf" / {p.number(1 - opts.p)}" if opts.inverted else ""),
-             p.vector(tilde)),
-        Step(n.node("z", 2), z2, p.matrix(w2) + p.vector(tilde) + (f" + {p.vector(b2)}" if b2 is not None else ""),
-             p.vector(thin.trace.forward.z(2)[0])),
-        Step(r"\hat{\mathbf{y}}", rf"\sigma({n.node('z', 2)})", "", p.vector(thin.trace.forward.output[0])),
-    )
+    thin = networks.compute(thinned, opts.net, sheet.decimals, sheet.notation)  # the exact values
+    n = sheet.notation
+    p = sheet.solution_printer(opts.net.numbers)
+    mode = EXACT if opts.net.integer else hand(sheet.decimals)
+    worked = full.report  # the hand computation in decimal style: what the solution prints
+    layer_1 = worked.trace.forward
+    a1 = layer_1.a(1)[0]
+    # ã = m ⊙ a / (1 − p) and the output layer on ã, in the solution's arithmetic, so each
+    # printed step computes from the numbers printed before it
+    tilde = mode.fix(np.asarray([v * scale * m for v, m in zip(a1, mask)], dtype=object))
+    w2, b2 = worked.trace.params[1]
+    z2 = mode.fix(np.asarray(w2, dtype=object) @ tilde + (b2 if b2 is not None else 0))
+    act2 = full.spec.network.layers[1].activation
+    yhat = act2.value(z2[None, :], mode)[0]
+    parts = ["output[1]"] if opts.net.sizes[-1] == 1 else [k for k in thin.values if k.startswith("output")]
+
+    x = [f"x_{{{k + 1}}}" for k in range(opts.net.sizes[0])]
+    first = layer_steps(p, 1, full.spec.network.layers[0].activation, *worked.trace.params[0], layer_1.a(0)[0],
+                        layer_1.z(1)[0], a1, r"\mathbf{x}", x)
+    a_tilde = rf"\tilde{{\mathbf{{a}}}}^{{{n._layer(1)}}}"
+    # the mask and 1 − p as the statement gives them: 0 and 1 are not rounded values
+    divide = rf" / {sheet.printer.number(1 - opts.p)}" if opts.inverted else ""
+    masked = Step(a_tilde, r"\mathbf{m} \odot " + n.node("a", 1) + (" / (1 - p)" if opts.inverted else ""),
+                  rf"{sheet.printer.vector(mask)} \odot {p.vector(a1)}" + divide, p.vector(tilde), "",
+                  tuple(Step(rf"\tilde{{a}}^{{{n._layer(1)}}}_{{{j + 1}}}", "",
+                             f"{m} \\cdot {p.number(v)}" + divide, p.number(t)) for j, (m, v, t) in
+                        enumerate(zip(mask, a1, tilde))))
+    entries = [rf"\tilde{{a}}^{{{n._layer(1)}}}_{{{k + 1}}}" for k in range(hidden)]
+    second = layer_steps(p, 2, act2, w2, b2, tilde, z2, yhat, a_tilde, entries)
+    steps = (*first, masked, *second)
+
     groups = [(rf"Compute ${n.node('a', 1)}$ without dropout.", [f"a1[{j + 1}]" for j in range(hidden)]),
               (r"Apply the mask" + (" with inverted-dropout scaling" if opts.inverted else "") +
                r" and compute the output $\hat{\mathbf{y}}$ of the thinned network.", parts)]
-    # the solution goes through ã = m ⊙ a exactly (not derive's hand trace of the thinned
-    # network, which never forms ã): its values are the exact ones rounded
-    problem = network_problem("dropout", "Dropout", full, sheet, points, groups[:1], (), solution_values="exact")
-    answers = problem.answers + networks.answers(thin, parts, sheet.decimals, "exact")
+    problem = network_problem("dropout", "Dropout", full, sheet, points, groups[:1], ())
+    outputs = tuple(networks.answer(part, quantities.label(part, full.spec.notation, opts.net.sizes[-1]),
+                                    thin.values[part], None if opts.net.integer else yhat[int(part[7:-1]) - 1],
+                                    sheet.decimals) for part in parts)
     shares = split_points(points, [len(g[1]) for g in groups])
     return replace(problem, questions=tuple(Question(t, s) for (t, _), s in zip(groups, shares)),
-                   answers=answers, solution=(Section("Forward pass with dropout", steps,
-                                                      "Dropped neurons contribute nothing; at prediction time the whole "
-                                                      "network is used" + (" unscaled." if opts.inverted else
-                                                                           ", its activations scaled by 1 − p.")),),
-                   statement={**problem.statement, "mask": p.vector(mask), "p": p.number(opts.p), "inverted": opts.inverted,
-                              "values": {"mask": mask, "p": str(opts.p)}},
+                   answers=problem.answers + outputs,
+                   solution=(Section("Forward pass with dropout", steps,
+                                     "Dropped neurons contribute nothing; at prediction time the whole "
+                                     "network is used" + (" unscaled." if opts.inverted else
+                                                          ", its activations scaled by 1 − p.")),),
+                   statement={**problem.statement, "mask": sheet.printer.vector(mask), "p": sheet.printer.number(opts.p),
+                              "inverted": opts.inverted, "values": {"mask": mask, "p": str(opts.p)}},
                    fingerprint=problem.fingerprint + str(mask))
 
 

@@ -7,7 +7,6 @@ integer style exactly, decimal style rounded once to the sheet's decimals.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pytest
@@ -72,7 +71,8 @@ CASES = [("forward", {}), ("forward", {"numbers": "decimal", "difficulty": "hard
          ("backprop", {"numbers": "decimal", "loss": "cross_entropy", "activation": ["sigmoid", "softmax"],
                        "sizes": [2, 2, 2]}),
          ("update", {}), ("update", {"numbers": "decimal"}), ("update", {"numbers": "decimal", "difficulty": "hard"}),
-         ("chain_rule", {})]
+         ("chain_rule", {}), ("dropout", {}), ("dropout", {"numbers": "decimal", "activation": ["sigmoid", "identity"]}),
+         ("dropout", {"numbers": "decimal", "activation": ["tanh", "sigmoid"], "inverted": False, "p": "1/4"})]
 
 
 @pytest.mark.sweep
