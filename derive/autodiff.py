@@ -27,7 +27,7 @@ from .errors import SpecError
 from .graph import Const, Graph
 from .numbers import EXACT, Mode
 from .scalars import SYMBOLIC, Scalars, scalars
-from .terms import Juxtapose, Partial, Sym, Term, substitute, times, total
+from .terms import Juxtapose, Num, Partial, Sym, Term, substitute, times, total
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,18 @@ def _check_size(graph: Graph, i: int, at: tuple[Any, ...], s: Scalars, values: t
                         "magnitudes below that limit)")
 
 
+def _rounds(s: Scalars) -> bool:
+    return s.mode is not None and s.mode.name == "hand"
+
+
+def _rounded_apart(form: Term, partial: Any) -> bool:
+    """Whether a partial's form, printed with its numbers, is not already the rounded value the
+    engine multiplies by: a compound form (−v₃/v₋₁², 1/v) or a constant with more places (1/3)."""
+    if isinstance(form, Sym):
+        return False  # a value, printed as it was rounded
+    return not (isinstance(form, Num) and form.value == partial)
+
+
 def _local_forms(graph: Graph, i: int) -> tuple[Term, ...]:
     node = graph.nodes[i]
     return node.operation.partial_forms(tuple(graph.term(a) for a in node.args), graph.v(i), node.param)
@@ -170,17 +182,21 @@ def tangent_pass(graph: Graph, pr: Primal, wrt: int, s: Scalars) -> TangentPass:
     env.update({graph.v(p).dot(): tangents[p] for p in graph.inputs})
     for i in graph.operations:
         node = graph.nodes[i]
-        terms, value = [], zero
+        terms, rounded, compound, value = [], [], False, zero
         for arg, partial_form, partial in zip(node.args, _local_forms(graph, i), pr.partials[i]):
             if isinstance(arg, Const):
                 continue
             terms.append(times(graph.v(arg).dot(), partial_form, simplify=True))
+            rounded.append(times(Num(tangents[arg]), Num(partial), simplify=True))
+            compound |= _rounded_apart(partial_form, partial)
             value = value + tangents[arg] * partial
         value = s.fix(value)
         tangents.append(value)
         form = total(terms)
         env[graph.v(i).dot()] = value
-        lines.append(Line(graph.v(i).dot(), (form, substitute(form, env)), value, i))
+        numbers = substitute(form, env)
+        forms = (form, numbers) + ((total(rounded),) if _rounds(s) and compound else ())
+        lines.append(Line(graph.v(i).dot(), forms, value, i))
     for p, name in zip(graph.outputs, graph.output_names):
         if name != graph.v(p):
             lines.append(Line(name.dot(), (graph.v(p).dot(),), tangents[p], p))
@@ -214,13 +230,18 @@ def adjoint_pass(graph: Graph, pr: Primal, output: int, s: Scalars) -> AdjointPa
             env[vi.bar()] = adjoints[i]
             contribution = adjoints[i] * partial
             received[arg] += 1
+            # hand mode rounds a compound partial (−v₃/v₋₁², 1/v) before multiplying: the line
+            # shows it rounded, so that its last "=" computes from what is printed
+            shown = times(Num(adjoints[i]), Num(partial), simplify=False)
+            extra = _rounds(s) and _rounded_apart(partial_form, partial)
             if adjoints[arg] is None:
-                forms: tuple[Term, ...] = (push, product, substitute(product, env))
+                forms: tuple[Term, ...] = (push, product, substitute(product, env)) + ((shown,) if extra else ())
                 value = s.fix(contribution)
             else:
                 env[vj.bar()] = adjoints[arg]
                 forms = tuple(total([vj.bar(), f]) for f in (push, product)) + (
-                    substitute(total([vj.bar(), product]), env),)
+                    substitute(total([vj.bar(), product]), env),) + (
+                    (total([Num(adjoints[arg]), shown]),) if extra else ())
                 value = s.fix(adjoints[arg] + contribution)
             adjoints[arg] = value
             note = (received[arg], counts[arg]) if counts[arg] > 1 else None

@@ -241,6 +241,12 @@ def round_half_away(x: Any, decimals: int) -> sp.Rational:
     passes here, and SymPy's floor of a Rational costs a hundred times more.
     """
     if isinstance(x, Real):
+        if x.approx != 0 and mpmath.log10(abs(x.approx)) > PRECISION - decimals - 10:
+            # e^1636 has 711 digits before the point: its 80 carried digits do not reach the
+            # places it is rounded to, so it is evaluated again to as many as it needs
+            needed = int(mpmath.log10(abs(x.approx))) + decimals + 20
+            p, q = Fraction(str(sp.N(x.expr, needed))).as_integer_ratio()
+            return _rounded_ratio(p, q, decimals)
         x = x.approx
     if isinstance(x, mpmath.mpf):
         if abs(x) < mpmath.mpf(10) ** -(decimals + 1):
@@ -253,6 +259,10 @@ def round_half_away(x: Any, decimals: int) -> sp.Rational:
         p, q = int(exact.p), int(exact.q)
     else:
         p, q = Fraction(str(sp.N(x, 40 + decimals))).as_integer_ratio()
+    return _rounded_ratio(p, q, decimals)
+
+
+def _rounded_ratio(p: int, q: int, decimals: int) -> sp.Rational:
     scale = 10**decimals
     magnitude = (2 * abs(p) * scale + q) // (2 * q)  # floor(|x|·10^d + 1/2)
     return sp.Rational(magnitude if p >= 0 else -magnitude, scale)

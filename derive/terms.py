@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 
 from . import activations
-from .numbers import Real
+from .numbers import Real, round_half_away
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,7 @@ class NumberStyle:
 
     decimals: int = 3
     fractions: bool = True  # a short exact fraction as p/q (1/3), or rounded like any decimal
+    fixed: bool = False  # hand mode: a decimal with all its places (0.830: rounded to 3, not 0.83)
 
     def parts(self, value: Any) -> tuple[str, bool]:
         """(the number's text without its sign convention applied, whether it is rounded)."""
@@ -178,11 +179,11 @@ class NumberStyle:
             p, q = int(value.p), int(value.q)
             scaled = value * 10 ** self.decimals
             if scaled == int(scaled):  # terminates within the places shown: 1/2 is 0.5
-                return _fixed(mpmath.mpf(p) / q, self.decimals, strip=True), False
+                return _digits(int(scaled), self.decimals, strip=not self.fixed), False
             if self.fractions and len(f"{p}/{q}") <= 7:
                 return f"{p}/{q}", False
-            with mpmath.workdps(40):
-                return _fixed(mpmath.mpf(p) / q, self.decimals), True
+            # exactly, whatever its size: a float's 16 digits would misprint a 20-digit value
+            return _digits(int(round_half_away(value, self.decimals) * 10 ** self.decimals), self.decimals), True
         if isinstance(value, Real):
             approx = value.approx
         elif isinstance(value, (float, np.floating)):
@@ -200,6 +201,11 @@ def _fixed(x: Any, decimals: int, strip: bool = False) -> str:
     """``x`` to ``decimals`` places, halves away from zero (``strip``: no trailing zeros)."""
     with mpmath.workdps(max(30, decimals + 20)):
         scaled = int(mpmath.nint(x * mpmath.mpf(10) ** decimals))
+    return _digits(scaled, decimals, strip)
+
+
+def _digits(scaled: int, decimals: int, strip: bool = False) -> str:
+    """The integer ``scaled`` = x·10^decimals written as x with ``decimals`` places."""
     digits = str(abs(scaled)).rjust(decimals + 1, "0")
     whole, frac = digits[: len(digits) - decimals], digits[len(digits) - decimals:] if decimals else ""
     if strip:
@@ -379,6 +385,9 @@ class LatexTermPrinter(TermPrinter):
         return rf"\frac{{\partial {self._print(t.of)}}}{{\partial {self._print(t.wrt)}}}"
 
 
-def printer_for(fmt: str, decimals: int = 3, fractions: bool = True) -> TermPrinter:
-    return {"text": TextTermPrinter, "latex": LatexTermPrinter}[fmt](NumberStyle(decimals, fractions))
+def printer_for(fmt: str, decimals: int = 3, fractions: bool = True, mode: Any = None) -> TermPrinter:
+    """A printer for traces computed in ``mode``: in hand mode every decimal shows all its
+    places, as the sheets print rounded values."""
+    fixed = mode is not None and mode.name == "hand"
+    return {"text": TextTermPrinter, "latex": LatexTermPrinter}[fmt](NumberStyle(decimals, fractions, fixed))
 

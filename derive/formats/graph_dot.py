@@ -12,8 +12,8 @@ def _quote(*lines: str) -> str:
 
 
 def render(report: GraphReport, decimals: int = 3) -> str:
-    p = printer_for("text", decimals)
     t = report.traces
+    p = printer_for("text", decimals, mode=t.mode)
     g = t.graph
     adjoint = t.reverse[0].adjoints if t.reverse else None
     out = ["digraph computation {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];',

@@ -30,7 +30,7 @@ def figure_scene(traces: Traces, decimals: int = 3, adjoints: bool = True, value
                  fractions: bool = True) -> Scene:
     """The graph's figure laid out: nodes with their values above and adjoints below, edges with
     their local partial derivatives (:func:`derive.graph_scene.scene`)."""
-    p = printer_for("latex", decimals, fractions)
+    p = printer_for("latex", decimals, fractions, traces.mode)
     g = traces.graph
     where = layout(g)
     adjoint = traces.reverse[0].adjoints if adjoints and traces.reverse else None
@@ -90,8 +90,8 @@ def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True) -> str
 
 
 def render(report: GraphReport, decimals: int = 3) -> str:
-    p = printer_for("latex", decimals)
     t = report.traces
+    p = printer_for("latex", decimals, mode=t.mode)
     g = t.graph
     passes = []
     for k, tp in enumerate(t.forward, start=1):

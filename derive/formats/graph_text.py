@@ -37,8 +37,8 @@ def _names(p: TermPrinter, graph: Graph, positions: list[int], accent: str) -> s
 
 
 def render(report: GraphReport, decimals: int = 3) -> str:
-    p = printer_for("text", decimals)
     t: Traces = report.traces
+    p = printer_for("text", decimals, mode=t.mode)
     g = t.graph
     n, m = g.n_inputs, len(g.outputs)
     mode = "exact" if t.mode is None else t.mode.name + (f", {t.mode.decimals} decimals" if t.mode.name == "hand" else "")

@@ -19,7 +19,7 @@ import sympy as sp
 from derive.autodiff import Line, Traces, trace
 from derive.errors import SpecError
 from derive.expression import parse
-from derive.formats.graph_latex import equation, figure_tex
+from derive.formats.graph_latex import figure_tex
 from derive.numbers import EXACT, hand
 from derive.steps import Section, Step
 from derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
@@ -130,18 +130,19 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     rounded = trace(graph, at, hand(d)) if opts.style == "decimal" else None
     _screen(exact, opts.style, d)
 
-    # decimal style reads decimals throughout; integer style has no fractions to show
-    p = printer_for("latex", d, fractions=False)
+    # the solution is the computation by hand: in decimal style every value rounded to the
+    # sheet's decimals as it is computed (each step computes from the printed numbers), and
+    # the key holds those values; integer style is exact throughout
+    shown = rounded or exact
+    p = printer_for("latex", d, fractions=False, mode=shown.mode)
     wrt = 0
     gradient = exact.reverse[0].gradient
-    # the solution prints the exact traces (rounded for display), so the key holds them too
-    answers = [networks.answer("y", "y", exact.outputs[0], rounded and rounded.outputs[0], d, solution="exact"),
+    answers = [networks.answer("y", "y", exact.outputs[0], rounded and rounded.outputs[0], d),
                networks.answer("tangent_y", rf"\dot y \;(\text{{seed }}\dot x_{{{wrt + 1}}} = 1)",
-                               exact.forward[wrt].derivatives[0], rounded and rounded.forward[wrt].derivatives[0], d,
-                               solution="exact")]
+                               exact.forward[wrt].derivatives[0], rounded and rounded.forward[wrt].derivatives[0], d)]
     for k, name in enumerate(names):
         answers.append(networks.answer(f"grad_{name}", rf"\bar x_{{{k + 1}}} = \partial y / \partial x_{{{k + 1}}}",
-                                       gradient[k], rounded and rounded.reverse[0].gradient[k], d, solution="exact"))
+                                       gradient[k], rounded and rounded.reverse[0].gradient[k], d))
     many, few = int(pick(rng, (100, 1000, 10**4, 10**6))), int(rng.integers(1, 6))
     big_n = bool(rng.integers(0, 2))
     n_in, m_out = (many, few) if big_n else (few, many)
@@ -150,8 +151,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                 Answer("passes_reverse", r"\text{reverse-mode passes}", sp.Integer(m_out), grouped(m_out), float(m_out)),
                 Answer("cheaper", r"\text{cheaper mode}", cheaper, rf"\text{{{cheaper}}}", cheaper)]
 
-    formula = p.doprint(tree)
-    values = ", ".join(f"x_{{{k + 1}}} = {p.doprint(Num(at[name]))}" for k, name in enumerate(names))
+    given = printer_for("latex", d, fractions=False)  # the inputs as drawn: x₁ = 1.4
+    formula = given.doprint(tree)
+    values = ", ".join(f"x_{{{k + 1}}} = {given.doprint(Num(at[name]))}" for k, name in enumerate(names))
     seeds = ", ".join(f"\\dot x_{{{k + 1}}} = {1 if k == wrt else 0}" for k in range(n))
     questions = [
         f"Draw the computation graph of $y$, one node per elementary operation, and evaluate the primal "
@@ -167,10 +169,10 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                    f"gives one row per pass: $m = {grouped(m_out)}$ passes. So {cheaper} mode is cheaper here"
                    + (" (as for a network's cost: many parameters, one output)." if cheaper == "reverse" else "."))
     solution = (
-        Section("The computation graph", (), figure_tex(exact, d, fractions=False)),
-        Section("Primal trace", _steps(p, exact.primal.lines)),
-        Section(f"Forward mode: tangents ∂v/∂x{chr(0x2080 + wrt + 1)}", _steps(p, exact.forward[wrt].lines)),
-        Section("Reverse mode: adjoints ∂y/∂v, last operation first", _steps(p, exact.reverse[0].lines),
+        Section("The computation graph", (), figure_tex(shown, d, fractions=False)),
+        Section("Primal trace", _steps(p, shown.primal.lines)),
+        Section(f"Forward mode: tangents ∂v/∂x{chr(0x2080 + wrt + 1)}", _steps(p, shown.forward[wrt].lines)),
+        Section("Reverse mode: adjoints ∂y/∂v, last operation first", _steps(p, shown.reverse[0].lines),
                 _contributions_text(exact)),
         Section("Passes", (), passes_text),
     )
@@ -201,11 +203,17 @@ def _screen(t: Traces, style: str, decimals: int) -> None:
 
 
 def _steps(p: Any, lines: tuple[Line, ...]) -> tuple[Step, ...]:
+    """A trace's lines as solution steps: the rule in symbols, then the numbers substituted
+    (the printed-steps check reads them), then the value."""
     steps = []
     for ln in lines:
-        lhs, rhs = equation(p, ln)
+        forms = [p.doprint(f) for f in ln.forms]
+        value = p.doprint(Num(ln.value))
+        if forms and forms[-1] == value:
+            forms.pop()
         ref = f"contribution {ln.contribution[0]} of {ln.contribution[1]}" if ln.contribution else ""
-        steps.append(Step(lhs, rhs, "", "", ref))
+        rule, substituted = (" = ".join(forms[:-1]), forms[-1]) if len(forms) > 1 else ("".join(forms), "")
+        steps.append(Step(p.doprint(ln.target), rule, substituted, value, ref))
     return tuple(steps)
 
 

@@ -3,6 +3,8 @@ sympy.diff = central differences over random expressions."""
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 from fractions import Fraction
 
@@ -17,9 +19,10 @@ from derive.autodiff import symbolic, trace
 from derive.errors import SpecError
 from derive.expression import parse
 from derive.formats.graph_text import line
-from derive.numbers import EXACT, FLOAT, hand
+from derive.numbers import EXACT, FLOAT, hand, round_half_away
 from derive.terms import printer_for
 from tests.conftest import examples
+from tests.derive.test_printed_steps import evaluate
 from tests.strategies import expression_texts, input_values
 
 BAYDIN = "y = log(x1) + x1*x2 - sin(x2)"
@@ -234,3 +237,37 @@ def test_forward_equals_reverse_equals_sympy_diff_equals_central_differences(tex
         assert abs(reverse - diff) <= 1e-10 * scale
         assert abs(central - diff) <= 1e-10 * scale
         assert abs(float(exact.reverse[0].gradient[q]) - diff) <= 1e-12 * scale
+
+
+@settings(max_examples=examples(2))
+@given(text=expression_texts(), values=st.lists(input_values, min_size=3, max_size=3), decimals=st.integers(1, 4))
+def test_every_hand_mode_trace_line_computes_from_its_printed_numbers(text, values, decimals):
+    """Issue 15's rule for traces: a line's last expression, evaluated from the numbers it
+    prints, rounded once, is the value it prints (a rounded partial is printed rounded)."""
+    try:
+        graph = parse(text)
+        traces = trace(graph, {n: Fraction(v) for n, v in zip(graph.input_names(), values)}, hand(decimals))
+    except (SpecError, OverflowError, ZeroDivisionError):
+        assume(False)
+    p = printer_for("text", decimals, mode=traces.mode)
+    lines = list(traces.primal.lines) + [ln for t in traces.forward for ln in t.lines] + \
+        [ln for t in traces.reverse for ln in t.lines]
+    checked = 0
+    for ln in lines:
+        if not ln.forms:
+            continue
+        last = p.doprint(ln.forms[-1]).replace("×", "·").replace("σ(", "sigma(").replace("ReLU(", "relu(")
+        last = re.sub(r"\bln\(", "log(", last)
+        last = re.sub(r"\[([^\]]+) > 0\]", lambda m: "(1)" if evaluate(m[1]) > 0 else "(0)", last)
+        value = evaluate(last)
+        if value is None:  # a form in symbols (v̇₋₁ = ẋ₁): nothing to compute
+            assert any(unicodedata.category(c).startswith("L") for c in re.sub(r"sigma|relu|log|exp|sin|cos|tanh", "", last)), last
+            continue
+        if value.is_Rational:
+            number = value
+        else:  # to 40 places after the point, however large
+            size = sp.N(abs(value), 20)
+            number = sp.Rational(str(sp.N(value, 40 + max(0, int(sp.log(size, 10))) if size > 1 else 40)))
+        assert round_half_away(number, decimals) == ln.value, (p.doprint(ln.target), last, ln.value)
+        checked += 1
+    assert checked >= len(graph.operations)

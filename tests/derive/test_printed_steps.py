@@ -27,11 +27,13 @@ from tests.conftest import examples
 from tests.strategies import RATIONAL_HIDDEN, specs
 
 # a printed fraction is one number (3/5), but an exponent is: x^2/2 is (x²)/2
-_NUMBER = re.compile(r"(?<=\*\*)\d+|\d+(?:\.\d+)?(?:/\d+)?")
+_NUMBER = re.compile(r"(?<=\*\*)\d+|\d+(?:\.\d+)?(?:/\d+(?![.\d]))?")  # 1/1.3 is a division
 # what the steps write activations with (derive.at_point: SymPy's names); kept unevaluated
 # where they would fold a number (log 1 = 0 is fine either way)
 _FUNCTIONS = {"exp": sp.exp, "log": lambda v: sp.log(v, evaluate=False), "tanh": sp.tanh, "erf": sp.erf,
-              "sqrt": sp.sqrt, "pi": lambda: sp.pi}
+              "sqrt": sp.sqrt, "pi": lambda: sp.pi, "sin": sp.sin, "cos": sp.cos,
+              "sigma": lambda v: 1 / (1 + sp.exp(-v)), "relu": lambda v: sp.Max(v, 0)}
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _CONSTANTS = {"λ": f"({SELU_LAMBDA})", "α": f"({SELU_ALPHA})", "pi": "pi()"}  # SELU's by name; GELU's π
 
 
@@ -40,7 +42,8 @@ def evaluate(text: str) -> sp.Expr | None:
     text = re.sub(r"\s*\(≈[^)]*\)", "", text)  # a long fraction's decimal gloss
     if "[" in text or "≈" in text:
         return None  # a matrix equation: its entries are checked in the step's detail
-    python = text.replace("−", "-").replace("·", "*").replace("²", "**2").replace("^", "**")
+    python = text.replace("−", "-").replace("·", "*").replace("^", "**")
+    python = re.sub("[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: f"**({m[0].translate(_SUPERSCRIPTS)})", python)  # x², v⁻¹
     for name, value in _CONSTANTS.items():
         python = python.replace(name, value)
     python = re.sub(r"(\d\s|\d(?=\()|\))\s*\(", r"\1*(", python)  # "1/2 (…)", ")(": products

@@ -7,6 +7,7 @@ integer style exactly, decimal style rounded once to the sheet's decimals.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -54,7 +55,11 @@ def _plain(tex: str) -> str:
 
 def latex_to_text(tex: str) -> str:
     """The numbers-only LaTeX a step prints, in the text printer's notation."""
-    text = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "·").replace(r"\exp", "exp")
+    text = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "·").replace(r"\times", "·")
+    # a function of one bare number (\sin 0.980, \ln 2) takes it as its argument
+    text = re.sub(r"\\(sin|cos|tanh|ln|exp|sigma)\s+(-?[\d.]+)", r"\\\1(\2)", text)
+    text = re.sub(r"\\(sin|cos|tanh|sigma|exp)\b\s*", r"\1", text).replace(r"\operatorname{ReLU}", "relu")
+    text = re.sub(r"\\ln\b\s*", "log", text)
     text = text.replace(r"\lambda", "λ").replace(r"\alpha", "α").replace(r"\pi", "pi")
     text = _plain(text).replace(r"\log", "log").replace("-", "−")
     return text.replace(" ", " ").strip()
@@ -72,12 +77,14 @@ CASES = [("forward", {}), ("forward", {"numbers": "decimal", "difficulty": "hard
                        "sizes": [2, 2, 2]}),
          ("update", {}), ("update", {"numbers": "decimal"}), ("update", {"numbers": "decimal", "difficulty": "hard"}),
          ("chain_rule", {}), ("dropout", {}), ("dropout", {"numbers": "decimal", "activation": ["sigmoid", "identity"]}),
-         ("dropout", {"numbers": "decimal", "activation": ["tanh", "sigmoid"], "inverted": False, "p": "1/4"})]
+         ("dropout", {"numbers": "decimal", "activation": ["tanh", "sigmoid"], "inverted": False, "p": "1/4"}),
+         ("autodiff", {}), ("autodiff", {"difficulty": "hard"}), ("autodiff", {"numbers": "decimal"}),
+         ("autodiff", {"numbers": "decimal", "difficulty": "hard"})]
 
 
 @pytest.mark.sweep
 @pytest.mark.parametrize("kind,table", CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CASES)])
-def test_every_step_of_a_network_solution_computes_from_its_printed_operands(kind: str, table: dict) -> None:
+def test_every_step_of_a_worked_solution_computes_from_its_printed_operands(kind: str, table: dict) -> None:
     exam = spec.parse({"title": "t", "decimals": 4, "problems": [{"kind": kind, **table}]})
     # integer style is exact where values are short (everything before an update); a value
     # past the sheet's decimals prints rounded, and the rule is the same as in decimal style
