@@ -6,6 +6,7 @@ the reader sees.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Sequence
 
@@ -49,6 +50,7 @@ def substituted(expr: sp.Expr, var: sp.Symbol, number: str, latex: bool) -> str:
     text = text.replace(_SLOT, f"({number})" if negative else number)
     if negative:  # a negative number alone in an exponent or an argument needs no second pair
         text = text.replace(f"{{({number})}}", f"{{{number}}}").replace(f"(({number}))", f"({number})")
+        text = re.sub(r"\\left\(\s*\(" + re.escape(number) + r"\)\s*\\right\)", lambda _: rf"\left({number}\right)", text)
     return text
 
 

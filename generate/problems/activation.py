@@ -10,12 +10,12 @@ import sympy as sp
 
 from derive import activations
 from derive.at_point import branch, substituted, written
-from derive.numbers import EXACT, hand
+from derive.numbers import EXACT, hand, round_half_away
 from derive.steps import Section, Step
 
 from .. import networks
 from ..options import Table
-from ..printing import plain
+from ..printing import is_short, plain
 from ..problem import Answer, Degenerate, Problem, Question
 from ..sampling import one_decimal, pick
 from ..sheet import Sheet
@@ -58,6 +58,11 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         networks.ambiguous_rounding(float(v), d, label)
     zero_centred, saturating = PROPERTIES[name]
     p = sheet.printer
+    rounded_printer = sheet.solution_printer("decimal")
+
+    def q(v: object) -> str:
+        """A value as given when it is short (1.4), else rounded with all its decimals (0.5370)."""
+        return p.number(v) if is_short(v, d) else rounded_printer.number(v)
     # the solution evaluates σ and σ' at z exactly (each row computes from the printed z);
     # the rounded a a student may reuse for σ' is admitted by the tolerance
     ans = [networks.answer("value", rf"{act.latex}({plain(z0, d)})", value, a_hand[0][0], d, solution="exact"),
@@ -65,16 +70,23 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
            Answer("zero_centred", r"\text{zero-centred?}", zero_centred, rf"\text{{{zero_centred}}}", zero_centred),
            Answer("saturating", r"\text{saturating?}", saturating, rf"\text{{{saturating}}}", saturating)]
     at, shown = p.number(z0), written(act)
-    steps = [_evaluated(rf"{act.latex}({at})", substituted(branch(shown, z0), activations.z, at, latex=True), p.number(value)),
+    steps = [_evaluated(rf"{act.latex}({at})", substituted(branch(shown, z0), activations.z, at, latex=True), q(value)),
              Step(rf"{act.latex}'(z)", _latex(act.prime_expr), "", ""),
              _evaluated(rf"{act.latex}'({at})", substituted(branch(act.prime_expr, z0), activations.z, at, latex=True),
-                        p.number(prime))]
+                        q(prime))]
     by_output = _by_output(act)
+    notes = ""
     if by_output is not None:
-        a_value = p.number(value)
+        # from the printed a, as a student computes it: 1 − 0.4621² = 0.78646… is 0.7865,
+        # one unit from σ'(z) = 0.7864; the key admits both
+        printed_a = round_half_away(value, d)
+        from_a = round_half_away(sp.N(branch(by_output, value, activations.a).subs(activations.a, printed_a), 40), d)
         steps.append(Step(rf"{act.latex}'(z)", _latex(by_output),
-                          substituted(branch(by_output, value, activations.a), activations.a, a_value, latex=True),
-                          p.number(prime)))
+                          substituted(branch(by_output, value, activations.a), activations.a, q(printed_a),
+                                      latex=True), q(from_a)))
+        if from_a != round_half_away(prime, d):
+            notes = (f" From the rounded $a$ the derivative comes out as ${q(from_a)}$, "
+                     f"from $z$ as ${q(prime)}$: both are right to {d} decimals.")
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
     texts = [rf"Compute ${act.latex}({p.number(z0)})$.",
@@ -87,7 +99,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": SPOKEN.get(name, name),
                    "activation": name, "at": str(z0)},
         questions=tuple(Question(t, s) for t, s in zip(texts, shares)),
-        solution=(Section("Value and derivative", tuple(steps)), Section("Properties", (), properties)),
+        solution=(Section("Value and derivative", tuple(steps), notes.strip()), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}",
     )
 

@@ -97,15 +97,32 @@ def _steps(updates: list[Update], sheet: Sheet, rate: Any, numbers: str) -> list
                     steps.append(Step(rf"\frac{{\partial C_{{{update.batch[0] + 1}}}}}{{\partial {symbol}}}", "", "", mean,
                                       "Eq. 3.14" if name == "W" else "Eq. 3.16"))
                 else:
+                    # entry by entry as well: (1/m)(g₁ + g₂ + …) for each weight
+                    detail = tuple(Step(_entry(n, name, l + 1, index), "", rf"\tfrac{{1}}{{{size}}}\left("
+                                        + " + ".join(p.factor(per[l][pick][index]) for per in update.per_example)
+                                        + r"\right)", p.number(update.mean[l][pick][index]))
+                                   for index in np.ndindex(update.mean[l][pick].shape))
                     steps.append(Step(rf"\frac{{1}}{{{size}}}\sum_{{i}} \frac{{\partial C_i}}{{\partial {symbol}}}", "",
-                                      rf"\tfrac{{1}}{{{size}}}\big(" + " + ".join(grads) + r"\big)", mean))
+                                      rf"\tfrac{{1}}{{{size}}}\big(" + " + ".join(grads) + r"\big)", mean, "", detail))
                 before = show(update.before[l][pick])
                 product = rate * update.mean[l][pick]
                 rounded = p.mode.fix(product)
+                detail = tuple(Step(_entry(n, name, l + 1, index, new=True), "",
+                                    rf"{p.number(update.before[l][pick][index])} - {alpha} \cdot "
+                                    rf"{p.factor(update.mean[l][pick][index])}", p.number(update.after[l][pick][index]),
+                                    intermediate=rf"{p.number(update.before[l][pick][index])} - "
+                                                 rf"{p.factor(rounded[index])}" if rounded[index] != product[index] else "")
+                               for index in np.ndindex(product.shape))
                 steps.append(Step(rf"{symbol}_{{[{u}]}}", rf"{symbol}_{{[{u - 1}]}} - \alpha\, \frac{{\partial C}}{{\partial {symbol}}}",
-                                  rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick]),
+                                  rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick]), "", detail,
                                   intermediate=rf"{before} - {show(rounded)}" if (rounded != product).any() else ""))
     return steps
+
+
+def _entry(n: Any, name: str, l: int, index: tuple[int, ...], new: bool = False) -> str:
+    """One entry's symbol in the sheet's notation: ∂C/∂w^(l)_jk, or w^(l)_jk once updated."""
+    symbol = n.w(l, index[0] + 1, index[1] + 1) if name == "W" else n.b(l, index[0] + 1)
+    return rf"{{{symbol}}}_{{\text{{new}}}}" if new else rf"\frac{{\partial C}}{{\partial {symbol}}}"
 
 
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:

@@ -55,10 +55,16 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         raise networks.Degenerate("L1 and L2 give the same step")
     vec = p.vector
     signs = [sp.sign(wi) for wi in w]
+    f = p.factor  # a negative operand in brackets
+    # each weight's update entry by entry as well: the vectors' products are read off, these redone
+    l1_detail = tuple(Step(f"w_{{{i + 1}}}'", "", rf"{p.number(wi)} - {f(alpha * lam)} \cdot {f(si)} - {f(alpha)} \cdot {f(gi)}",
+                           p.number(v)) for i, (wi, si, gi, v) in enumerate(zip(w, signs, g, l1)))
+    l2_detail = tuple(Step(f"w_{{{i + 1}}}'", "", rf"{f(1 - alpha * lam)} \cdot {f(wi)} - {f(alpha)} \cdot {f(gi)}",
+                           p.number(v)) for i, (wi, gi, v) in enumerate(zip(w, g, l2)))
     steps1 = (Step(r"\mathbf{w}'", r"\mathbf{w} - \alpha\lambda\,\operatorname{sign}(\mathbf{w}) - \alpha\frac{\partial C}{\partial \mathbf{w}}",
-                   rf"{vec(w)} - {p.number(alpha * lam)}\,{vec(signs)} - {p.number(alpha)}\,{vec(g)}", vec(l1)),)
+                   rf"{vec(w)} - {p.number(alpha * lam)}\,{vec(signs)} - {p.number(alpha)}\,{vec(g)}", vec(l1), "", l1_detail),)
     steps2 = (Step(r"\mathbf{w}'", r"\mathbf{w}(1 - \alpha\lambda) - \alpha\frac{\partial C}{\partial \mathbf{w}}",
-                   rf"{p.number(1 - alpha * lam)}\,{vec(w)} - {p.number(alpha)}\,{vec(g)}", vec(l2)),)
+                   rf"{p.number(1 - alpha * lam)}\,{vec(w)} - {p.number(alpha)}\,{vec(g)}", vec(l2), "", l2_detail),)
     answers = tuple(networks.answer(f"l1_w[{i + 1}]", rf"w_{{{i + 1}}}'\ (L^1)", v, None, d) for i, v in enumerate(l1)) + \
         tuple(networks.answer(f"l2_w[{i + 1}]", rf"w_{{{i + 1}}}'\ (L^2)", v, None, d) for i, v in enumerate(l2))
     shares = split_points(points, [1, 1])

@@ -36,8 +36,8 @@ def _plain(tex: str) -> str:
     """Fractions, powers and functions of printed LaTeX as the text printer writes them."""
     out, i = [], 0
     while i < len(tex):
-        if tex.startswith(r"\frac", i):
-            top, i = _group(tex, i + 5)
+        if tex.startswith((r"\frac", r"\tfrac"), i):
+            top, i = _group(tex, tex.index("{", i))
             bottom, i = _group(tex, i)
             out.append(f"(({_plain(top)})/({_plain(bottom)}))")
         elif tex.startswith(("e^{", "^{"), i):
@@ -79,7 +79,9 @@ CASES = [("forward", {}), ("forward", {"numbers": "decimal", "difficulty": "hard
          ("chain_rule", {}), ("dropout", {}), ("dropout", {"numbers": "decimal", "activation": ["sigmoid", "identity"]}),
          ("dropout", {"numbers": "decimal", "activation": ["tanh", "sigmoid"], "inverted": False, "p": "1/4"}),
          ("autodiff", {}), ("autodiff", {"difficulty": "hard"}), ("autodiff", {"numbers": "decimal"}),
-         ("autodiff", {"numbers": "decimal", "difficulty": "hard"})]
+         ("autodiff", {"numbers": "decimal", "difficulty": "hard"}),
+         ("activation", {}), ("batching", {}), ("batching", {"numbers": "decimal"}), ("perceptron", {}),
+         ("regularization", {}), ("param_count", {})]
 
 
 @pytest.mark.sweep
