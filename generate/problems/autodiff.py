@@ -187,10 +187,15 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
 
 
 def _screen(t: Traces, style: str, decimals: int) -> None:
-    """Reject variants a student cannot read or that teach nothing."""
+    """Reject variants a student cannot read or that teach nothing: a zero gradient, or a
+    graph whose local partials are all ±1 (sums and differences only, or products of ±1):
+    there every adjoint is ±1 and the chain rule is never used."""
     gradient = t.reverse[0].gradient
     if any(g == 0 for g in gradient):
         raise Degenerate("a zero gradient")
+    partials = [d for row in t.primal.partials for d in row if d is not None]
+    if all(abs(d) == 1 for d in partials) or all(abs(v) in (0, 1) for v in t.reverse[0].adjoints):
+        raise Degenerate("every local partial or every adjoint is ±1")
     values = list(t.primal.values) + list(t.forward[0].tangents) + list(t.reverse[0].adjoints)
     if style == "integer":
         if any(abs(v) > BOUND for v in values):
