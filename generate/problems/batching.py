@@ -15,7 +15,8 @@ import numpy as np
 from derive import backprop
 from derive.network import Spec
 from derive.numbers import EXACT, Mode, hand
-from derive.steps import Section, Step
+from derive.report import Report
+from derive.steps import Section, Step, delta_steps, forward_steps, gradient_steps
 
 from .. import networks
 from ..options import Table
@@ -75,47 +76,70 @@ def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[
     return updates
 
 
-def _steps(updates: list[Update], sheet: Sheet, rate: Any, numbers: str) -> list[Step]:
-    """Per update: each example's gradient, the batch mean, then the step, with the numbers in
+def _sections(spec: Spec, updates: list[Update], sheet: Sheet, rate: Any, numbers: str, mode: Mode,
+              title: str) -> list[Section]:
+    """The worked epoch: for each update, each example of its batch through the network and
+    back (Eq. 3.4, 3.18/3.23, 3.14/3.16, from the parameters before the update), then the
+    batch's mean gradient and the step."""
+    p = sheet.solution_printer(numbers)
+    x, y = backprop.batch_arrays(spec.examples, mode)
+    batch = ("each example of the batch forward and back, then the mean gradient and the step"
+             if len(updates[0].batch) > 1 else "the example forward and back, then the step")
+    out = [Section(title, (), f"{len(updates)} update{'s' if len(updates) > 1 else ''} in the epoch: {batch}.")]
+    for u, update in enumerate(updates, start=1):
+        where = f"update {u}" if len(updates) > 1 else "the update"
+        for i in update.batch:
+            fwd = backprop.forward(spec.network, update.before, x[i:i + 1], y[i:i + 1], mode)
+            bwd = backprop.backward(spec.network, update.before, fwd, mode)
+            report = Report(spec, backprop.Trace(mode, spec.network, update.before, fwd, bwd, None, ()), None, None, None)
+            steps = forward_steps(report, p, 0) + delta_steps(report, p, 0) + gradient_steps(report, p)
+            out.append(Section(f"Example {i + 1}, {where}: forward and backward pass", tuple(steps)))
+        what = "mean gradient and step" if len(update.batch) > 1 else "step"
+        out.append(Section(f"{where[0].upper()}{where[1:]}: {what}",
+                           tuple(_update_steps(update, u, sheet, rate, numbers))))
+    return out
+
+
+def _update_steps(update: Update, u: int, sheet: Sheet, rate: Any, numbers: str) -> list[Step]:
+    """The batch mean of the examples' gradients, then the step, with the numbers in
     (decimal style: the hand computation, with α ∂C/∂W as it is rounded before the subtraction)."""
     p, n = sheet.solution_printer(numbers), sheet.notation
     alpha = p.number(rate)
-    steps = []
-    for u, update in enumerate(updates, start=1):
-        size = len(update.batch)
-        for l in range(len(update.mean)):
-            for name, pick, show in (("W", 0, p.matrix), ("b", 1, p.vector)):
-                if update.mean[l][pick] is None:
-                    continue
-                symbol = n.matrix(name, l + 1)
-                grads = [show(per[l][pick]) for per in update.per_example]
-                mean = show(update.mean[l][pick])
-                if size > 1:
-                    steps += [Step(rf"\frac{{\partial C_{{{i + 1}}}}}{{\partial {symbol}}}", "", "", g)
-                              for i, g in zip(update.batch, grads)]
-                if size == 1:
-                    steps.append(Step(rf"\frac{{\partial C_{{{update.batch[0] + 1}}}}}{{\partial {symbol}}}", "", "", mean,
-                                      "Eq. 3.14" if name == "W" else "Eq. 3.16"))
-                else:
-                    # entry by entry as well: (1/m)(g₁ + g₂ + …) for each weight
-                    detail = tuple(Step(_entry(n, name, l + 1, index), "", rf"\tfrac{{1}}{{{size}}}\left("
-                                        + " + ".join(p.factor(per[l][pick][index]) for per in update.per_example)
-                                        + r"\right)", p.number(update.mean[l][pick][index]))
-                                   for index in np.ndindex(update.mean[l][pick].shape))
-                    steps.append(Step(rf"\frac{{1}}{{{size}}}\sum_{{i}} \frac{{\partial C_i}}{{\partial {symbol}}}", "",
-                                      rf"\tfrac{{1}}{{{size}}}\big(" + " + ".join(grads) + r"\big)", mean, "", detail))
-                before = show(update.before[l][pick])
-                product = rate * update.mean[l][pick]
-                rounded = p.mode.fix(product)
-                detail = tuple(Step(_entry(n, name, l + 1, index, new=True), "",
-                                    rf"{p.number(update.before[l][pick][index])} - {alpha} \cdot "
-                                    rf"{p.factor(update.mean[l][pick][index])}", p.number(update.after[l][pick][index]),
-                                    intermediate=rf"{p.number(update.before[l][pick][index])} - "
-                                                 rf"{p.factor(rounded[index])}" if rounded[index] != product[index] else "")
-                               for index in np.ndindex(product.shape))
-                steps.append(Step(rf"{symbol}_{{[{u}]}}", rf"{symbol}_{{[{u - 1}]}} - \alpha\, \frac{{\partial C}}{{\partial {symbol}}}",
-                                  rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick]), "", detail,
-                                  intermediate=rf"{before} - {show(rounded)}" if (rounded != product).any() else ""))
+    steps: list[Step] = []
+    size = len(update.batch)
+    for l in range(len(update.mean)):
+        for name, pick, show in (("W", 0, p.matrix), ("b", 1, p.vector)):
+            if update.mean[l][pick] is None:
+                continue
+            symbol = n.matrix(name, l + 1)
+            grads = [show(per[l][pick]) for per in update.per_example]
+            mean = show(update.mean[l][pick])
+            if size > 1:
+                steps += [Step(rf"\frac{{\partial C_{{{i + 1}}}}}{{\partial {symbol}}}", "", "", g)
+                          for i, g in zip(update.batch, grads)]
+            if size == 1:
+                steps.append(Step(rf"\frac{{\partial C_{{{update.batch[0] + 1}}}}}{{\partial {symbol}}}", "", "", mean,
+                                  "Eq. 3.14" if name == "W" else "Eq. 3.16"))
+            else:
+                # entry by entry as well: (1/m)(g₁ + g₂ + …) for each weight
+                detail = tuple(Step(_entry(n, name, l + 1, index), "", rf"\tfrac{{1}}{{{size}}}\left("
+                                    + " + ".join(p.factor(per[l][pick][index]) for per in update.per_example)
+                                    + r"\right)", p.number(update.mean[l][pick][index]))
+                               for index in np.ndindex(update.mean[l][pick].shape))
+                steps.append(Step(rf"\frac{{1}}{{{size}}}\sum_{{i}} \frac{{\partial C_i}}{{\partial {symbol}}}", "",
+                                  rf"\tfrac{{1}}{{{size}}}\big(" + " + ".join(grads) + r"\big)", mean, "", detail))
+            before = show(update.before[l][pick])
+            product = rate * update.mean[l][pick]
+            rounded = p.mode.fix(product)
+            detail = tuple(Step(_entry(n, name, l + 1, index, new=True), "",
+                                rf"{p.number(update.before[l][pick][index])} - {alpha} \cdot "
+                                rf"{p.factor(update.mean[l][pick][index])}", p.number(update.after[l][pick][index]),
+                                intermediate=rf"{p.number(update.before[l][pick][index])} - "
+                                             rf"{p.factor(rounded[index])}" if rounded[index] != product[index] else "")
+                           for index in np.ndindex(product.shape))
+            steps.append(Step(rf"{symbol}_{{[{u}]}}", rf"{symbol}_{{[{u - 1}]}} - \alpha\, \frac{{\partial C}}{{\partial {symbol}}}",
+                              rf"{before} - {alpha} \cdot {mean}", show(update.after[l][pick]), "", detail,
+                              intermediate=rf"{before} - {show(rounded)}" if (rounded != product).any() else ""))
     return steps
 
 
@@ -149,7 +173,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         updates = _epoch(computed.spec, rate, batches, EXACT)
         by_hand = _epoch(computed.spec, rate, batches, hand(d)) if not opts.net.integer else None
         rounded = by_hand[-1].after if by_hand else None
-        steps = _steps(by_hand or updates, sheet, rate, opts.net.numbers)
+        worked = _sections(computed.spec, by_hand or updates, sheet, rate, opts.net.numbers,
+                           hand(d) if by_hand else EXACT, title)
         parts = []
         for l, (w, b) in enumerate(updates[-1].after, start=1):
             values = [(f"W{l}[{j},{c}]", n.w(l, j, c), v, None if rounded is None else rounded[l - 1][0][j - 1][c - 1])
@@ -161,7 +186,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                 networks._check_value(f"{key}_{name.split('[')[0]}", v, opts.net, d)
                 answers.append(networks.answer(f"{key}_{name}", rf"{symbol}\ \text{{({key})}}", v, h, d))
                 parts.append(answers[-1].part)
-        sections.append(Section(title, tuple(steps), f"{len(batches)} update{'s' if len(batches) > 1 else ''} in the epoch."))
+        sections += worked
         groups.append((f"{title}: the parameters after one epoch.", parts))
     third = len(answers) // 3
     if [a.value for a in answers[:third]] == [a.value for a in answers[third:2 * third]]:

@@ -114,14 +114,27 @@ def test_a_perceptron_statement_gives_no_target_and_no_cost() -> None:
     assert any(r"\mathbf{x}" in line for line in problem.statement["given"])
 
 
-def test_batching_shows_each_examples_gradient_their_mean_and_the_step() -> None:
+def test_batching_shows_each_examples_pass_their_mean_and_the_step() -> None:
     exam = spec.parse({"title": "t", "problems": [{"kind": "batching"}]})
     problem = draw(exam, Student("s", ""), exam.problems[0]).problem
-    full = [f"{s.lhs} = " + " = ".join(s.parts()[1:]) for s in problem.solution[0].steps]
-    # 2–1 network with a bias, 4 examples: per parameter 4 gradients, their mean, the step
+    titles = [section.title for section in problem.solution]
+    # full batch: 4 examples, then the mean and the step; SGD: 4 × (example, step); mini-batch: 2 × (2 + 1)
+    assert titles[0] == "Full-batch gradient descent (Algorithm 5)"
+    assert titles[1:6] == [f"Example {i}, the update: forward and backward pass" for i in (1, 2, 3, 4)] + \
+        ["The update: mean gradient and step"]
+    assert titles[6] == "Stochastic gradient descent (Algorithm 6)"
+    assert titles[7:9] == ["Example 1, update 1: forward and backward pass", "Update 1: step"]
+    assert len(titles) == 6 + 9 + 7
+    example = problem.solution[1].steps
+    # 2–1 network with a bias: z, a, the cost, δ, two weight gradients and the bias gradient
+    assert [s.ref for s in example] == ["Eq. 3.4", "", "Eq. 3.11", "Eq. 3.18", "Eq. 3.14", "Eq. 3.14", "Eq. 3.16"]
+    full = [f"{s.lhs} = " + " = ".join(s.parts()[1:]) for s in problem.solution[5].steps]
+    # per parameter: 4 gradients, their mean, the step
     assert len(full) == 2 * (4 + 1 + 1)
     assert full[4].startswith(r"\frac{1}{4}\sum_{i} \frac{\partial C_i}{\partial \mathbf{W}^{(1)}} = \tfrac{1}{4}\big(")
     assert full[5].startswith(r"\mathbf{W}^{(1)}_{[1]} = \mathbf{W}^{(1)}_{[0]} - \alpha")
+    # each example's gradient in its pass is the one the mean takes
+    assert example[4].result == problem.solution[5].steps[0].result.split()[0].removeprefix(r"\begin{pmatrix}")
     assert r"\alpha = 0.1" in problem.statement["given"][-1]
-    sgd = problem.solution[1].steps
-    assert len(sgd) == 4 * 2 * 2 and sgd[0].ref == "Eq. 3.14"
+
+
