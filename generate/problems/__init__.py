@@ -39,9 +39,12 @@ def get(name: str) -> Kind:
 
 
 def split_points(total: int, weights: list[int]) -> list[int]:
-    """Share ``total`` points over parts in proportion to ``weights``; the shares add up exactly."""
-    whole = sum(weights)
-    shares = [total * w // whole for w in weights]
-    for i in sorted(range(len(weights)), key=lambda i: -(total * weights[i] % whole))[: total - sum(shares)]:
+    """Share ``total`` points over parts in proportion to ``weights``; the shares add up exactly,
+    and where there are points enough every part gets at least one (a question worth nothing
+    reads as a mistake)."""
+    floor = 1 if total >= len(weights) else 0
+    rest, whole = total - floor * len(weights), sum(weights)
+    shares = [floor + rest * w // whole for w in weights]
+    for i in sorted(range(len(weights)), key=lambda i: -(rest * weights[i] % whole))[: total - sum(shares)]:
         shares[i] += 1
     return shares
