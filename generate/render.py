@@ -138,6 +138,19 @@ def step_rows(step: Step, lhs_em: float = 0.0, ref_em: float = 0.0) -> list[Row]
     return out[:-1] + [Row(out[-1].lhs, out[-1].rhs, step.ref)]
 
 
+_KEY_LINE_EM = LINE_EM * 11 / 10  # the key is set \small: 10 pt ems on an 11 pt line
+_KEY_TOLERANCE_EM = 1.6 / 2.54 * 72.27 / 10  # its tolerance column, \hbox to 1.6 cm
+_KEY_SKIPS_EM = 2.3  # the tabskips around an entry's three cells
+
+
+def key_per_row(answers: tuple[Any, ...]) -> int:
+    """How many key entries (symbol, value, tolerance) a row of the key holds: three where the
+    widest symbol and value allow, fewer where they are long (autodiff's ẏ (seed ẋ₁ = 1))."""
+    entry = (max((width(a.label) for a in answers), default=0.0) + max((width(a.shown) for a in answers), default=0.0)
+             + _KEY_TOLERANCE_EM + _KEY_SKIPS_EM)
+    return next((k for k in (3, 2) if k * entry <= _KEY_LINE_EM), 1)
+
+
 def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: jinja2.Environment) -> str:
     """``document`` is ``exam`` or ``solutions``."""
     skeletons = _skeletons(sheets)
@@ -145,5 +158,6 @@ def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env:
     return env.get_template(f"{document}.tex.j2").render(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
         skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=section_rows,
+        key_per_row=key_per_row,
         lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
     )

@@ -102,3 +102,52 @@ def test_a_network_problem_keeps_its_figure_and_matrices_with_its_heading(tmp_pa
             assert re.search(r"C\s*=", statement), f"problem {match[1]}: its statement continues on the next page"
             seen += 1
     assert seen == 7
+
+
+EVERY_KIND = """title = "Every kind"
+seed = {seed}
+decimals = 4
+[[problems]]
+kind = "forward"
+numbers = "decimal"
+[[problems]]
+kind = "backprop"
+numbers = "decimal"
+loss = "bce"
+activation = ["tanh", "sigmoid"]
+[[problems]]
+kind = "update"
+[[problems]]
+kind = "chain_rule"
+[[problems]]
+kind = "activation"
+activation = ["sigmoid", "tanh", "elu", "softplus", "silu"]
+[[problems]]
+kind = "param_count"
+[[problems]]
+kind = "regularization"
+[[problems]]
+kind = "batching"
+numbers = "decimal"
+[[problems]]
+kind = "dropout"
+numbers = "decimal"
+activation = ["sigmoid", "identity"]
+[[problems]]
+kind = "perceptron"
+[[problems]]
+kind = "autodiff"
+numbers = "decimal"
+difficulty = "hard"
+"""
+
+
+@needs_tex
+@pytest.mark.parametrize("seed", [11, 12])
+def test_every_kind_fits_its_pages(tmp_path: Path, seed: int) -> None:
+    """Nothing overfull anywhere: the autodiff key's long symbols once ran past the margin."""
+    (tmp_path / "every.toml").write_text(EVERY_KIND.format(seed=seed))
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "every.toml"), "--out", str(out)]) == 0
+    for name, log in compiled_logs(out).items():
+        assert "Overfull" not in log, (name, re.findall(r"Overfull.*", log)[:3])
