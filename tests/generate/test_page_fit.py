@@ -41,6 +41,16 @@ def compiled_logs(out: Path) -> dict[str, str]:
     return logs
 
 
+def built_without_overfull_boxes(tmp_path: Path, spec_text: str) -> Path:
+    """Build the exam of ``spec_text``; assert nothing in it is overfull; its output folder."""
+    (tmp_path / "exam.toml").write_text(spec_text)
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "exam.toml"), "--out", str(out)]) == 0
+    for name, log in compiled_logs(out).items():
+        assert "Overfull" not in log, (name, re.findall(r"Overfull.*", log)[:3])
+    return out
+
+
 def page_texts(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return text.split("\f")
@@ -49,11 +59,7 @@ def page_texts(pdf: Path) -> list[str]:
 @needs_tex
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_largest_networks_fit_their_pages(tmp_path: Path, seed: int) -> None:
-    (tmp_path / "big.toml").write_text(BIG.format(seed=seed))
-    out = tmp_path / "out"
-    assert main([str(tmp_path / "big.toml"), "--out", str(out)]) == 0
-    for name, log in compiled_logs(out).items():
-        assert "Overfull" not in log, (name, re.findall(r"Overfull.*", log)[:3])
+    out = built_without_overfull_boxes(tmp_path, BIG.format(seed=seed))
     pages = page_texts(out / "solutions.pdf")
     # the 6-6-6-6 key (over 100 entries) continues on a following page, under the running header
     keys = [n for n, page in enumerate(pages) if re.search(r"^\s*Key\s*$", page, re.M)]
@@ -146,8 +152,4 @@ difficulty = "hard"
 @pytest.mark.parametrize("seed", [11, 12])
 def test_every_kind_fits_its_pages(tmp_path: Path, seed: int) -> None:
     """Nothing overfull anywhere: the autodiff key's long symbols once ran past the margin."""
-    (tmp_path / "every.toml").write_text(EVERY_KIND.format(seed=seed))
-    out = tmp_path / "out"
-    assert main([str(tmp_path / "every.toml"), "--out", str(out)]) == 0
-    for name, log in compiled_logs(out).items():
-        assert "Overfull" not in log, (name, re.findall(r"Overfull.*", log)[:3])
+    built_without_overfull_boxes(tmp_path, EVERY_KIND.format(seed=seed))
