@@ -1,8 +1,10 @@
 """Plane geometry for laying out figure labels: boxes, circles, segments and curves in cm,
-and an estimate of how much room a piece of LaTeX math takes.
+and the box a piece of LaTeX math takes (its width from the page layout's estimate,
+:mod:`derive.formats.layout`, its height from its scripts and fractions).
 
-The estimate errs wide: a layout that keeps estimated boxes apart keeps the typeset ones
-apart. Network figures (generate.figure) and computation graphs (derive.graph_scene) share it.
+The box errs wide: a layout that keeps estimated boxes apart keeps the typeset ones apart
+(``tests/derive/test_geometry.py`` measures it against TeX). Network figures
+(generate.figure) and computation graphs (derive.graph_scene) share the geometry.
 """
 
 from __future__ import annotations
@@ -10,23 +12,13 @@ from __future__ import annotations
 import math
 import re
 
+from .formats import layout
+
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 PT_CM = 2.54 / 72.27
 
-# widths in em of math-mode characters in Computer Modern, rounded up; a binary operator or a
-# relation carries the medium or thick spaces TeX puts around it
-_EM = {"-": 1.0, "+": 1.22, "=": 1.34, ".": 0.28, ",": 0.45, "(": 0.39, ")": 0.39, "/": 0.5, "'": 0.3,
-       "|": 0.28, "[": 0.28, "]": 0.28, " ": 0.0, "~": 0.33, "<": 1.34, ">": 1.34, "*": 0.5}
-_WIDE_LETTERS = {"m": 0.88, "w": 0.72, "M": 0.98, "W": 1.05}  # math italic
-_COMMANDS = {"times": 1.22, "cdot": 0.72, "approx": 1.34, "Box": 0.78, "dots": 1.2, "ldots": 1.2, "cdots": 1.2,
-             ";": 0.28, ",": 0.17, ":": 0.22, "!": -0.17, "quad": 1.0, "qquad": 2.0, "partial": 0.57,
-             "infty": 1.0, "sum": 1.1, "ln": 1.1, "log": 1.55, "exp": 1.75, "sin": 1.4, "cos": 1.5, "tanh": 2.1,
-             "left": 0.1, "right": 0.1, "displaystyle": 0.0, "textstyle": 0.0}
-_ARGUMENT_ONLY = {"bar", "dot", "hat", "tilde", "vec", "mathbf", "mathrm", "mathit", "text", "operatorname", "mathsf",
-                  "boldsymbol", "underline", "overline"}
-_UPRIGHT = {"text", "operatorname", "mathrm", "mathsf"}
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|.", re.S)
 
 
@@ -48,55 +40,40 @@ def _group(tex: str, i: int) -> tuple[str, int]:
     return tex[i + 1:], len(tex)
 
 
-def math_extent(tex: str, upright: bool = False) -> tuple[float, float]:
-    """(width, height) in em of ``tex`` typeset inline in math mode: subscripts and superscripts
-    at 80 % of the width, a fraction as wide as its wider part and two lines tall."""
-    width, height, i = 0.0, 1.0, 0
+def math_height(tex: str) -> float:
+    """The height and depth in em of ``tex`` typeset inline: a line, more with scripts (more
+    again where both are stacked), two lines for a fraction."""
+    height, i = 1.0, 0
     while i < len(tex):
         token = _TOKEN.match(tex, i)
         assert token is not None
         t, i = token.group(), token.end()
         if t in ("_", "^"):
             arg, i = _group(tex, i)
-            w, h = math_extent(arg)
+            h = math_height(arg)
             rest = tex[i:].lstrip()
             if rest[:1] in ("_", "^") and rest[:1] != t:  # w^{(1)}_{11}: the two are stacked
                 other, i = _group(tex, len(tex) - len(rest) + 1)
-                w2, h2 = math_extent(other)
-                w, h = max(w, w2), max(h, h2) + 0.35
-            width += 0.8 * w + 0.15  # a script font is wider than its size says; \scriptspace, italic correction
+                h = max(h, math_height(other)) + 0.35
             height = max(height, 1.0 + 0.35 + 0.7 * (h - 1.0))
-        elif t == "{":
-            arg, i = _group(tex, i - 1)
-            w, h = math_extent(arg, upright)
-            width, height = width + w, max(height, h)
         elif t in (r"\frac", r"\tfrac", r"\dfrac"):
             top, i = _group(tex, i)
             bottom, i = _group(tex, i)
-            (wt, ht), (wb, hb) = math_extent(top), math_extent(bottom)
-            # in script style TeX drops the spaces around + and =, but not in proportion: measured
-            width += 0.88 * max(wt, wb) + 0.3
-            height = max(height, 0.7 * (ht + hb) + 0.5)
-        elif t == r"\sqrt":
+            height = max(height, 0.7 * (math_height(top) + math_height(bottom)) + 0.5)
+        elif t == r"\sqrt" or t == "{":
+            arg, i = _group(tex, i if t != "{" else i - 1)
+            height = max(height, math_height(arg) + (0.25 if t == r"\sqrt" else 0.0))
+        elif t in (r"\bar", r"\dot", r"\hat", r"\tilde", r"\vec"):
             arg, i = _group(tex, i)
-            w, h = math_extent(arg)
-            width, height = width + w + 0.85, max(height, h + 0.25)
-        elif t.startswith("\\") and t[1:] in _ARGUMENT_ONLY:
-            arg, i = _group(tex, i)
-            w, h = math_extent(arg, upright=t[1:] in _UPRIGHT)
-            width, height = width + w, max(height, h + (0.2 if t[1:] in ("bar", "dot", "hat", "tilde", "vec") else 0))
-        elif t.startswith("\\"):
-            width += _COMMANDS.get(t[1:], 0.62)  # a Greek letter or a symbol
-        elif t == "}":
-            continue
-        else:
-            width += _EM.get(t, 0.5 if t.isdigit() or upright else _WIDE_LETTERS.get(t, 0.8 if t.isupper() else 0.58))
-    return width, height
+            height = max(height, math_height(arg) + 0.2)
+    return height
 
 
 def text_box(x: float, y: float, tex: str, size_pt: float, pad_cm: float = 0.0) -> Box:
-    """The box, in cm, of math ``tex`` at ``size_pt`` centred on (x, y), widened 8 % and padded."""
-    w, h = math_extent(tex)
+    """The box, in cm, of math ``tex`` at ``size_pt`` centred on (x, y), padded: as wide as the
+    page layout's estimate (:func:`derive.formats.layout.width`, display style, so a fraction
+    errs wide) and 8 % more."""
+    w, h = layout.width(tex), math_height(tex)
     w_cm, h_cm = 1.08 * w * size_pt * PT_CM + 2 * pad_cm, h * size_pt * PT_CM + 2 * pad_cm
     return x - w_cm / 2, y - h_cm / 2, x + w_cm / 2, y + h_cm / 2
 

@@ -123,8 +123,8 @@ class Scene:
 
 def node_shape(x: float, y: float, symbol: str, square: bool) -> Node:
     """A node as TikZ sizes it: at least the minimum size, larger for a long symbol."""
-    w, h = geo.math_extent(symbol)
-    w_cm, h_cm = w * NORMAL_PT * geo.PT_CM, h * NORMAL_PT * geo.PT_CM
+    x0, y0, x1, y1 = geo.text_box(0, 0, symbol, NORMAL_PT)
+    w_cm, h_cm = x1 - x0, y1 - y0
     if square:
         return Node(x, y, round(max(LEAF_HALF, w_cm / 2 + 0.08, h_cm / 2 + 0.08), 3), True, symbol)
     return Node(x, y, round(max(OP_RADIUS, math.hypot(w_cm / 2 + 0.04, h_cm / 2 + 0.04)), 3), False, symbol)

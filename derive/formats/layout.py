@@ -27,7 +27,7 @@ _WIDE_COMMANDS = {
     r"\cdot": 0.8, r"\times": 1.0, r"\approx": 1.4, r"\le": 1.4, r"\ge": 1.4, r"\ne": 1.4,
     r"\to": 1.6, r"\quad": 1.0, r"\qquad": 2.0, r"\,": 0.17, r"\;": 0.28, r"\:": 0.22, r"\ ": 0.33,
     r"\!": -0.17, r"\sum": 1.5, r"\prod": 1.5, r"\partial": 0.6, r"\odot": 1.0, r"\ldots": 1.3,
-    r"\dots": 1.3, r"\cdots": 1.3, r"\infty": 1.0, r"\in": 1.2, r"\mid": 0.8, r"\top": 0.8,
+    r"\dots": 1.3, r"\cdots": 1.3, r"\infty": 1.0, r"\in": 1.2, r"\mid": 0.8, r"\top": 0.8, r"\Box": 1.0,
 }
 _TEXT_COMMANDS = {r"\text", r"\mathrm", r"\textbf", r"\operatorname", r"\texttt"}
 _ACCENTS = {r"\hat", r"\bar", r"\tilde", r"\vec", r"\mathbf", r"\boldsymbol", r"\mathit", r"\mathcal"}
