@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .formats import layout
 
@@ -73,9 +74,14 @@ def text_box(x: float, y: float, tex: str, size_pt: float, pad_cm: float = 0.0) 
     """The box, in cm, of math ``tex`` at ``size_pt`` centred on (x, y), padded: as wide as the
     page layout's estimate (:func:`derive.formats.layout.width`, display style, so a fraction
     errs wide) and 8 % more."""
-    w, h = layout.width(tex), math_height(tex)
-    w_cm, h_cm = 1.08 * w * size_pt * PT_CM + 2 * pad_cm, h * size_pt * PT_CM + 2 * pad_cm
+    w_cm, h_cm = _size(tex, size_pt, pad_cm)
     return x - w_cm / 2, y - h_cm / 2, x + w_cm / 2, y + h_cm / 2
+
+
+@lru_cache(maxsize=4096)
+def _size(tex: str, size_pt: float, pad_cm: float) -> tuple[float, float]:
+    # a layout asks the size of one label at every place it tries
+    return (1.08 * layout.width(tex) * size_pt * PT_CM + 2 * pad_cm, math_height(tex) * size_pt * PT_CM + 2 * pad_cm)
 
 
 def overlap(a: Box, b: Box) -> bool:
@@ -111,8 +117,18 @@ def meets_segment(box: Box, p: Point, q: Point) -> bool:
     return True
 
 
-def meets_path(box: Box, path: tuple[Point, ...]) -> bool:
-    """Whether a polyline passes through the box."""
+def bounds(path: tuple[Point, ...]) -> Box:
+    """The smallest box holding a polyline."""
+    xs, ys = [p[0] for p in path], [p[1] for p in path]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def meets_path(box: Box, path: tuple[Point, ...], around: Box | None = None) -> bool:
+    """Whether a polyline passes through the box (``around``: the path's bounds, if known, to
+    answer most questions without looking at its segments)."""
+    if around is not None and not (box[0] <= around[2] and around[0] <= box[2] and box[1] <= around[3]
+                                   and around[1] <= box[3]):
+        return False
     return any(meets_segment(box, p, q) for p, q in zip(path, path[1:]))
 
 

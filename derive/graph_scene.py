@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 from . import geometry as geo
@@ -84,6 +85,19 @@ class Edge:
     pieces: tuple[tuple[Point, ...], ...]  # (c1, c2, to): a curve; (to,): a line
     path: tuple[Point, ...]                # the same, as a polyline
 
+    @cached_property
+    def bounds(self) -> Box:
+        return geo.bounds(self.path)
+
+    def meets(self, box: Box) -> bool:
+        return geo.meets_path(box, self.path, self.bounds)
+
+    def near(self, point: Point, distance: float) -> bool:
+        x, y = point
+        if not geo.overlap((x - distance, y - distance, x + distance, y + distance), geo.grown(self.bounds, 1e-9)):
+            return False
+        return geo.path_distance(point, self.path) < distance
+
     def tikz(self) -> str:
         """The path in TikZ syntax, with every control point written out."""
         def xy(p: Point) -> str:
@@ -106,7 +120,8 @@ class Scene:
         found = []
         for e in self.edges:
             for q, node in enumerate(self.nodes):
-                if q not in (e.source, e.target) and node.near(e.path, 0.0):
+                if q not in (e.source, e.target) and e.meets(geo.grown((node.x, node.y, node.x, node.y), node.radius)) \
+                        and node.near(e.path, 0.0):
                     found.append(f"edge {e.source}->{e.target} passes through node {q}")
         for i, a in enumerate(self.labels):
             for b in self.labels[i + 1:]:
@@ -116,7 +131,7 @@ class Scene:
                 if node.meets(a.box):
                     found.append(f"{a.kind} label {a.text!r} covers node {q}")
             for n, e in enumerate(self.edges):
-                if not (a.kind == "partial" and a.owner == n) and geo.meets_path(a.box, e.path):
+                if not (a.kind == "partial" and a.owner == n) and e.meets(a.box):
                     found.append(f"edge {e.source}->{e.target} crosses {a.kind} label {a.text!r}")
         return found
 
@@ -288,7 +303,7 @@ def _node_label_box(node: Node, text: str, side: float, dx: float, dy: float) ->
 def _badness(box: Box, nodes: Sequence[Node], edges: Sequence[Edge], placed: Sequence[Label],
              own_edge: int = -1) -> tuple[int, int, int]:
     on_nodes = sum(node.meets(box, 0.02) for node in nodes)
-    crossed = sum(geo.meets_path(box, e.path) for n, e in enumerate(edges) if n != own_edge)
+    crossed = sum(e.meets(box) for n, e in enumerate(edges) if n != own_edge)
     overlaps = sum(geo.overlap(box, other.box) for other in placed)
     return on_nodes, overlaps, crossed
 
@@ -340,7 +355,7 @@ def _place_partials(nodes: Sequence[Node], partials: Sequence[str], edges: Seque
             box = geo.text_box(x, y, text, PARTIAL_PT, LABEL_PAD)
             on_nodes, _, crossed = _badness(box, nodes, edges, (), own_edge=n)
             # another edge passing close to the centre would make the label look like its own
-            near = sum(geo.path_distance((x, y), e.path) < 0.12 for m, e in enumerate(edges) if m != n)
+            near = sum(e.near((x, y), 0.12) for m, e in enumerate(edges) if m != n)
             scored.append((on_nodes + crossed + near, abs(fraction - 0.45), box))
         options[n] = sorted(scored, key=lambda o: o[:2])
     labels: dict[int, Label] = {}
