@@ -44,7 +44,10 @@ grading (--grade KEY --answers CSV): the CSV has columns student,problem,part,va
 key's part names (z1[1], grad_W1[2,2], …). A part is right within the key's tolerance; on
 network problems a wrong part that follows from the student's own earlier answers is
 "carried" (full credit: one slip costs one step), and a typical mistake is named. Writes
-grades.csv and parts.csv beside the key (or into --out); prints one line per problem.
+grades.csv and parts.csv beside the key (or into --out); prints one line per problem. Part names
+may differ in case and spaces (Z1[1], "grad_W1[1, 1]"), a value may have a decimal comma (0,0331).
+A row that names no student, problem or part of the key is not graded: it is listed (line and
+why) on stderr and in unread.csv, the rest is graded, and the exit status is 1.
 
 The exam spec is TOML: title, course, date, instructions, seed, decimals, roster, [notation]
 and [[problems]] tables (kind, points, difficulty, and the kind's options). See README.md.
@@ -130,9 +133,19 @@ def _grade(args: argparse.Namespace) -> int:
     if args.spec or args.demo:
         raise SpecError("spec", "grading takes no exam spec", "drop the spec; the key holds every variant")
     key = grade.load_key(args.grade)
-    grades = grade.grade(key, grade.load_answers(args.answers))
-    written = grade.write(args.out or args.grade.parent, key, grades, args.force)
+    placed = grade.place(key, grade.load_answers(args.answers))
+    grades = grade.grade(key, placed)
+    written = grade.write(args.out or args.grade.parent, key, grades, args.force, placed.unread)
     sys.stdout.write(grade.summary(key, grades) + "".join(f"wrote {p}\n" for p in written))
+    if placed.absent:
+        sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "
+                         f"{', '.join(placed.absent[:20])}{', …' if len(placed.absent) > 20 else ''}\n")
+    for u in placed.unread:
+        sys.stderr.write(f"generate: {args.answers} line {u.line} not graded: {u.why}\n")
+    if placed.unread:
+        sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {written[-1]}; "
+                         "fix them and grade again with --force\n")
+        return 1
     return 0
 
 

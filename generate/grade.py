@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,10 +53,43 @@ def load_key(path: Path) -> key_format.Key:
     return key_format.read(path)
 
 
-def load_answers(path: Path) -> dict[tuple[str, int], dict[str, str]]:
-    """(student, problem) → {part: value as written}; errors name the line."""
+@dataclass(frozen=True)
+class Row:
+    """One answer as the CSV gives it, with the line it starts on."""
+
+    line: int
+    student: str
+    problem: str
+    part: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A row the grader could not place: it is named, never scored in silence."""
+
+    line: int
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ClassAnswers:
+    rows: tuple[Row, ...]
+    unread: tuple[Unread, ...]
+
+
+_DECIMAL_COMMA = re.compile(r"[-−]?\d+,\d+")
+_WHOLE, _DIGITS = re.compile(r"[-−]?\d+"), re.compile(r"\d+")
+
+
+def load_answers(path: Path) -> ClassAnswers:
+    """Every row of the answers CSV. A row that cannot be an answer (its columns, a control
+    character) is kept as :class:`Unread` with its line and why; only a file that is not an
+    answers CSV at all (no header) is an error."""
     text = read_text(path, "check the path", "a CSV file with columns student,problem,part,value", CLASS_FILE_BYTES)
-    out: dict[tuple[str, int], dict[str, str]] = {}
+    rows: list[Row] = []
+    unread: list[Unread] = []
     header = False
     for line, row in csv_rows.rows(text, str(path), "write one answer per line: student,problem,part,value"):
         if not header:
@@ -64,38 +98,93 @@ def load_answers(path: Path) -> dict[tuple[str, int], dict[str, str]]:
                                 "write that header line first")
             header = True
             continue
-        _add_row(out, row, f"{path} line {line}")
+        if not any(c.strip() for c in row):
+            continue
+        shown = ",".join(row)
+        if not csv_rows.printable_cells(row):
+            unread.append(Unread(line, shown[:80], "a line break or control character inside a field: "
+                                                   + csv_rows.UNCLOSED))
+            continue
+        if len(row) == 5 and _WHOLE.fullmatch(row[3].strip()) and _DIGITS.fullmatch(row[4].strip()):
+            row = [*row[:3], f"{row[3].strip()},{row[4].strip()}"]  # an unquoted decimal comma: 0,0331
+        if len(row) != 4:
+            hint = ("quote part names that contain commas: \"grad_W1[1,2]\"" if any("[" in c and "]" not in c for c in row)
+                    else "write student,problem,part,value")
+            unread.append(Unread(line, shown, f"{len(row)} columns instead of 4 ({hint})"))
+            continue
+        rows.append(Row(line, *(c.strip() for c in row)))
     if not header:
         raise SpecError(f"{path}", "empty file", "write the header student,problem,part,value and a row per answer")
-    return out
+    return ClassAnswers(tuple(rows), tuple(unread))
 
 
-def _add_row(out: dict[tuple[str, int], dict[str, str]], row: list[str], where: str) -> None:
-    if not any(c.strip() for c in row):
-        return
-    if len(row) != 4:
-        raise SpecError(where, f"{len(row)} columns instead of 4", "write student,problem,part,value")
-    if not csv_rows.printable_cells(row):
-        raise SpecError(where, "a line break or control character inside a field", csv_rows.UNCLOSED)
-    student, problem, part, value = (c.strip() for c in row)
-    if not (problem.isascii() and problem.isdigit() and len(problem) <= 6):
-        raise SpecError(where, f"problem {problem!r} is not a problem number", "give the problem number, 1, 2, …")
-    slot = out.setdefault((student, int(problem)), {})
-    if part in slot:
-        raise SpecError(where, f"{student} answers {part} of problem {problem} twice", "keep one row per part")
-    slot[part] = value
+def number_text(value: str) -> str:
+    """A value as parse_number reads it: a decimal comma (0,0331) is a decimal point."""
+    value = value.strip()
+    return value.replace(",", ".") if _DECIMAL_COMMA.fullmatch(value) else value
 
 
-def grade(key: Key, given: dict[tuple[str, int], dict[str, str]]) -> list[PartGrade]:
-    known = {s.id for s in key.students}
-    for student, problem in given:
-        if student not in known:
-            raise SpecError(f"answers student {student!r}", "not in the key", "use the ids of the roster the key was built for")
+def canonical_part(written: str, parts: tuple[str, ...]) -> str | None:
+    """The key's part a student's part name means: as written, without spaces, or in another
+    case (Z1[1] is z1[1]); None if none. An index is never shifted (0-based is not obvious)."""
+    bare = "".join(written.split())
+    if bare in parts:
+        return bare
+    folded = {p.lower(): p for p in parts}
+    return folded.get(bare.lower())
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The class's answers matched to the key: (student, problem) → {key part: value}."""
+
+    answers: dict[tuple[str, int], dict[str, str]]
+    unread: tuple[Unread, ...]
+    absent: tuple[str, ...]  # students of the key with no row at all
+
+
+def place(key: Key, given: ClassAnswers) -> Placed:
+    """Each row to its student, problem and part of the key; what does not match is unread."""
+    sheets = {s.id: {v.problem: tuple(e.part for e in v.answers) for v in s.variants} for s in key.students}
+    answers: dict[tuple[str, int], dict[str, str]] = {}
+    first: dict[tuple[str, int, str], int] = {}
+    unread = list(given.unread)
+    for row in given.rows:
+        def skip(why: str) -> None:
+            unread.append(Unread(row.line, f"{row.student},{row.problem},{row.part},{row.value}", why))
+
+        if row.student not in sheets:
+            skip(f"student {row.student!r} is not in the key (use the ids of the roster the key was built for)")
+            continue
+        if not (row.problem.isascii() and row.problem.isdigit() and int(row.problem) in sheets[row.student]):
+            numbers = sorted(sheets[row.student])
+            skip(f"problem {row.problem!r} is not on {row.student}'s sheet (its problems: "
+                 f"{', '.join(map(str, numbers))})")
+            continue
+        problem = int(row.problem)
+        parts = sheets[row.student][problem]
+        part = canonical_part(row.part, parts)
+        if part is None:
+            listed = ", ".join(parts[:6]) + (", …" if len(parts) > 6 else "")
+            skip(f"problem {problem} has no part {row.part!r} (its parts: {listed})")
+            continue
+        if (row.student, problem, part) in first:
+            skip(f"a second answer to {part} of problem {problem} (line {first[row.student, problem, part]} "
+                 "has the first; keep one row per part)")
+            continue
+        first[row.student, problem, part] = row.line
+        answers.setdefault((row.student, problem), {})[part] = row.value
+    answered = {student for student, _ in answers}
+    absent = tuple(s.id for s in key.students if s.id not in answered)
+    return Placed(answers, tuple(sorted(unread, key=lambda u: u.line)), absent)
+
+
+def grade(key: Key, placed: Placed) -> list[PartGrade]:
     points = {p.problem: Fraction(p.points) for p in key.problems}
     grades = []
     for s in key.students:
         for variant in s.variants:
-            mine = given.get((s.id, variant.problem), {})
+            mine = placed.answers.get((s.id, variant.problem), {})
             share = points[variant.problem] / max(len(variant.answers), 1)
             grades += _grade_variant(s.id, variant, mine, share, key.decimals)
     return grades
@@ -126,7 +215,7 @@ def _right(value: str, entry: Entry) -> bool:
     if isinstance(entry.value, str):
         return value.strip().lower() == entry.value.strip().lower()
     try:
-        number = parse_number(value, "value")
+        number = parse_number(number_text(value), "value")
     except SpecError:
         return False
     return abs(float(number) - float(entry.value)) <= float(entry.tolerance) * (1 + 1e-9) + 1e-12
@@ -145,7 +234,7 @@ def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[s
     for part, text in mine.items():
         if part in parts:
             try:
-                values[part] = parse_number(text, part)
+                values[part] = parse_number(number_text(text), part)
             except SpecError:
                 continue
     if not values:
@@ -203,9 +292,19 @@ def _points(value: Fraction) -> str:
     return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
 
 
-def write(out: Path, key: Key, grades: list[PartGrade], force: bool) -> list[Path]:
-    """grades.csv and parts.csv into ``out``, both or neither; never over a file without ``force``."""
-    targets = {out / "grades.csv": grades_csv(key, grades), out / "parts.csv": parts_csv(grades)}
+def unread_csv(unread: tuple[Unread, ...]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["line", "row", "why"])
+    writer.writerows([u.line, u.text, u.why] for u in unread)
+    return out.getvalue()
+
+
+def write(out: Path, key: Key, grades: list[PartGrade], force: bool, unread: tuple[Unread, ...] = ()) -> list[Path]:
+    """grades.csv, parts.csv and unread.csv (the rows not graded, maybe none) into ``out``, all
+    or none; never over a file without ``force``."""
+    targets = {out / "grades.csv": grades_csv(key, grades), out / "parts.csv": parts_csv(grades),
+               out / "unread.csv": unread_csv(unread)}
     for parent in (out, *out.parents):
         if parent.exists() and not parent.is_dir():
             raise SpecError(str(out), f"{parent} is a file, not a folder", "give a folder as --out")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,18 +79,64 @@ def test_missing_answers_score_nothing(key: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text, words", [
     ("who,what\n", "line 1: the header must be student,problem,part,value"),
-    ("student,problem,part,value\ns01,1,z1[1]\n", "line 2: 3 columns instead of 4"),
-    ("student,problem,part,value\ns01,one,z1[1],3\n", "line 2: problem 'one' is not a problem number"),
-    ("student,problem,part,value\nnobody,1,z1[1],3\n", "answers student 'nobody': not in the key"),
-    ("student,problem,part,value\ns01,1,z1[1],3\ns01,1,z1[1],4\n", "line 3: s01 answers z1[1] of problem 1 twice"),
+    ("", "empty file"),
 ])
-def test_bad_answer_files_get_one_line(key: Path, tmp_path: Path, capsys, text: str, words: str) -> None:
+def test_a_file_that_is_no_answers_csv_gets_one_line(key: Path, tmp_path: Path, capsys, text: str, words: str) -> None:
     path = tmp_path / "answers.csv"
     path.write_text(text)
     assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1
     assert not (tmp_path / "grades.csv").exists()
+
+
+def test_rows_not_understood_are_named_and_the_rest_is_graded(key: Path, tmp_path: Path, capsys) -> None:
+    doc = json.loads(key.read_text())
+    first, second = doc["students"][0]["id"], doc["students"][1]["id"]
+    forward = next(v for v in doc["students"][0]["variants"] if v["problem"] == 1)
+    z = {a["part"]: a["value"] for a in forward["answers"]}["z1[1]"]
+    rows = ["student,problem,part,value",
+            f"{first},1,z1[1],{z}",               # 2: right
+            f"{first},1,costt,3",                  # 3: no such part
+            f"{first},99,z1[1],3",                 # 4: no such problem
+            f"nobody,1,z1[1],3",                   # 5: no such student
+            f"{first},1,z1[1],4",                  # 6: a second answer
+            f"{first},1,grad_W1[1,1],3",           # 7: an unquoted part name with a comma
+            f"{first},one,z1[1],3",                # 8: not a problem number
+            f"{first},1,z1[1]",                    # 9: three columns
+            f'{first},1,"z1[2],3',                 # 10: a quote left open swallows the rest
+            f"{first},1,z1[3],5"]
+    path = tmp_path / "answers.csv"
+    path.write_text("\n".join(rows) + "\n")
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    for line, words in [(3, "problem 1 has no part 'costt' (its parts: z1[1]"), (4, "problem '99' is not on"),
+                        (5, "student 'nobody' is not in the key"), (6, "a second answer to z1[1] of problem 1 (line 2"),
+                        (7, "5 columns instead of 4 (quote part names that contain commas"),
+                        (8, "problem 'one' is not on"),
+                        (9, "3 columns instead of 4"), (10, "a line break or control character inside a field")]:
+        assert f"line {line} not graded: {words}" in err, (line, err)
+    assert f"no answers from 2 student(s) of the key, each scored 0: {second}" in err
+    unread = read(tmp_path / "unread.csv")
+    assert [int(u["line"]) for u in unread] == [3, 4, 5, 6, 7, 8, 9, 10]
+    parts = {p["part"]: p for p in read(tmp_path / "parts.csv") if p["student"] == first and p["problem"] == "1"}
+    assert parts["z1[1]"]["verdict"] == "correct" and parts["z1[1]"]["given"] == str(z)
+
+
+def test_part_names_in_another_case_or_spacing_and_decimal_commas_are_read(key: Path, tmp_path: Path) -> None:
+    def change(student, problem, part, value):  # what people type
+        return str(value).replace(".", ",")
+    path = answers(key, tmp_path, change)
+    text = path.read_text().replace("z1[1]", "Z1[1]").replace('"grad_W1[1,1]"', '"grad_W1[1, 1]"')
+    # half the decimal commas unquoted, as a spreadsheet in a comma locale writes them: a fifth column
+    lines = text.splitlines()
+    lines = [re.sub(r',"(-?\d+,\d+)"$', r",\1", ln) if n % 2 else ln for n, ln in enumerate(lines)]
+    assert sum(bool(re.search(r",-?\d+,\d+$", ln)) for ln in lines) >= 3
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 0
+    grades = read(tmp_path / "grades.csv")
+    assert all(g["total"] == g["max"] for g in grades)
+    assert read(tmp_path / "unread.csv") == []
 
 
 def test_grades_are_not_overwritten_without_force(key: Path, tmp_path: Path, capsys) -> None:
