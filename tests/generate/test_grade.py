@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from generate.cli import main
 
@@ -145,3 +146,30 @@ def test_grades_are_not_overwritten_without_force(key: Path, tmp_path: Path, cap
     assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path), "--force"]) == 0
+
+
+def test_an_update_built_on_a_wrong_gradient_is_carried(key: Path, tmp_path: Path) -> None:
+    """The issue's case: ∂C/∂w wrong, and the step taken with it, W − α·(that gradient): the
+    step is the student's own consequence, carried, as derive --check says."""
+    doc = json.loads(key.read_text())
+    student = doc["students"][0]
+    update = next(v for v in student["variants"] if v["problem"] == 6)
+    problem = next(p for p in doc["problems"] if p["problem"] == 6)
+    assert problem["kind"] == "update"
+    w11 = sp.Rational(str(update["network"]["layers"][0]["weights"][0][0]))
+    rate = sp.Rational(str(update["network"]["learning_rate"]))
+    slip = sp.Rational("-1.3")  # far from the true gradient
+
+    def change(sid, number, part, value):
+        if sid == student["id"] and number == 6:
+            if part == "grad_W1[1,1]":
+                return str(slip)
+            if part == "W1_new[1,1]":
+                return str(sp.Float(w11 - rate * slip, 10).round(4))
+        return value
+
+    assert main(["--grade", str(key), "--answers", str(answers(key, tmp_path, change)), "--out", str(tmp_path)]) == 0
+    parts = {p["part"]: p for p in read(tmp_path / "parts.csv") if p["student"] == student["id"] and p["problem"] == "6"}
+    assert parts["grad_W1[1,1]"]["verdict"] == "wrong"
+    assert parts["W1_new[1,1]"]["verdict"] == "carried" and parts["W1_new[1,1]"]["points"] != "0"
+    assert parts["cost_fell"]["verdict"] == "correct"
