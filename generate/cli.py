@@ -44,7 +44,8 @@ grading (--grade KEY --answers CSV): the CSV has columns student,problem,part,va
 key's part names (z1[1], grad_W1[2,2], …). A part is right within the key's tolerance; on
 network problems a wrong part that follows from the student's own earlier answers is
 "carried" (full credit: one slip costs one step), and a typical mistake is named. Writes
-grades.csv and parts.csv beside the key (or into --out); prints one line per problem. Part names
+grades.csv, parts.csv and unread.csv into output/<exam>-grading/ beside the build folder, where
+a rebuild cannot erase them (or into --out); prints one line per problem. Part names
 may differ in case and spaces (Z1[1], "grad_W1[1, 1]"), a value may have a decimal comma (0,0331).
 A row that names no student, problem or part of the key is not graded: it is listed (line and
 why) on stderr and in unread.csv, the rest is graded, and the exit status is 1.
@@ -117,6 +118,12 @@ def run(args: argparse.Namespace) -> int:
     made, sheets = build(Request(exam, students, out, args.force, args.format, args.per_student, args.templates,
                                  args.timeout))
     files = sorted(p.relative_to(made).as_posix() for p in made.iterdir())
+    from .grade import stale_grades
+
+    stale = stale_grades(made)
+    if stale is not None:
+        sys.stderr.write(f"generate: the class graded in {stale} was graded against the exam this build replaced; "
+                         "grade it again against the new key.json\n")
     sys.stdout.write(f"{made}/: {', '.join(files)}\n"
                      f"{len(sheets)} student(s) × {len(exam.problems)} problem(s), "
                      f"{sum(len(v.problem.answers) for s in sheets for v in s.variants)} key entries, "
@@ -135,7 +142,8 @@ def _grade(args: argparse.Namespace) -> int:
     key = grade.load_key(args.grade)
     placed = grade.place(key, grade.load_answers(args.answers))
     grades = grade.grade(key, placed)
-    written = grade.write(args.out or args.grade.parent, key, grades, args.force, placed.unread)
+    written = grade.write(args.out or grade.grading_folder(args.grade), key, grades, args.force, placed.unread,
+                          grade.key_digest(args.grade))
     sys.stdout.write(grade.summary(key, grades) + "".join(f"wrote {p}\n" for p in written))
     if placed.absent:
         sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "
@@ -143,7 +151,7 @@ def _grade(args: argparse.Namespace) -> int:
     for u in placed.unread:
         sys.stderr.write(f"generate: {args.answers} line {u.line} not graded: {u.why}\n")
     if placed.unread:
-        sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {written[-1]}; "
+        sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {next(p for p in written if p.name == 'unread.csv')}; "
                          "fix them and grade again with --force\n")
         return 1
     return 0

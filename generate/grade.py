@@ -15,6 +15,7 @@ given, key, verdict, diagnosis); the summary (one line per problem) goes to stdo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -297,6 +298,31 @@ def _points(value: Fraction) -> str:
     return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
 
 
+GRADED_KEY = "graded-key.sha256"
+
+
+def grading_folder(key_path: Path) -> Path:
+    """Where a class's grades go by default: beside the build folder, not in it, so that
+    rebuilding the exam (``--force`` replaces the build folder) cannot erase them:
+    output/quiz/key.json → output/quiz-grading/."""
+    build = key_path.resolve().parent
+    return build.with_name(f"{build.name}-grading")
+
+
+def key_digest(key_path: Path) -> str:
+    return hashlib.sha256(key_path.read_bytes()).hexdigest()
+
+
+def stale_grades(build: Path) -> Path | None:
+    """The grading folder of ``build`` if its grades were made against another key than the
+    one ``build`` now holds (a rebuild changed the exam after it was graded)."""
+    folder = grading_folder(build / "key.json")
+    mark = folder / GRADED_KEY
+    if not mark.is_file() or not (build / "key.json").is_file():
+        return None
+    return None if mark.read_text(encoding="utf-8").strip() == key_digest(build / "key.json") else folder
+
+
 def unread_csv(unread: tuple[Unread, ...]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -305,11 +331,15 @@ def unread_csv(unread: tuple[Unread, ...]) -> str:
     return out.getvalue()
 
 
-def write(out: Path, key: Key, grades: list[PartGrade], force: bool, unread: tuple[Unread, ...] = ()) -> list[Path]:
+def write(out: Path, key: Key, grades: list[PartGrade], force: bool, unread: tuple[Unread, ...] = (),
+          digest: str = "") -> list[Path]:
     """grades.csv, parts.csv and unread.csv (the rows not graded, maybe none) into ``out``, all
-    or none; never over a file without ``force``."""
+    or none; never over a file without ``force``. ``digest`` (the key's SHA-256) is kept in
+    graded-key.sha256, so that a rebuild that changes the key can say the grades are stale."""
     targets = {out / "grades.csv": grades_csv(key, grades), out / "parts.csv": parts_csv(grades),
                out / "unread.csv": unread_csv(unread)}
+    if digest:
+        targets[out / GRADED_KEY] = digest + "\n"
     for parent in (out, *out.parents):
         if parent.exists() and not parent.is_dir():
             raise SpecError(str(out), f"{parent} is a file, not a folder", "give a folder as --out")

@@ -173,3 +173,19 @@ def test_an_update_built_on_a_wrong_gradient_is_carried(key: Path, tmp_path: Pat
     assert parts["grad_W1[1,1]"]["verdict"] == "wrong"
     assert parts["W1_new[1,1]"]["verdict"] == "carried" and parts["W1_new[1,1]"]["points"] != "0"
     assert parts["cost_fell"]["verdict"] == "correct"
+
+
+def test_a_rebuild_keeps_the_grades_and_says_when_they_are_stale(tmp_path: Path, capsys) -> None:
+    build = tmp_path / "output" / "demo"
+    assert main(["--demo", "--format", "tex", "--out", str(build)]) == 0
+    assert main(["--grade", str(build / "key.json"), "--answers", str(answers(build / "key.json", tmp_path))]) == 0
+    grading = tmp_path / "output" / "demo-grading"
+    assert sorted(p.name for p in grading.iterdir()) == ["graded-key.sha256", "grades.csv", "parts.csv", "unread.csv"]
+    capsys.readouterr()
+    # the same exam again: the grades stay and still hold
+    assert main(["--demo", "--format", "tex", "--out", str(build), "--force"]) == 0
+    assert (grading / "grades.csv").is_file() and "graded" not in capsys.readouterr().err
+    # another draw: the grades stay, and the build says they belong to the exam it replaced
+    assert main(["--demo", "--format", "tex", "--out", str(build), "--force", "--seed", "9"]) == 0
+    assert (grading / "grades.csv").is_file()
+    assert f"the class graded in {grading} was graded against the exam this build replaced" in capsys.readouterr().err

@@ -147,8 +147,10 @@ def key_doc(tmp_path_factory) -> dict:
 
 def _grade_folder(tmp_path: Path, key: dict | str, answers: str) -> Path:
     folder = fresh(tmp_path / "run")
-    (folder / "key.json").write_text(key if isinstance(key, str) else json.dumps(key, allow_nan=True),
-                                     encoding="utf-8", errors="surrogateescape")
+    # the build folder holds the key; the grades go beside it, into build-grading/
+    (folder / "build").mkdir()
+    (folder / "build" / "key.json").write_text(key if isinstance(key, str) else json.dumps(key, allow_nan=True),
+                                               encoding="utf-8", errors="surrogateescape")
     (folder / "answers.csv").write_text(answers, encoding="utf-8", errors="surrogateescape")
     return folder
 
@@ -163,10 +165,10 @@ def _answers_of(key: dict) -> str:
 
 def test_the_fuzz_suites_key_grades_itself_to_full_marks(capsys, tmp_path, key_doc):
     folder = _grade_folder(tmp_path, key_doc, _answers_of(key_doc))
-    code, out, _ = assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"],
+    code, out, _ = assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv"],
                                        folder)
     assert code == 0
-    grades = (folder / "grades.csv").read_text().splitlines()
+    grades = (folder / "build-grading" / "grades.csv").read_text().splitlines()
     assert grades[1].split(",")[-2:] == ["36", "36"]
 
 
@@ -211,7 +213,7 @@ def _edit_key(key: dict, how: str) -> dict | str:
 @pytest.mark.parametrize("case,key_edit,answers", GRADE_CASES, ids=[c[0] for c in GRADE_CASES])
 def test_a_hostile_grading_input_is_a_one_line_error_or_grades(capsys, tmp_path, key_doc, case, key_edit, answers):
     folder = _grade_folder(tmp_path, key_doc if key_edit is None else _edit_key(key_doc, key_edit), answers)
-    code, _, err = assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"],
+    code, _, err = assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv"],
                                        folder)
     if key_edit is not None:
         assert code == 2 and "key.json" in err
@@ -223,7 +225,7 @@ def test_grades_onto_a_file_or_over_a_folder_are_refused(capsys, tmp_path, key_d
     (folder / "file").write_text("keep me")
     (folder / "parts-dir" / "parts.csv").mkdir(parents=True)
     out = target if target.startswith("/") else folder / target
-    code, _, _ = assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv",
+    code, _, _ = assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv",
                                               "--out", out, "--force"], folder)
     assert code == 2 and (folder / "file").read_text() == "keep me"
 
@@ -234,11 +236,11 @@ def test_generated_hostile_keys_never_crash(capsys, tmp_path, key_doc, data):
     small = {**key_doc, "students": key_doc["students"][:1]}
     key = data.draw(broken(small))
     folder = _grade_folder(tmp_path, key, _answers_of(small))
-    assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"], folder)
+    assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv"], folder)
 
 
 @settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=hostile_csv("student,problem,part,value"))
 def test_generated_hostile_answers_never_crash(capsys, tmp_path, key_doc, answers):
     folder = _grade_folder(tmp_path, key_doc, answers)
-    assert_well_behaved(capsys, ["--grade", folder / "key.json", "--answers", folder / "answers.csv"], folder)
+    assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv"], folder)
