@@ -7,7 +7,8 @@ checker with the variant's network from the key: a part that is wrong but follow
 student's own earlier answers is ``carried`` and gets full credit (one slip costs one
 step), and a wrong part that a typical mistake explains gets that diagnosis.
 
-Each problem's points are shared equally by its parts. Writes ``grades.csv`` (one row per
+A question's printed points are shared by the answers it asks (the key's ``points``); the
+points of a question that asks for nothing the key holds are the "by hand" column. Writes ``grades.csv`` (one row per
 student: points per problem and total) and ``parts.csv`` (one row per student and part:
 given, key, verdict, diagnosis); the summary (one line per problem) goes to stdout.
 """
@@ -187,12 +188,26 @@ def grade(key: Key, placed: Placed) -> list[PartGrade]:
     for s in key.students:
         for variant in s.variants:
             mine = placed.answers.get((s.id, variant.problem), {})
-            share = points[variant.problem] / max(len(variant.answers), 1)
-            grades += _grade_variant(s.id, variant, mine, share, key.decimals, kinds[variant.problem] in TRACE_KINDS)
+            grades += _grade_variant(s.id, variant, mine, shares(variant, points[variant.problem]), key.decimals,
+                                     kinds[variant.problem] in TRACE_KINDS)
     return grades
 
 
-def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], share: Fraction,
+def shares(variant: KeyVariant, points: Fraction) -> dict[str, Fraction]:
+    """Each part's points: as the key gives them (the printed question's points shared over the
+    answers it asks); for a key without them, the problem's points shared equally."""
+    if all(e.points is not None for e in variant.answers):
+        return {e.part: e.points for e in variant.answers}  # type: ignore[misc]
+    return {e.part: points / max(len(variant.answers), 1) for e in variant.answers}
+
+
+def graded_points(key: Key, student: Any) -> Fraction:
+    """What a student can earn from the key: the exam's points less those graded by hand."""
+    points = {p.problem: Fraction(p.points) for p in key.problems}
+    return sum((sum(shares(v, points[v.problem]).values(), Fraction(0)) for v in student.variants), Fraction(0))
+
+
+def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], share: dict[str, Fraction],
                    decimals: int, traced: bool) -> list[PartGrade]:
     checked = _checked(variant, mine, decimals) if traced else {}
     out = []
@@ -209,7 +224,7 @@ def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], shar
         else:
             verdict, why = WRONG, checked.get(part, (WRONG, ""))[1]
         out.append(PartGrade(student, variant.problem, part, value, entry.value, verdict,
-                             share if verdict in (CORRECT, CARRIED) else Fraction(0), why))
+                             share[part] if verdict in (CORRECT, CARRIED) else Fraction(0), why))
     return out
 
 
@@ -256,11 +271,12 @@ def grades_csv(key: Key, grades: list[PartGrade]) -> str:
         earned[g.student, g.problem] += g.credit
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "name", *(f"problem {p}" for p in problems), "total", "max"])
-    total_max = sum(Fraction(p.points) for p in key.problems)
+    writer.writerow(["student", "name", *(f"problem {p}" for p in problems), "total", "max", "by hand"])
     for s in key.students:
         row = [earned[s.id, p] for p in problems]
-        writer.writerow([s.id, s.name, *(_points(v) for v in row), _points(sum(row)), _points(total_max)])
+        # questions that ask for nothing in the key (write ŷ as a nested function) are the grader's
+        writer.writerow([s.id, s.name, *(_points(v) for v in row), _points(sum(row)), _points(graded_points(key, s)),
+                         sum(v.by_hand for v in s.variants)])
     return out.getvalue()
 
 

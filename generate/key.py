@@ -8,13 +8,17 @@ and ``key.csv`` (one row per answer: student, problem, part, value, tolerance).
      "students": [{"id": "s01", "name": "…", "points": 20,
                    "variants": [{"problem": 1, "attempt": 0, "network": {derive spec} | null,
                                  "answers": [{"part": "z1[1]", "value": -5, "exact": "-5",
-                                              "tolerance": 0, "shown": "-5"}]}]}]}
+                                              "tolerance": 0, "shown": "-5", "points": "1/2"}],
+                                 "by_hand": 0}]}]}
 
 ``value`` is the value the worked solution prints: in decimal style its hand computation
 (every intermediate rounded to ``decimals`` places), else the exact value rounded (a number,
 or text for a non-numeric answer such as "yes"); a student's answer v is right when
 |v − value| ≤ tolerance, which admits both the hand computation and the exact one rounded.
 ``exact`` is the unrounded value (a fraction, or a decimal to 12 significant digits).
+``points`` is what the answer is worth: its question's printed points shared over the answers
+the question asks (an integer or "p/q"); ``by_hand`` the points of a variant's questions that
+ask for nothing the key holds (write ŷ as a nested function), graded by hand.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,12 +78,23 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> dict[str, Any]
                 "problem": v.spec.index,
                 "attempt": v.attempt,
                 "network": v.problem.network,
+                "by_hand": sum(q.points for q in v.problem.questions if not q.parts),
                 "answers": [{"part": a.part, "value": _number(a.key_value), "exact": _exact(a.value),
-                             "tolerance": _number(a.tolerance), "shown": a.shown}
+                             "tolerance": _number(a.tolerance), "shown": a.shown,
+                             "points": _fraction(part_points(v.problem)[a.part])}
                             for a in v.problem.answers],
             } for v in s.variants],
         } for s in sheets],
     }
+
+
+def part_points(problem: Any) -> dict[str, Fraction]:
+    """Each answer's points: its question's printed points shared over the answers it asks."""
+    return {part: Fraction(q.points, len(q.parts)) for q in problem.questions for part in q.parts}
+
+
+def _fraction(value: Fraction) -> int | str:
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def to_json(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> str:
@@ -106,6 +122,7 @@ class Entry:
     tolerance: float
     exact: str
     shown: str
+    points: Fraction | None = None  # its question's points shared over the question's answers
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,7 @@ class KeyVariant:
     attempt: int
     network: Spec | None  # the variant's network, for the checker's carried credit
     answers: tuple[Entry, ...]
+    by_hand: int = 0  # points of questions that ask for no key entry (write ŷ as a function)
 
 
 @dataclass(frozen=True)
@@ -201,6 +219,21 @@ def _answer_value(value: Any) -> bool:
     return _finite(value) or (isinstance(value, str) and 0 < len(value) <= 100)
 
 
+def _points(value: Any, where: str) -> Fraction | None:
+    """An answer's points: an integer or a fraction "p/q" (absent in keys before they were kept)."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or len(str(value)) > 40:
+            raise ValueError
+        points = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise SpecError(where, f"unexpected value {value!r}", _FIX) from None
+    if not 0 <= points <= 10**6:
+        raise SpecError(where, f"unexpected value {value!r}", _FIX)
+    return points
+
+
 def _problem(doc: Any, where: str) -> KeyProblem:
     return KeyProblem(_field(doc, "problem", int, where), _field(doc, "kind", str, where),
                       _field(doc, "points", _tolerance, where))
@@ -221,9 +254,13 @@ def _student(doc: Any, where: str, problems: set[int]) -> KeyStudent:
         answers = tuple(Entry(_field(a, "part", str, f"{here}.answers[{j}]"),
                               _field(a, "value", _answer_value, f"{here}.answers[{j}]"),
                               _field(a, "tolerance", _tolerance, f"{here}.answers[{j}]"),
-                              str(a.get("exact", "")), str(a.get("shown", "")))
+                              str(a.get("exact", "")), str(a.get("shown", "")),
+                              _points(a.get("points"), f"{here}.answers[{j}].points"))
                         for j, a in enumerate(_list(v, "answers", here)))
         if len({a.part for a in answers}) != len(answers):
             raise SpecError(f"{here}.answers", "a part appears twice", _FIX)
-        variants.append(KeyVariant(problem, _field(v, "attempt", int, here), spec, answers))
+        by_hand = v.get("by_hand", 0)
+        if not isinstance(by_hand, int) or isinstance(by_hand, bool) or not 0 <= by_hand <= 10**6:
+            raise SpecError(f"{here}.by_hand", f"unexpected value {by_hand!r}", _FIX)
+        variants.append(KeyVariant(problem, _field(v, "attempt", int, here), spec, answers, by_hand))
     return KeyStudent(_field(doc, "id", str, where), _field(doc, "name", str, where), tuple(variants))

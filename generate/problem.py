@@ -34,6 +34,7 @@ class Question:
 
     text: str  # LaTeX
     points: int
+    parts: tuple[str, ...] = ()  # the answers it asks for: its points are shared over them when graded
 
 
 @dataclass(frozen=True)

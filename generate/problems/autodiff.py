@@ -180,7 +180,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         kind="autodiff", title="Automatic differentiation", points=points,
         statement={"formula": formula, "inputs": n, "operations": len(graph.operations),
                    "source": text, "at": {k: str(v) for k, v in at.items()}, "jacobian": {"n": n_in, "m": m_out}},
-        questions=tuple(Question(q, s) for q, s in zip(questions, shares)),
+        questions=tuple(Question(q, s, parts) for q, s, parts in zip(questions, shares, [
+            ("y",), ("tangent_y",), tuple(f"grad_{name}" for name in names), ("passes_forward", "passes_reverse", "cheaper")])),
         solution=solution, answers=tuple(answers),
         fingerprint=networks.fingerprint({"f": text, "at": {k: str(v) for k, v in at.items()}}),
     )

@@ -196,7 +196,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         kind="batching", title="Full-batch, stochastic and mini-batch gradient descent", points=points,
         statement={**statement(computed, sheet, learning_rate=True), "m": m, "batch": k,
                    "cost": computed.spec.network.loss.latex},
-        questions=tuple(Question(t, s) for (t, _), s in zip(groups, shares)),
+        questions=tuple(Question(t, s, tuple(parts)) for (t, parts), s in zip(groups, shares)),
         solution=tuple(sections), answers=tuple(answers),
         network=computed.data, fingerprint=networks.fingerprint(computed.data),
     )

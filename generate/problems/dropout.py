@@ -94,7 +94,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                                     thin.values[part], None if opts.net.integer else yhat[int(part[7:-1]) - 1],
                                     sheet.decimals) for part in parts)
     shares = split_points(points, [len(g[1]) for g in groups])
-    return replace(problem, questions=tuple(Question(t, s) for (t, _), s in zip(groups, shares)),
+    return replace(problem, questions=tuple(Question(t, s, tuple(parts)) for (t, parts), s in zip(groups, shares)),
                    answers=problem.answers + outputs,
                    solution=(Section("Forward pass with dropout", steps,
                                      "Dropped neurons contribute nothing; at prediction time the whole "

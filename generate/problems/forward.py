@@ -76,7 +76,9 @@ def network_problem(kind: str, title: str, computed: networks.Computed, sheet: S
     return Problem(
         kind=kind, title=title, points=points,
         statement=statement(computed, sheet, learning_rate, targets),
-        questions=tuple(Question(text, s) for (text, _), s in zip(groups, shares)),
+        # the extra answers (cost fell?, trainable?) are what the last question asks
+        questions=tuple(Question(text, s, tuple(parts) + (tuple(a.part for a in extra) if n == len(groups) - 1 else ()))
+                        for n, ((text, parts), s) in enumerate(zip(groups, shares))),
         solution=solution,
         answers=networks.answers(computed, [q for _, g in groups for q in g], sheet.decimals,
                                  solution_values) + tuple(extra),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ def read(path: Path) -> list[dict[str, str]]:
 def test_the_key_itself_scores_full_marks(key: Path, tmp_path: Path, capsys) -> None:
     assert main(["--grade", str(key), "--answers", str(answers(key, tmp_path)), "--out", str(tmp_path)]) == 0
     grades = read(tmp_path / "grades.csv")
-    assert len(grades) == 3 and all(g["total"] == g["max"] == "36" for g in grades)
+    # the chain-rule problem's "write ŷ as one nested function" (3 of its 6 points) is graded by hand
+    assert len(grades) == 3 and all(g["total"] == g["max"] == "33" and g["by hand"] == "3" for g in grades)
     out = capsys.readouterr().out
     assert out.count("problem ") >= 6 and "z1[1] 3/3" in out
 
@@ -66,16 +68,19 @@ def test_a_wrong_delta_costs_one_step_and_its_consequences_are_carried(key: Path
     assert "½ of the cost was dropped" in next(p["diagnosis"] for p in parts if p["part"] == "delta2[1]")
     doubled = [p for p in parts if p["part"].startswith(("delta1", "grad_")) and float(p["key"]) != 0]
     assert doubled and all(p["verdict"] == "carried" for p in doubled)
-    lost = 10 / len(parts)
+    # the one wrong part costs what the key says it is worth: its question's points over its parts
+    worth = {a["part"]: Fraction(str(a["points"])) for a in backprop["answers"]}
+    lost = sum(worth[p["part"]] for p in parts if p["verdict"] == "wrong")
+    assert lost == worth["delta2[1]"]
     total = float(read(tmp_path / "grades.csv")[0]["problem 2"])
-    assert total == pytest.approx(round(10 - lost, 2), abs=0.01)
+    assert total == pytest.approx(float(10 - lost), abs=0.01)
     assert "most common mistake: the ½ of the cost was dropped" in capsys.readouterr().out
 
 
 def test_missing_answers_score_nothing(key: Path, tmp_path: Path) -> None:
     skip = lambda student, problem, part, value: None if problem == 5 else value  # noqa: E731
     assert main(["--grade", str(key), "--answers", str(answers(key, tmp_path, skip)), "--out", str(tmp_path)]) == 0
-    assert all(g["problem 5"] == "0" and g["total"] == "34" for g in read(tmp_path / "grades.csv"))
+    assert all(g["problem 5"] == "0" and g["total"] == "31" and g["max"] == "33" for g in read(tmp_path / "grades.csv"))
 
 
 @pytest.mark.parametrize("text, words", [
@@ -100,7 +105,7 @@ def test_rows_not_understood_are_named_and_the_rest_is_graded(key: Path, tmp_pat
             f"{first},1,z1[1],{z}",               # 2: right
             f"{first},1,costt,3",                  # 3: no such part
             f"{first},99,z1[1],3",                 # 4: no such problem
-            f"nobody,1,z1[1],3",                   # 5: no such student
+            "nobody,1,z1[1],3",                   # 5: no such student
             f"{first},1,z1[1],4",                  # 6: a second answer
             f"{first},1,grad_W1[1,1],3",           # 7: an unquoted part name with a comma
             f"{first},one,z1[1],3",                # 8: not a problem number
@@ -189,3 +194,22 @@ def test_a_rebuild_keeps_the_grades_and_says_when_they_are_stale(tmp_path: Path,
     assert main(["--demo", "--format", "tex", "--out", str(build), "--force", "--seed", "9"]) == 0
     assert (grading / "grades.csv").is_file()
     assert f"the class graded in {grading} was graded against the exam this build replaced" in capsys.readouterr().err
+
+
+def test_a_question_answered_alone_earns_the_points_printed_beside_it(key: Path, tmp_path: Path) -> None:
+    """The issue's case: backprop printed 2/2/8 was graded as 14 equal parts."""
+    from generate import roster, spec
+    from generate.cli import demo_spec
+    from generate.variants import draw
+
+    exam = spec.load(demo_spec())
+    student = roster.load(exam.roster)[0]
+    problem = draw(exam, student, exam.problems[1]).problem
+    assert problem.kind == "backprop"
+    last = problem.questions[-1]
+    assert len({q.points for q in problem.questions}) > 1  # unequal questions: equal parts would differ
+    only = set(last.parts)
+    path = answers(key, tmp_path, lambda s, p, part, v: v if s == student.id and p == 2 and part in only else None)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 0
+    row = next(g for g in read(tmp_path / "grades.csv") if g["student"] == student.id)
+    assert row["problem 2"] == str(last.points)
