@@ -83,7 +83,9 @@ def check_step(step: Step, decimals: int | None) -> bool:
     unit = sp.Rational(1, 10**decimals)
     assert round_half_away(numbers[-1], decimals) == result, (step.parts(), numbers[-1])
     for before, after in zip(numbers, numbers[1:]):
-        assert abs(before - after) <= 10 * unit, (step.parts(), before, after)
+        # a rounded operand moves a product by its factor times half a unit: 18.15 printed 18.2,
+        # times 28.4, moves 515.5 to 516.9; so the drift allowed grows with the value
+        assert abs(before - after) <= max(10 * unit, abs(after) / 100), (step.parts(), before, after)
     return True
 
 
