@@ -153,16 +153,3 @@ def bezier(p0: Point, c1: Point, c2: Point, p3: Point, pieces: int = 24) -> tupl
         a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
         out.append((a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1]))
     return tuple(out)
-
-
-def segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
-    """Whether two segments cross at an inner point of both."""
-    def side(a: Point, b: Point, c: Point) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-    d1, d2, d3, d4 = side(q1, q2, p1), side(q1, q2, p2), side(p1, p2, q1), side(p1, p2, q2)
-    return d1 * d2 < 0 and d3 * d4 < 0
-
-
-def paths_cross(a: tuple[Point, ...], b: tuple[Point, ...]) -> int:
-    """How many times two polylines cross."""
-    return sum(segments_cross(p, q, r, s) for p, q in zip(a, a[1:]) for r, s in zip(b, b[1:]))

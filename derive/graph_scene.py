@@ -253,14 +253,14 @@ def _scene(graph: Graph, where: Layout, xscale: float, yscale: float, symbols: S
         obstacles.append(_Obstacle(column[q], below, above))
 
     starts, ends, output_starts = _ports(nodes, graph)
-    edges: list[Edge] = []
+    pairs = [(s, t) for s, t, _ in graph.edges()]
     taken: list[tuple[float, float, float]] = []
-    order = sorted(range(len(graph.edges())), key=lambda n: (column[graph.edges()[n][1]] - column[graph.edges()[n][0]], n))
     routed: dict[int, Edge] = {}
-    for n in order:
-        s, t, _ = graph.edges()[n]
+    # the short edges first: a lane is chosen clear of the lanes taken before it
+    for n in sorted(range(len(pairs)), key=lambda n: (column[pairs[n][1]] - column[pairs[n][0]], n)):
+        s, t = pairs[n]
         a, b = starts[n], ends[n]
-        twins = [m for m, (s2, t2, _) in enumerate(graph.edges()) if (s2, t2) == (s, t)]
+        twins = [m for m, pair in enumerate(pairs) if pair == (s, t)]
         if column[t] - column[s] <= 1 and len(twins) > 1:
             # one node used twice (v₀ × v₀): the two edges bow apart, room for a label on each
             bow = _TWIN_BOW if n == twins[0] else -_TWIN_BOW
@@ -278,7 +278,7 @@ def _scene(graph: Graph, where: Layout, xscale: float, yscale: float, symbols: S
             taken.append((y, x0, x1))
             pieces = (_s_curve(a, (x0, y)), ((x1, y),), _s_curve((x1, y), b))
         routed[n] = Edge(s, t, a, pieces, _polyline(a, pieces))
-    edges = [routed[n] for n in range(len(graph.edges()))]
+    edges = [routed[n] for n in range(len(pairs))]
     placed: list[Label] = []
     for q, text in zip(graph.outputs, outputs):
         start = output_starts[q]

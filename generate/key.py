@@ -74,17 +74,21 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> dict[str, Any]
             "id": s.student.id,
             "name": s.student.name,
             "points": exam.total_points,
-            "variants": [{
-                "problem": v.spec.index,
-                "attempt": v.attempt,
-                "network": v.problem.network,
-                "by_hand": sum(q.points for q in v.problem.questions if not q.parts),
-                "answers": [{"part": a.part, "value": _number(a.key_value), "exact": _exact(a.value),
-                             "tolerance": _number(a.tolerance), "shown": a.shown,
-                             "points": _fraction(part_points(v.problem)[a.part])}
-                            for a in v.problem.answers],
-            } for v in s.variants],
+            "variants": [_variant(v) for v in s.variants],
         } for s in sheets],
+    }
+
+
+def _variant(v: Any) -> dict[str, Any]:
+    worth = part_points(v.problem)
+    return {
+        "problem": v.spec.index,
+        "attempt": v.attempt,
+        "network": v.problem.network,
+        "by_hand": sum(q.points for q in v.problem.questions if not q.parts),
+        "answers": [{"part": a.part, "value": _number(a.key_value), "exact": _exact(a.value),
+                     "tolerance": _number(a.tolerance), "shown": a.shown, "points": _fraction(worth[a.part])}
+                    for a in v.problem.answers],
     }
 
 
