@@ -131,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+UNREAD_SHOWN = 50  # rows not graded named on stderr; a class's worth, not a runaway file's
+
+
 def _grade(args: argparse.Namespace) -> int:
     from . import grade
 
@@ -142,16 +145,16 @@ def _grade(args: argparse.Namespace) -> int:
     key = grade.load_key(args.grade)
     placed = grade.place(key, grade.load_answers(args.answers))
     grades = grade.grade(key, placed)
-    written = grade.write(args.out or grade.grading_folder(args.grade), key, grades, args.force, placed.unread,
-                          grade.key_digest(args.grade))
+    out = args.out or grade.grading_folder(args.grade)
+    written = grade.write(out, key, grades, args.force, placed.unread, grade.key_digest(args.grade))
     sys.stdout.write(grade.summary(key, grades) + "".join(f"wrote {p}\n" for p in written))
     if placed.absent:
         sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "
                          f"{', '.join(placed.absent[:20])}{', …' if len(placed.absent) > 20 else ''}\n")
-    for u in placed.unread:
+    for u in placed.unread[:UNREAD_SHOWN]:  # all of them are in unread.csv
         sys.stderr.write(f"generate: {args.answers} line {u.line} not graded: {u.why}\n")
     if placed.unread:
-        sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {next(p for p in written if p.name == 'unread.csv')}; "
+        sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {out / 'unread.csv'}; "
                          "fix them and grade again with --force\n")
         return 1
     return 0
