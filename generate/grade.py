@@ -33,7 +33,7 @@ from derive.limits import CLASS_FILE_BYTES
 from derive.network import read_text
 from derive.numbers import parse_number
 
-from . import csv_rows, key as key_format
+from . import carry, csv_rows, key as key_format, problems
 from .key import Entry, Key, KeyVariant
 
 MISSING = "missing"
@@ -188,9 +188,31 @@ def grade(key: Key, placed: Placed) -> list[PartGrade]:
     for s in key.students:
         for variant in s.variants:
             mine = placed.answers.get((s.id, variant.problem), {})
-            grades += _grade_variant(s.id, variant, mine, shares(variant, points[variant.problem]), key.decimals,
-                                     kinds[variant.problem] in TRACE_KINDS)
+            checked = _followed(kinds[variant.problem], variant, mine, key.decimals,
+                                f"students[{s.id}].variants[problem {variant.problem}]")
+            grades += _grade_variant(s.id, variant, mine, shares(variant, points[variant.problem]), checked)
     return grades
+
+
+def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: int,
+              where: str) -> dict[str, tuple[str, str]]:
+    """Per answered part, the verdict and diagnosis of the checker that follows the student's
+    own earlier answers: derive's trace checker for the trace kinds, else the kind's own
+    :class:`~generate.carry.Follow`; nothing for a kind whose parts do not depend on each other."""
+    if kind in TRACE_KINDS:
+        return _checked(variant, mine, decimals)
+    follow = problems.get(kind).follow if kind in problems.NAMES else None
+    if follow is None or not mine:
+        return {}
+    given = {e.part: carry.reading(number_text(mine[e.part]), e.part) for e in variant.answers
+             if mine.get(e.part, "").strip()}
+    work = carry.Work(variant.data, variant.network, given, {e.part: e.value for e in variant.answers}, decimals)
+    try:
+        return carry.judge(follow, work, {e.part: e.tolerance for e in variant.answers})
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError) as error:
+        # the key's data is what generate wrote; an edited one cannot be followed
+        raise SpecError(f"key.json {where}.data", f"not the data generate wrote ({type(error).__name__})",
+                        "give the key.json generate wrote, unedited") from None
 
 
 def shares(variant: KeyVariant, points: Fraction) -> dict[str, Fraction]:
@@ -208,8 +230,7 @@ def graded_points(key: Key, student: Any) -> Fraction:
 
 
 def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], share: dict[str, Fraction],
-                   decimals: int, traced: bool) -> list[PartGrade]:
-    checked = _checked(variant, mine, decimals) if traced else {}
+                   checked: dict[str, tuple[str, str]]) -> list[PartGrade]:
     out = []
     for entry in variant.answers:
         part = entry.part

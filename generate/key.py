@@ -27,7 +27,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
@@ -85,6 +85,7 @@ def _variant(v: Any) -> dict[str, Any]:
         "problem": v.spec.index,
         "attempt": v.attempt,
         "network": v.problem.network,
+        "data": dict(v.problem.data),
         "by_hand": sum(q.points for q in v.problem.questions if not q.parts),
         "answers": [{"part": a.part, "value": _number(a.key_value), "exact": _exact(a.value),
                      "tolerance": _number(a.tolerance), "shown": a.shown, "points": _fraction(worth[a.part])}
@@ -136,6 +137,7 @@ class KeyVariant:
     network: Spec | None  # the variant's network, for the checker's carried credit
     answers: tuple[Entry, ...]
     by_hand: int = 0  # points of questions that ask for no key entry (write ŷ as a function)
+    data: dict[str, Any] = field(default_factory=dict)  # the sheet's data grading recomputes from
 
 
 @dataclass(frozen=True)
@@ -266,5 +268,8 @@ def _student(doc: Any, where: str, problems: set[int]) -> KeyStudent:
         by_hand = v.get("by_hand", 0)
         if not isinstance(by_hand, int) or isinstance(by_hand, bool) or not 0 <= by_hand <= 10**6:
             raise SpecError(f"{here}.by_hand", f"unexpected value {by_hand!r}", _FIX)
-        variants.append(KeyVariant(problem, _field(v, "attempt", int, here), spec, answers, by_hand))
+        data = v.get("data", {})
+        if not isinstance(data, dict) or len(json.dumps(data)) > 100_000:
+            raise SpecError(f"{here}.data", "expected the sheet's data as an object", _FIX)
+        variants.append(KeyVariant(problem, _field(v, "attempt", int, here), spec, answers, by_hand, data))
     return KeyStudent(_field(doc, "id", str, where), _field(doc, "name", str, where), tuple(variants))

@@ -50,3 +50,4 @@ class Problem:
     network: Mapping[str, Any] | None = None  # the derive spec this variant computes from
     fingerprint: str = ""  # equal fingerprints = identical variants
     notes: tuple[str, ...] = field(default_factory=tuple)
+    data: Mapping[str, Any] = field(default_factory=dict)  # what grading needs that the network does not hold (JSON)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..carry import Follow
 from ..options import Table
 from ..problem import Problem
 from ..sheet import Sheet
@@ -28,6 +29,7 @@ class Kind:
     make: Callable[[np.random.Generator, Any, Sheet, int], Problem]
     capacity: Callable[[Any], int | None] = lambda options: None
     widen: str = ""  # how to get more distinct variants, for the error when a roster needs more
+    follow: Follow | None = None  # how its answers compute from each other, for carried credit
 
 
 NAMES = ("forward", "backprop", "update", "chain_rule", "activation", "param_count", "regularization",

@@ -14,6 +14,7 @@ from derive.numbers import EXACT, hand, round_half_away
 from derive.steps import Section, Step
 
 from .. import networks
+from ..carry import Follow, Work, fmt
 from ..options import Table
 from ..printing import is_short, plain
 from ..problem import Answer, Degenerate, Problem, Question
@@ -101,8 +102,35 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         questions=tuple(Question(t, s, parts) for t, s, parts in
                         zip(texts, shares, [("value",), ("derivative",), ("zero_centred", "saturating")])),
         solution=(Section("Value and derivative", tuple(steps), notes.strip()), Section("Properties", (), properties)),
-        answers=tuple(ans), fingerprint=f"{name}:{z0}",
+        answers=tuple(ans), fingerprint=f"{name}:{z0}", data={"activation": name, "z": str(z0)},
     )
+
+
+def _own(work: Work) -> dict[str, object]:
+    """σ' from the student's own σ(z), where the lectures write σ' in terms of the output
+    (σ(1 − σ), 1 − tanh²): a wrong value carries into the derivative."""
+    act, z0 = activations.get(work.data["activation"]), sp.Rational(work.data["z"])
+    form, mine = _by_output(act), work.number("value")
+    if form is None or mine is None:
+        return {}
+    value = act.value(np.asarray([[z0]], dtype=object), EXACT)[0][0]
+    return {"derivative": branch(form, value, activations.a).subs(activations.a, mine)}
+
+
+def _slips(work: Work, part: str) -> list[tuple[object, str]]:
+    act, z0 = activations.get(work.data["activation"]), sp.Rational(work.data["z"])
+    at = np.asarray([[z0]], dtype=object)
+    value = act.value(at, EXACT)[0][0]
+    prime = act.derivative(at, np.asarray([[value]], dtype=object), EXACT)[0][0]
+    d, s = work.decimals, {"sigmoid": "σ"}.get(act.name, SPOKEN.get(act.name, act.name))
+    if part == "value":
+        return [(prime, f"that is the derivative {s}'({fmt(z0, d)}), not the value {s}({fmt(z0, d)}) = {fmt(value, d)}")]
+    if part != "derivative":
+        return []
+    at_a = act.prime_at(np.asarray([[value]], dtype=object), EXACT)[0][0]
+    return [(value, f"that is the value {s}({fmt(z0, d)}), not its derivative {s}'({fmt(z0, d)}) = {fmt(prime, d)}"),
+            (at_a, f"{s}' was evaluated at a = {s}(z) = {fmt(value, d)} instead of at z = {fmt(z0, d)}: "
+                   f"{s}'({fmt(z0, d)}) = {fmt(prime, d)}")]
 
 
 # the activation as the sheets write it in words, matching its symbol (\mathrm{ReLU}, …)
@@ -131,4 +159,5 @@ def _latex(expr: sp.Expr) -> str:
 
 KIND = Kind("activation", "Activation functions",
             "value, derivative (also from the output) and properties of an activation at a point", options, make,
-            capacity, "list more activations, e.g. activation = [\"sigmoid\", \"tanh\", \"relu\", \"elu\", \"softplus\"]")
+            capacity, "list more activations, e.g. activation = [\"sigmoid\", \"tanh\", \"relu\", \"elu\", \"softplus\"]",
+            Follow(_own, _slips))

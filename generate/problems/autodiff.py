@@ -10,7 +10,9 @@ sin, cos, tanh and σ on one-decimal inputs, rounded to the exam's decimals.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from derive.steps import Section, Step
 from derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
 
 from .. import networks
+from ..carry import Follow, Work, fmt
 from ..options import Table
 from ..printing import grouped
 from ..problem import Answer, Degenerate, Problem, Question
@@ -184,7 +187,57 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
             ("y",), ("tangent_y",), tuple(f"grad_{name}" for name in names), ("passes_forward", "passes_reverse", "cheaper")])),
         solution=solution, answers=tuple(answers),
         fingerprint=networks.fingerprint({"f": text, "at": {k: str(v) for k, v in at.items()}}),
+        data={"source": text, "at": {k: str(v) for k, v in at.items()}, "n": n_in, "m": m_out},
     )
+
+
+# --- grading: the cheaper mode follows from the pass counts; a gradient that collects only
+# some of an input's uses is the mistake the problem is about
+
+def _own(work: Work) -> dict[str, object]:
+    forward, reverse = work.number("passes_forward"), work.number("passes_reverse")
+    if forward is None or reverse is None or forward == reverse:
+        return {}
+    return {"cheaper": "reverse" if reverse < forward else "forward"}
+
+
+def _slips(work: Work, part: str) -> list[tuple[object, str]]:
+    n, m = work.data["n"], work.data["m"]
+    if part == "passes_forward":
+        return [(m, f"forward mode needs one pass per input (a column of the Jacobian each): n = {n}, not m")]
+    if part == "passes_reverse":
+        return [(n, f"reverse mode needs one pass per output (a row of the Jacobian each): m = {m}, not n")]
+    name = "x1" if part == "tangent_y" else part[5:] if part.startswith("grad_x") else None
+    return [] if name is None else _partial_paths(work.data["source"], work.data["at"], name, work.decimals)
+
+
+def _partial_paths(source: str, at: dict[str, str], name: str, decimals: int) -> list[tuple[object, str]]:
+    """∂y/∂x through some of x's uses only: each use's contribution is ∂y/∂(that use) with
+    the others held fixed, and the adjoint of x is their sum."""
+    uses = list(re.finditer(rf"\b{name}\b", source))
+    if len(uses) < 2 or len(uses) > 6:
+        return []
+    copies = [sp.Symbol(f"_use{i}") for i in range(len(uses))]
+    text = source
+    for use, copy in reversed(list(zip(uses, copies))):
+        text = text[:use.start()] + copy.name + text[use.end():]
+    point = {sp.Symbol(k): sp.Rational(v) for k, v in at.items()}
+    funcs = {"sigmoid": lambda u: 1 / (1 + sp.exp(-u)), **{k: sp.Symbol(k) for k in at},
+             **{c.name: c for c in copies}}
+    expr = sp.sympify(text.replace("^", "**"), locals=funcs)
+    here = {**point, **{c: point[sp.Symbol(name)] for c in copies}}
+    each = [sp.N(sp.diff(expr, c).subs(here), 30) for c in copies]
+    label = f"x{chr(0x2080 + int(name[1:]))}" if name[1:].isdigit() and int(name[1:]) < 10 else name
+    total = sum(each)
+    out = []
+    for size in range(1, len(uses)):
+        for chosen in combinations(range(len(uses)), size):
+            part = sum(each[i] for i in chosen)
+            out.append((part, f"only {size} of the {len(uses)} uses of {label} {'was' if size == 1 else 'were'} "
+                              f"followed: its adjoint sums one contribution per use, "
+                              + " + ".join(f"({fmt(v, decimals)})" if v < 0 else fmt(v, decimals) for v in each)
+                              + f" = {fmt(total, decimals)}"))
+    return out
 
 
 def _screen(t: Traces, style: str, decimals: int) -> None:
@@ -235,4 +288,4 @@ def _contributions_text(t: Traces) -> str:
 
 KIND = Kind("autodiff", "Automatic differentiation",
             "a computation graph: primal, tangent (forward mode) and adjoint (reverse mode) traces, passes",
-            options, make)
+            options, make, follow=Follow(_own, _slips))

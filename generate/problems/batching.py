@@ -14,11 +14,12 @@ import numpy as np
 
 from derive import backprop
 from derive.network import Spec
-from derive.numbers import EXACT, Mode, hand
+from derive.numbers import EXACT, FLOAT, Mode, hand
 from derive.report import Report
 from derive.steps import Section, Step, delta_steps, forward_steps, gradient_steps
 
 from .. import networks
+from ..carry import Follow, Work, fmt
 from ..options import Table
 from ..problem import Problem, Question
 from ..sheet import Sheet
@@ -166,30 +167,35 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     }
     n, d = sheet.notation, sheet.decimals
     rate = opts.net.learning_rate
-    sections, answers, groups = [], [], []
+    sections, answers, groups, finals = [], [], [], {}
     for key, (title, batches) in schemes.items():
         # exact throughout; in decimal style also the hand-rounded epoch, whose drift over the
         # updates the key's tolerance must admit
         updates = _epoch(computed.spec, rate, batches, EXACT)
         by_hand = _epoch(computed.spec, rate, batches, hand(d)) if not opts.net.integer else None
-        rounded = by_hand[-1].after if by_hand else None
         worked = _sections(computed.spec, by_hand or updates, sheet, rate, opts.net.numbers,
                            hand(d) if by_hand else EXACT, title)
+        # what is asked is each update's result, so that a slip in one update is carried into
+        # the next rather than charged again: full batch its mean gradient and the step,
+        # SGD and mini-batch the parameters after every update
+        asked = [("grad_", lambda u: u.mean), ("", lambda u: u.after)] if key == "full" else [("", lambda u: u.after)]
         parts = []
-        for l, (w, b) in enumerate(updates[-1].after, start=1):
-            values = [(f"W{l}[{j},{c}]", n.w(l, j, c), v, None if rounded is None else rounded[l - 1][0][j - 1][c - 1])
-                      for j, row in enumerate(w, start=1) for c, v in enumerate(row, start=1)]
-            if b is not None:
-                values += [(f"b{l}[{j}]", n.b(l, j), v, None if rounded is None else rounded[l - 1][1][j - 1])
-                           for j, v in enumerate(b, start=1)]
-            for name, symbol, v, h in values:
-                networks._check_value(f"{key}_{name.split('[')[0]}", v, opts.net, d)
-                answers.append(networks.answer(f"{key}_{name}", rf"{symbol}\ \text{{({key})}}", v, h, d))
-                parts.append(answers[-1].part)
+        for u, update in enumerate(updates):
+            prefix = key if key == "full" else f"{key}{u + 1}"
+            for what, pick in asked:
+                hand_params = None if by_hand is None else pick(by_hand[u])
+                for name, symbol, v, h in _entries(n, pick(update), hand_params):
+                    networks._check_value(f"{prefix}_{what}{name.split('[')[0]}", v, opts.net, d)
+                    label = rf"\partial C / \partial {symbol}" if what else symbol
+                    when = "full" if key == "full" else f"{key}, update {u + 1}"
+                    answers.append(networks.answer(f"{prefix}_{what}{name}", rf"{label}\ \text{{({when})}}", v, h, d))
+                    parts.append(answers[-1].part)
+        finals[key] = updates[-1].after
         sections += worked
-        groups.append((f"{title}: the parameters after one epoch.", parts))
-    third = len(answers) // 3
-    if [a.value for a in answers[:third]] == [a.value for a in answers[third:2 * third]]:
+        ask = ("the mean gradient, then the parameters after the update" if key == "full" else
+               "the parameters after each update")
+        groups.append((f"{title}: {ask}.", parts))
+    if _same_params(finals["full"], finals["sgd"]):
         raise networks.Degenerate("full-batch and SGD end alike")
     shares = split_points(points, [1, 1, 1])
     return Problem(
@@ -199,8 +205,128 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         questions=tuple(Question(t, s, tuple(parts)) for (t, parts), s in zip(groups, shares)),
         solution=tuple(sections), answers=tuple(answers),
         network=computed.data, fingerprint=networks.fingerprint(computed.data),
+        data={"batch": k},
     )
 
 
+def _entries(n: Any, params: Any, hand_params: Any) -> list[tuple[str, str, Any, Any]]:
+    """(part name, symbol, exact value, hand value) of every W and b entry of ``params``."""
+    out = []
+    for l, (w, b) in enumerate(params, start=1):
+        hw, hb = (None, None) if hand_params is None else hand_params[l - 1]
+        out += [(f"W{l}[{j},{c}]", n.w(l, j, c), v, None if hw is None else hw[j - 1][c - 1])
+                for j, row in enumerate(w, start=1) for c, v in enumerate(row, start=1)]
+        if b is not None:
+            out += [(f"b{l}[{j}]", n.b(l, j), v, None if hb is None else hb[j - 1]) for j, v in enumerate(b, start=1)]
+    return out
+
+
+def _same_params(a: Any, b: Any) -> bool:
+    return all((np.asarray(wa) == np.asarray(wb)).all() and (ba is None or (np.asarray(ba) == np.asarray(bb)).all())
+               for (wa, ba), (wb, bb) in zip(a, b))
+
+
+# --- grading: each update starts from the student's own parameters after the update before
+
+def _schemes(work: Work) -> dict[str, list[list[int]]]:
+    assert work.network is not None
+    m, k = len(work.network.examples), int(work.data["batch"])
+    return {"full": [list(range(m))], "sgd": [[i] for i in range(m)],
+            "mini": [list(range(s, min(s + k, m))) for s in range(0, m, k)]}
+
+
+def _mode(work: Work) -> Mode:
+    assert work.network is not None
+    return EXACT if work.network.network.rational else FLOAT
+
+
+def _written(work: Work, prefix: str, like: Any, fallback: Any) -> Any:
+    """Parameters shaped like ``like``: the student's entries named ``prefix``W1[1,1]…, and
+    ``fallback``'s where they wrote none."""
+    out = []
+    for l, ((w, b), (fw, fb)) in enumerate(zip(like, fallback), start=1):
+        w2 = np.array([[work.number(f"{prefix}W{l}[{j + 1},{c + 1}]") if work.number(f"{prefix}W{l}[{j + 1},{c + 1}]")
+                        is not None else fw[j][c] for c in range(w.shape[1])] for j in range(w.shape[0])], dtype=object)
+        b2 = None if b is None else np.array([work.number(f"{prefix}b{l}[{j + 1}]") if work.number(f"{prefix}b{l}[{j + 1}]")
+                                              is not None else fb[j] for j in range(b.shape[0])], dtype=object)
+        out.append((w2, b2))
+    return out
+
+
+def _walk(work: Work) -> dict[str, tuple[Any, Any, Any, list[int]]]:
+    """Per scheme and update, the prefix of its parts → (the student's parameters before it,
+    the mean gradient from those, the update from those, the batch)."""
+    spec, mode = work.network, _mode(work)
+    assert spec is not None
+    rate = spec.network.learning_rate
+    start = backprop.parameters(spec.network, mode)
+    x, y = backprop.batch_arrays(spec.examples, mode)
+    out = {}
+    for key, batches in _schemes(work).items():
+        before = start
+        for u, batch in enumerate(batches):
+            prefix = "full_" if key == "full" else f"{key}{u + 1}_"
+            fwd = backprop.forward(spec.network, before, x[batch], y[batch], mode)
+            bwd = backprop.backward(spec.network, before, fwd, mode)
+            after = backprop.step(before, bwd, rate, mode)
+            mean = [(g.grad_W, g.grad_b) for g in bwd.layers]
+            out[prefix] = (before, mean, after, batch)
+            before = _written(work, prefix, after, after)  # the next update starts from what they wrote
+    return out
+
+
+def _flat(prefix: str, params: Any) -> dict[str, Any]:
+    out = {}
+    for l, (w, b) in enumerate(params, start=1):
+        out.update({f"{prefix}W{l}[{j + 1},{c + 1}]": v for (j, c), v in np.ndenumerate(np.asarray(w, dtype=object))})
+        if b is not None:
+            out.update({f"{prefix}b{l}[{j + 1}]": v for j, v in enumerate(b)})
+    return out
+
+
+def _own(work: Work) -> dict[str, Any]:
+    spec = work.network
+    assert spec is not None
+    rate = spec.network.learning_rate
+    own: dict[str, Any] = {}
+    for prefix, (before, mean, after, _) in _walk(work).items():
+        if prefix == "full_":
+            grads = _written(work, "full_grad_", mean, mean)
+            after = [(w - rate * gw, None if b is None else b - rate * gb) for (w, b), (gw, gb) in zip(before, grads)]
+        own.update(_flat(prefix, after))
+    return own
+
+
+def _slips(work: Work, part: str) -> list[tuple[object, str]]:
+    spec = work.network
+    assert spec is not None
+    rate, d = spec.network.learning_rate, work.decimals
+    prefix = part[:part.index("_") + 1]
+    steps = _walk(work)
+    if prefix not in steps:
+        return []
+    before, mean, after, batch = steps[prefix]
+    size = len(batch)
+    if part.startswith("full_grad_"):
+        name = part[len("full_grad_"):]
+        g = _flat("", mean)[name]
+        return [(size * g, f"summed over the batch instead of averaged: ∂C/∂{name} is the mean (1/{size}) Σ_i "
+                           f"∂C_i/∂{name} = {fmt(g, d)}"),
+                (-g, f"the sign is flipped: ∂C/∂{name} = {fmt(g, d)}")]
+    name = part[len(prefix):]
+    old = _flat("", before)[name]
+    grads = _written(work, "full_grad_", mean, mean) if prefix == "full_" else mean
+    g = _flat("", grads)[name]
+    rule = f"{name} − α ∂C/∂{name} = {fmt(old, d)} − {fmt(rate, d)} · {fmt(g, d)} = {fmt(old - rate * g, d)}"
+    out = [(old + rate * g, f"the step was added instead of subtracted: {rule}"),
+           (old - g, f"the learning rate was left out: {rule}")]
+    if size > 1:
+        out.append((old - rate * size * g, f"the gradients of the batch were summed, not averaged: {rule}"))
+    if prefix != "full_" and prefix[-2] != "1":
+        out.append((_flat("", before)[name], f"the parameters were not updated: {rule}"))
+    return out
+
+
 KIND = Kind("batching", "Full-batch, stochastic and mini-batch gradient descent",
-            "one epoch of full-batch, stochastic and mini-batch descent on 3–4 examples", options, make)
+            "one epoch of full-batch, stochastic and mini-batch descent on 3–4 examples", options, make,
+            follow=Follow(_own, _slips))

@@ -11,7 +11,7 @@ from derive import symbolic
 from derive.errors import SpecError
 from derive.network import Network
 from derive.notation import Notation
-from derive.steps import Section, Step
+from derive.steps import Section, Step, forward_steps
 
 from .. import networks
 from ..options import Table
@@ -86,10 +86,13 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     groups = [
         (r"Write $\hat{y}$ as one nested function of the inputs and the weights, and the cost $"
          + n.cost_symbol + "$.", []),
-        (rf"Derive ${lhs}$ by the chain rule, then evaluate it.", [part]),
+        # ŷ first: every factor of the chain is a value of the forward pass, and a slip there
+        # is carried into the derivative, not charged twice
+        (rf"Evaluate $\hat{{y}}$, then derive ${lhs}$ by the chain rule and evaluate it.", ["output[1]", part]),
     ]
     solution = (
         Section("The nested function", (Step(r"\hat{y}", yhat, "", ""),)),
+        Section("Forward pass", tuple(forward_steps(computed.report, sheet.solution_printer(opts.numbers), 0))),
         Section("The chain rule", (Step(lhs, _leibniz(n, j, k), "", "", "chain rule"),) + steps,
                 "Every factor is a value of the forward pass; the product is the backpropagation result "
                 rf"${n.node('delta', 1, j + 1)}\, x_{{{k + 1}}}$ (Eq. 3.14)."),

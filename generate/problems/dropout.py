@@ -15,10 +15,12 @@ import sympy as sp
 
 from derive import quantities
 from derive.errors import SpecError
-from derive.numbers import EXACT, hand
+from derive import backprop
+from derive.numbers import EXACT, FLOAT, hand
 from derive.steps import Section, Step, layer_steps
 
 from .. import networks
+from ..carry import Follow, Work, fmt
 from ..options import Table
 from ..problem import Problem, Question
 from ..sheet import Sheet
@@ -102,7 +104,70 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                                                           ", its activations scaled by 1 − p.")),),
                    statement={**problem.statement, "mask": sheet.printer.vector(mask), "p": sheet.printer.number(opts.p),
                               "inverted": opts.inverted, "values": {"mask": mask, "p": str(opts.p)}},
-                   fingerprint=problem.fingerprint + str(mask))
+                   fingerprint=problem.fingerprint + str(mask),
+                   data={"mask": mask, "p": str(opts.p), "inverted": opts.inverted})
 
 
-KIND = Kind("dropout", "Dropout", "a forward pass with a given dropout mask (inverted scaling optional)", options, make)
+# --- grading: the output follows from the student's own a^(1); the mask and the scaling are
+# where the mistakes are
+
+def _output(work: Work, a1: list, keep: list, scale: object) -> list:
+    """ŷ of the network whose hidden activations are ``a1``, each kept or not and scaled."""
+    spec = work.network
+    assert spec is not None
+    mode = EXACT if spec.network.rational else FLOAT
+    w2, b2 = backprop.parameters(spec.network, mode)[1]
+    tilde = np.asarray([v * k * scale for v, k in zip(a1, keep)], dtype=object)
+    z2 = mode.fix(np.asarray(w2, dtype=object) @ tilde + (b2 if b2 is not None else 0))
+    return list(spec.network.layers[1].activation.value(z2[None, :], mode)[0])
+
+
+def _hidden(work: Work) -> list:
+    """a^(1) as the student wrote it, entry by entry, and as it is where they did not."""
+    spec = work.network
+    assert spec is not None
+    mode = EXACT if spec.network.rational else FLOAT
+    fwd = backprop.forward(spec.network, backprop.parameters(spec.network, mode),
+                           *backprop.batch_arrays(spec.examples[:1], mode), mode)
+    return [work.number(f"a1[{j + 1}]") if work.number(f"a1[{j + 1}]") is not None else v
+            for j, v in enumerate(fwd.a(1)[0])]
+
+
+def _scale(work: Work) -> sp.Rational:
+    return 1 / (1 - sp.Rational(work.data["p"])) if work.data["inverted"] else sp.Integer(1)
+
+
+def _own(work: Work) -> dict[str, object]:
+    if not any(work.number(p) is not None for p in work.given if p.startswith("a1[")):
+        return {}
+    outputs = _output(work, _hidden(work), work.data["mask"], _scale(work))
+    return {f"output[{i + 1}]": v for i, v in enumerate(outputs)}
+
+
+def _slips(work: Work, part: str) -> list[tuple[object, str]]:
+    mask, p = work.data["mask"], sp.Rational(work.data["p"])
+    d = work.decimals
+    if part.startswith("a1["):
+        j = int(part[3:-1]) - 1
+        value = _hidden(work)[j]  # the true a where the student gave none
+        return [(value * mask[j] * _scale(work), f"the mask was applied to a(1), which is asked without dropout: "
+                                                 f"a(1)_{j + 1} = {fmt(work.truth[part], d)}")]
+    if not part.startswith("output["):
+        return []
+    i = int(part[7:-1]) - 1
+    a1, ones = _hidden(work), [1] * len(mask)
+    right = fmt(_output(work, a1, mask, _scale(work))[i], d)
+    out = [(_output(work, a1, ones, 1)[i], f"the mask was not applied: the dropped neurons contribute nothing; ŷ = {right}")]
+    if work.data["inverted"]:
+        out += [(_output(work, a1, mask, 1)[i], f"the kept activations were not scaled by 1/(1 − p) = {fmt(_scale(work), d)}"
+                                                f" (inverted dropout): ŷ = {right}"),
+                (_output(work, a1, mask, 1 - p)[i], f"the kept activations were multiplied by 1 − p instead of divided "
+                                                    f"by it (inverted dropout): ŷ = {right}")]
+    else:
+        out.append((_output(work, a1, mask, 1 / (1 - p))[i], f"the kept activations were scaled by 1/(1 − p), "
+                                                             f"which only inverted dropout does: ŷ = {right}"))
+    return out
+
+
+KIND = Kind("dropout", "Dropout", "a forward pass with a given dropout mask (inverted scaling optional)", options, make,
+            follow=Follow(_own, _slips))

@@ -1,6 +1,8 @@
 """``regularization``: one L1 and one L2 gradient step on the same weights (Herrmann 3.7.2).
 
-L1: w' = w − αλ sign(w) − α ∂C/∂w.  L2: w' = w(1 − αλ) − α ∂C/∂w.
+The regularized gradient, then the step on it:
+L1: ∂C̃/∂w = ∂C/∂w + λ sign(w);  L2: ∂C̃/∂w = ∂C/∂w + λw (so w' = w(1 − αλ) − α ∂C/∂w);
+w' = w − α ∂C̃/∂w.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sympy as sp
 from derive.steps import Section, Step
 
 from .. import networks
+from ..carry import Follow, Work, fmt
 from ..options import MAX_LAMBDA, MAX_LEARNING_RATE, Table
 from ..printing import is_short
 from ..problem import Problem, Question
@@ -44,42 +47,102 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     w = [one_decimal(rng, "-2", "2") for _ in range(opts.size)]
     g = [integer(rng, -4, 4, nonzero=True) * sp.Rational(1, 10) * pick(rng, [1, 5, 10]) for _ in range(opts.size)]
     alpha, lam = pick(rng, opts.learning_rates), pick(rng, opts.lambdas)
-    l1 = [wi - alpha * lam * sp.sign(wi) - alpha * gi for wi, gi in zip(w, g)]
-    l2 = [wi * (1 - alpha * lam) - alpha * gi for wi, gi in zip(w, g)]
+    signs = [sp.sign(wi) for wi in w]
+    # the regularized gradient first (∂C̃/∂w = ∂C/∂w + λ sign(w), or + λw), then the step on it:
+    # a slip in the gradient is carried into the step, not charged twice
+    g1 = [gi + lam * si for gi, si in zip(g, signs)]
+    g2 = [gi + lam * wi for gi, wi in zip(g, w)]
+    l1 = [wi - alpha * gi for wi, gi in zip(w, g1)]
+    l2 = [wi - alpha * gi for wi, gi in zip(w, g2)]
     d = sheet.decimals
     p = sheet.printer
-    for v in l1 + l2:
+    for v in g1 + g2 + l1 + l2:
         if not is_short(v, d):
             raise networks.Degenerate("an updated weight has too many decimals")
     if l1 == l2:
         raise networks.Degenerate("L1 and L2 give the same step")
     vec = p.vector
-    signs = [sp.sign(wi) for wi in w]
     f = p.factor  # a negative operand in brackets
-    # each weight's update entry by entry as well: the vectors' products are read off, these redone
-    l1_detail = tuple(Step(f"w_{{{i + 1}}}'", "", rf"{p.number(wi)} - {f(alpha * lam)} \cdot {f(si)} - {f(alpha)} \cdot {f(gi)}",
-                           p.number(v)) for i, (wi, si, gi, v) in enumerate(zip(w, signs, g, l1)))
-    l2_detail = tuple(Step(f"w_{{{i + 1}}}'", "", rf"{f(1 - alpha * lam)} \cdot {f(wi)} - {f(alpha)} \cdot {f(gi)}",
-                           p.number(v)) for i, (wi, gi, v) in enumerate(zip(w, g, l2)))
-    steps1 = (Step(r"\mathbf{w}'", r"\mathbf{w} - \alpha\lambda\,\operatorname{sign}(\mathbf{w}) - \alpha\frac{\partial C}{\partial \mathbf{w}}",
-                   rf"{vec(w)} - {p.number(alpha * lam)}\,{vec(signs)} - {p.number(alpha)}\,{vec(g)}", vec(l1), "", l1_detail),)
-    steps2 = (Step(r"\mathbf{w}'", r"\mathbf{w}(1 - \alpha\lambda) - \alpha\frac{\partial C}{\partial \mathbf{w}}",
-                   rf"{p.number(1 - alpha * lam)}\,{vec(w)} - {p.number(alpha)}\,{vec(g)}", vec(l2), "", l2_detail),)
-    answers = tuple(networks.answer(f"l1_w[{i + 1}]", rf"w_{{{i + 1}}}'\ (L^1)", v, None, d) for i, v in enumerate(l1)) + \
-        tuple(networks.answer(f"l2_w[{i + 1}]", rf"w_{{{i + 1}}}'\ (L^2)", v, None, d) for i, v in enumerate(l2))
+    grad = r"\frac{\partial \tilde C}{\partial \mathbf{w}}"
+
+    def entries(symbol: str, rows: list[tuple[str, object]]) -> tuple[Step, ...]:
+        # entry by entry as well: the vectors' sums and products are read off, these redone
+        return tuple(Step(symbol.format(i=i + 1), "", text, p.number(v)) for i, (text, v) in enumerate(rows))
+
+    sections = []
+    for norm, penalty, penalty_rule, grads, new, note in (
+            ("1", signs, r"\lambda\,\operatorname{sign}(\mathbf{w})", g1, l1,
+             r"$L^1$ moves every weight by the same amount $\alpha\lambda$ towards zero."),
+            ("2", w, r"\lambda\mathbf{w}", g2, l2,
+             r"So $\mathbf{w}' = \mathbf{w}(1 - \alpha\lambda) - \alpha\frac{\partial C}{\partial \mathbf{w}}$: "
+             r"$L^2$ shrinks every weight by the factor $1 - \alpha\lambda$ (weight decay).")):
+        grad_steps = entries(r"\frac{{\partial \tilde C}}{{\partial w_{{{i}}}}}",
+                             [(rf"{f(gi)} + {f(lam)} \cdot {f(pi)}", gg) for gi, pi, gg in zip(g, penalty, grads)])
+        new_steps = entries(r"w_{{{i}}}'", [(rf"{p.number(wi)} - {f(alpha)} \cdot {f(gg)}", v)
+                                            for wi, gg, v in zip(w, grads, new)])
+        sections.append(Section(f"L{norm} regularization", (
+            Step(grad, rf"\frac{{\partial C}}{{\partial \mathbf{{w}}}} + {penalty_rule}",
+                 rf"{vec(g)} + {p.number(lam)}\,{vec(penalty)}", vec(grads), "", grad_steps),
+            Step(r"\mathbf{w}'", rf"\mathbf{{w}} - \alpha {grad}", rf"{vec(w)} - {p.number(alpha)}\,{vec(grads)}",
+                 vec(new), "", new_steps)), note))
+    answers = tuple(networks.answer(f"l{norm}_{what}[{i + 1}]", label.format(i=i + 1, norm=norm), v, None, d)
+                    for norm, grads, new in (("1", g1, l1), ("2", g2, l2))
+                    for what, label, values in (("grad", r"\partial \tilde C / \partial w_{{{i}}}\ (L^{norm})", grads),
+                                                ("w", r"w_{{{i}}}'\ (L^{norm})", new))
+                    for i, v in enumerate(values))
     shares = split_points(points, [1, 1])
     return Problem(
         kind="regularization", title="L1 and L2 regularization", points=points,
         statement={"w": vec(w), "g": vec(g), "alpha": p.number(alpha), "lam": p.number(lam),
                    "values": {"w": [str(v) for v in w], "g": [str(v) for v in g], "alpha": str(alpha), "lambda": str(lam)}},
-        questions=(Question(r"One gradient step on $\tilde C = C + \lambda\|\mathbf{w}\|_1$ ($L^1$): the new weights.", shares[0],
+        questions=(Question(r"One gradient step on $\tilde C = C + \lambda\|\mathbf{w}\|_1$ ($L^1$): the gradient "
+                            rf"${grad}$, then the new weights.", shares[0],
                             tuple(a.part for a in answers if a.part.startswith("l1_"))),
-                   Question(r"One gradient step on $\tilde C = C + \frac{\lambda}{2}\mathbf{w}^T\mathbf{w}$ ($L^2$): the new weights.", shares[1],
+                   Question(r"One gradient step on $\tilde C = C + \frac{\lambda}{2}\mathbf{w}^T\mathbf{w}$ ($L^2$): "
+                            rf"the gradient ${grad}$, then the new weights.", shares[1],
                             tuple(a.part for a in answers if a.part.startswith("l2_")))),
-        solution=(Section("L1 regularization", steps1, r"$L^1$ moves every weight by the same amount $\alpha\lambda$ towards zero."),
-                  Section("L2 regularization", steps2, r"$L^2$ shrinks every weight by the factor $1 - \alpha\lambda$ (weight decay).")),
-        answers=answers, fingerprint=f"{w}{g}{alpha}{lam}",
+        solution=tuple(sections), answers=answers, fingerprint=f"{w}{g}{alpha}{lam}",
+        data={"w": [str(v) for v in w], "g": [str(v) for v in g], "alpha": str(alpha), "lambda": str(lam)},
     )
 
 
-KIND = Kind("regularization", "L1 and L2 regularization", "one L1 and one L2 update of given weights", options, make)
+# --- grading: each new weight follows from the student's own regularized gradient
+
+def _data(work: Work) -> tuple[list[sp.Rational], list[sp.Rational], sp.Rational, sp.Rational]:
+    d = work.data
+    return ([sp.Rational(v) for v in d["w"]], [sp.Rational(v) for v in d["g"]], sp.Rational(d["alpha"]),
+            sp.Rational(d["lambda"]))
+
+
+def _own(work: Work) -> dict[str, object]:
+    w, _, alpha, _ = _data(work)
+    return {f"l{norm}_w[{i + 1}]": wi - alpha * work.number(f"l{norm}_grad[{i + 1}]")
+            for norm in (1, 2) for i, wi in enumerate(w) if work.number(f"l{norm}_grad[{i + 1}]") is not None}
+
+
+def _slips(work: Work, part: str) -> list[tuple[object, str]]:
+    w, g, alpha, lam = _data(work)
+    norm, what, i = part[1], part[3:part.index("[")], int(part[part.index("[") + 1:-1]) - 1
+    wi, gi, d = w[i], g[i], work.decimals
+    penalty = sp.sign(wi) if norm == "1" else wi
+    rule = (f"∂C̃/∂w_{i + 1} = ∂C/∂w_{i + 1} + λ " + ("sign(w)" if norm == "1" else "w") +
+            f" = {fmt(gi, d)} + {fmt(lam, d)} · {fmt(penalty, d)} = {fmt(gi + lam * penalty, d)}")
+    if what == "grad":
+        out = [(gi, f"the penalty's gradient was left out: {rule}"),
+               (gi - lam * penalty, f"the penalty's gradient was subtracted: {rule}")]
+        out += [(gi + lam, f"sign(w) was left out of the L1 penalty's gradient λ sign(w): {rule}")] if norm == "1" else \
+            [(gi + lam * wi / 2, f"the gradient of (λ/2) wᵀw is λw, not (λ/2) w: {rule}"),
+             (gi + 2 * lam * wi, f"the gradient of (λ/2) wᵀw is λw, not 2λw: {rule}"),
+             (gi + lam * sp.sign(wi), f"that is the L1 penalty's gradient λ sign(w); L2's is λw: {rule}")]
+        if norm == "1":
+            out.append((gi + lam * wi, f"that is the L2 penalty's gradient λw; L1's is λ sign(w): {rule}"))
+        return out
+    grad = work.value(f"l{norm}_grad[{i + 1}]")
+    step = f"w' = w − α ∂C̃/∂w = {fmt(wi, d)} − {fmt(alpha, d)} · {fmt(grad, d)} = {fmt(wi - alpha * grad, d)}"
+    return [(wi + alpha * grad, f"the step was added instead of subtracted: {step}"),
+            (wi - grad, f"the learning rate was left out: {step}"),
+            (wi - alpha * gi, f"the step used ∂C/∂w without the penalty: {step}")]
+
+
+KIND = Kind("regularization", "L1 and L2 regularization", "one L1 and one L2 update of given weights", options, make,
+            follow=Follow(_own, _slips))

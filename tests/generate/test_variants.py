@@ -125,19 +125,28 @@ def _recompute_batching(problem, decimals: int) -> set:  # type: ignore[no-untyp
 
 
 def _epochs(data, examples, schemes, mode, write, read) -> dict:  # type: ignore[no-untyped-def]
+    """Full batch: its mean gradient (full_grad_…) and the parameters after (full_…); SGD and
+    mini-batch: the parameters after each update u (sgd{u}_…, mini{u}_…)."""
     expected: dict = {}
     for key, batches in schemes.items():
         layers = [dict(layer) for layer in data["layers"]]
-        for batch in batches:
+        for u, batch in enumerate(batches, start=1):
             spec_ = parse_spec({**data, "layers": layers, "examples": [examples[i] for i in batch]})
-            update = backprop.trace(spec_.network, spec_.examples, mode).update
+            traced = backprop.trace(spec_.network, spec_.examples, mode)
             layers = [{**layer, "weights": [[write(v) for v in row] for row in w],
                        **({"bias": [write(v) for v in b]} if b is not None else {})}
-                      for layer, (w, b) in zip(layers, update.params)]
-        for l, layer in enumerate(layers, start=1):
-            for j, row in enumerate(layer["weights"], start=1):
-                expected.update({f"{key}_W{l}[{j},{k}]": read(v) for k, v in enumerate(row, start=1)})
-            expected.update({f"{key}_b{l}[{j}]": read(v) for j, v in enumerate(layer.get("bias", []), start=1)})
+                      for layer, (w, b) in zip(layers, traced.update.params)]
+            prefix = "full_" if key == "full" else f"{key}{u}_"
+            if key == "full":
+                for l, g in enumerate(traced.backward.layers, start=1):
+                    expected.update({f"full_grad_W{l}[{j + 1},{k + 1}]": read(write(v))
+                                     for (j, k), v in np.ndenumerate(np.asarray(g.grad_W, dtype=object))})
+                    if g.grad_b is not None:
+                        expected.update({f"full_grad_b{l}[{j + 1}]": read(write(v)) for j, v in enumerate(g.grad_b)})
+            for l, layer in enumerate(layers, start=1):
+                for j, row in enumerate(layer["weights"], start=1):
+                    expected.update({f"{prefix}W{l}[{j},{k}]": read(v) for k, v in enumerate(row, start=1)})
+                expected.update({f"{prefix}b{l}[{j}]": read(v) for j, v in enumerate(layer.get("bias", []), start=1)})
     return expected
 
 
@@ -192,7 +201,7 @@ def _recompute_param_count(problem, decimals: int) -> set:  # type: ignore[no-un
 
 
 def _recompute_regularization(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
-    """w' = w − α ∂C̃/∂w with C̃ = C + λ‖w‖₁ or C + (λ/2) wᵀw, differentiated by sympy
+    """∂C̃/∂w and w' = w − α ∂C̃/∂w with C̃ = C + λ‖w‖₁ or C + (λ/2) wᵀw, differentiated by sympy
     (C stands in as g·w, which has the given gradient g)."""
     v = problem.statement["values"]
     w0, g = [sp.Rational(x) for x in v["w"]], [sp.Rational(x) for x in v["g"]]
@@ -203,7 +212,8 @@ def _recompute_regularization(problem, decimals: int) -> set:  # type: ignore[no
     for name, penalty in (("l1", lam * sum(sp.Abs(wi) for wi in w)), ("l2", lam / 2 * sum(wi**2 for wi in w))):
         at = dict(zip(w, w0))
         for i, wi in enumerate(w):
-            expected[f"{name}_w[{i + 1}]"] = w0[i] - alpha * sp.diff(cost + penalty, wi).subs(at)
+            expected[f"{name}_grad[{i + 1}]"] = sp.diff(cost + penalty, wi).subs(at)
+            expected[f"{name}_w[{i + 1}]"] = w0[i] - alpha * expected[f"{name}_grad[{i + 1}]"]
     return _compare(problem, expected, decimals)
 
 
