@@ -38,6 +38,13 @@ class OwnTrace:
     y: np.ndarray | None = None
 
 
+def _in_domain(net: Any, outputs: np.ndarray) -> bool:
+    """Whether the loss is defined at these outputs: a log-loss needs 0 < ŷ < 1."""
+    if net.loss.name not in ("bce", "cross_entropy"):
+        return True
+    return all(0 < float(v) < 1 for v in np.asarray(outputs).ravel())
+
+
 def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode) -> OwnTrace:
     """Recompute every quantity from the student's values (``given``, by entry name) in ``mode``."""
     net = spec.network
@@ -67,8 +74,13 @@ def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode) ->
     for l, (layer, (weights, bias)) in enumerate(zip(net.layers, params), start=1):
         z = a @ weights.T
         z = take(mode.fix(z if bias is None else z + bias), f"z{l}")
-        a = take(layer.activation.value(z, mode), f"a{l}" if l < L else "output")
+        computed = layer.activation.value(z, mode)
+        a = take(computed, f"a{l}" if l < L else "output")
         own.z[l], own.a[l] = z, a
+    if not _in_domain(net, a):
+        # a log-loss of the student's ŷ ≤ 0 or ≥ 1 has no value: their cost and δ are followed
+        # from the ŷ their own earlier values give instead (their ŷ itself is judged as given)
+        a = own.a[L] = computed
     costs = net.loss.per_example(y, a, mode)
     take(np.asarray(mode.scalar(costs.sum() / len(costs))), "cost")
 

@@ -98,12 +98,12 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.write(reference(args.kinds))
         return 0
+    if args.timeout <= 0:
+        raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
     if args.grade or args.answers:
         return _grade(args)
     if args.demo == bool(args.spec):
         raise SpecError("spec", "give an exam spec or --demo (not both)", "run `generate --demo` or `generate quiz.toml`")
-    if args.timeout <= 0:
-        raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
     exam = spec.load(demo_spec() if args.demo else args.spec)
     if args.seed is not None:
         if not 0 <= args.seed <= spec.MAX_SEED:
@@ -135,7 +135,7 @@ UNREAD_SHOWN = 50  # rows not graded named on stderr; a class's worth, not a run
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from . import grade
+    from . import grade, report_pdf
 
     if not (args.grade and args.answers):
         raise SpecError("--grade" if not args.grade else "--answers", "grading needs both --grade KEY.json and --answers",
@@ -146,7 +146,10 @@ def _grade(args: argparse.Namespace) -> int:
     placed = grade.place(key, grade.load_answers(args.answers))
     grades = grade.grade(key, placed)
     out = args.out or grade.grading_folder(args.grade)
-    written = grade.write(out, key, grades, args.force, placed.unread, grade.key_digest(args.grade))
+    contents: dict[str, str | bytes] = dict(grade.files(key, grades, placed, grade.report(key, grades, placed)))
+    if args.format != "tex":
+        contents["report.pdf"] = report_pdf.compile_pdf(str(contents["report.tex"]), args.timeout)
+    written = grade.write(out, contents, args.force, grade.key_digest(args.grade))
     sys.stdout.write(grade.summary(key, grades) + "".join(f"wrote {p}\n" for p in written))
     if placed.absent:
         sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "

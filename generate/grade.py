@@ -33,7 +33,7 @@ from derive.limits import CLASS_FILE_BYTES
 from derive.network import read_text
 from derive.numbers import parse_number
 
-from . import carry, csv_rows, key as key_format, problems
+from . import carry, class_report, csv_rows, key as key_format, problems, report_pdf
 from .key import Entry, Key, KeyVariant
 
 MISSING = "missing"
@@ -49,6 +49,7 @@ class PartGrade:
     verdict: str
     credit: Fraction  # points earned for this part
     diagnosis: str = ""
+    worth: Fraction = Fraction(0)  # what the part is worth: its question's points over the answers it asks
 
 
 def load_key(path: Path) -> key_format.Key:
@@ -73,6 +74,7 @@ class Unread:
     line: int
     text: str
     why: str
+    student: str = ""  # the row's first field, where it has one: whose answer was not graded
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,14 @@ def load_answers(path: Path) -> ClassAnswers:
         shown = ",".join(row)
         if not csv_rows.printable_cells(row):
             unread.append(Unread(line, shown[:80], "a line break or control character inside a field: "
-                                                   + csv_rows.UNCLOSED))
+                                                   + csv_rows.UNCLOSED, row[0].strip()[:100]))
             continue
         if len(row) == 5 and _WHOLE.fullmatch(row[3].strip()) and _DIGITS.fullmatch(row[4].strip()):
             row = [*row[:3], f"{row[3].strip()},{row[4].strip()}"]  # an unquoted decimal comma: 0,0331
         if len(row) != 4:
             hint = ("quote part names that contain commas: \"grad_W1[1,2]\"" if any("[" in c and "]" not in c for c in row)
                     else "write student,problem,part,value")
-            unread.append(Unread(line, shown, f"{len(row)} columns instead of 4 ({hint})"))
+            unread.append(Unread(line, shown, f"{len(row)} columns instead of 4 ({hint})", row[0].strip()[:100]))
             continue
         rows.append(Row(line, *(c.strip() for c in row)))
     if not header:
@@ -153,7 +155,7 @@ def place(key: Key, given: ClassAnswers) -> Placed:
     unread = list(given.unread)
     for row in given.rows:
         def skip(why: str) -> None:
-            unread.append(Unread(row.line, f"{row.student},{row.problem},{row.part},{row.value}", why))
+            unread.append(Unread(row.line, f"{row.student},{row.problem},{row.part},{row.value}", why, row.student))
 
         if row.student not in sheets:
             skip(f"student {row.student!r} is not in the key (use the ids of the roster the key was built for)")
@@ -235,7 +237,7 @@ def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], shar
     for entry in variant.answers:
         part = entry.part
         if part not in mine or mine[part] == "":
-            out.append(PartGrade(student, variant.problem, part, "", entry.value, MISSING, Fraction(0)))
+            out.append(PartGrade(student, variant.problem, part, "", entry.value, MISSING, Fraction(0), "", share[part]))
             continue
         value = mine[part]
         if _right(value, entry):
@@ -245,7 +247,7 @@ def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], shar
         else:
             verdict, why = WRONG, checked.get(part, (WRONG, ""))[1]
         out.append(PartGrade(student, variant.problem, part, value, entry.value, verdict,
-                             share[part] if verdict in (CORRECT, CARRIED) else Fraction(0), why))
+                             share[part] if verdict in (CORRECT, CARRIED) else Fraction(0), why, share[part]))
     return out
 
 
@@ -368,13 +370,26 @@ def unread_csv(unread: tuple[Unread, ...]) -> str:
     return out.getvalue()
 
 
-def write(out: Path, key: Key, grades: list[PartGrade], force: bool, unread: tuple[Unread, ...] = (),
-          digest: str = "") -> list[Path]:
-    """grades.csv, parts.csv and unread.csv (the rows not graded, maybe none) into ``out``, all
-    or none; never over a file without ``force``. ``digest`` (the key's SHA-256) is kept in
-    graded-key.sha256, so that a rebuild that changes the key can say the grades are stale."""
-    targets = {out / "grades.csv": grades_csv(key, grades), out / "parts.csv": parts_csv(grades),
-               out / "unread.csv": unread_csv(unread)}
+def report(key: Key, grades: list[PartGrade], placed: Placed) -> class_report.ClassReport:
+    """The class report's figures (generate/class_report.py) of these grades."""
+    unread = Counter(u.student for u in placed.unread if u.student)
+    return class_report.build(key, grades, placed.absent, dict(unread),
+                              {s.id: graded_points(key, s) for s in key.students})
+
+
+def files(key: Key, grades: list[PartGrade], placed: Placed, r: class_report.ClassReport) -> dict[str, str]:
+    """Every table the grading writes, by file name."""
+    return {"grades.csv": grades_csv(key, grades), "parts.csv": parts_csv(grades), "unread.csv": unread_csv(placed.unread),
+            "report-scores.csv": class_report.distribution_csv(r), "report-problems.csv": class_report.problems_csv(r),
+            "report-parts.csv": class_report.parts_csv(r), "report-mistakes.csv": class_report.mistakes_csv(r),
+            "report-students.csv": class_report.students_csv(r), "report.tex": report_pdf.tex(r)}
+
+
+def write(out: Path, contents: dict[str, str | bytes], force: bool, digest: str = "") -> list[Path]:
+    """``contents`` (file name → text or bytes) into ``out``, all or none; never over a file
+    without ``force``. ``digest`` (the key's SHA-256) is kept in graded-key.sha256, so that a
+    rebuild that changes the key can say the grades are stale."""
+    targets: dict[Path, str | bytes] = {out / name: text for name, text in contents.items()}
     if digest:
         targets[out / GRADED_KEY] = digest + "\n"
     for parent in (out, *out.parents):
@@ -388,8 +403,11 @@ def write(out: Path, key: Key, grades: list[PartGrade], force: bool, unread: tup
     temporary = {path: path.with_name(f".{path.name}.tmp") for path in targets}
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for path, text in targets.items():
-            temporary[path].write_text(text, encoding="utf-8")
+        for path, content in targets.items():
+            if isinstance(content, bytes):
+                temporary[path].write_bytes(content)
+            else:
+                temporary[path].write_text(content, encoding="utf-8")
         for path, tmp in temporary.items():
             os.replace(tmp, path)
     except OSError as error:
