@@ -38,14 +38,16 @@ examples:
   generate --kinds                             the problem kinds and what they ask
   generate --kinds backprop                    a kind's options, what they accept, their defaults
   generate --grade output/quiz/key.json --answers answers.csv
-                                               grade a class: grades.csv, parts.csv, a summary
+                                               grade a class: grades, parts, the class report
 
 grading (--grade KEY --answers CSV): the CSV has columns student,problem,part,value with the
 key's part names (z1[1], grad_W1[2,2], …). A part is right within the key's tolerance; on
-network problems a wrong part that follows from the student's own earlier answers is
+every kind a wrong part that follows from the student's own earlier answers is
 "carried" (full credit: one slip costs one step), and a typical mistake is named. Writes
-grades.csv, parts.csv and unread.csv into output/<exam>-grading/ beside the build folder, where
-a rebuild cannot erase them (or into --out); prints one line per problem. Part names
+grades.csv, parts.csv, unread.csv and the class report (report.pdf: score histogram, problems,
+parts, the most frequent mistakes, students to look at; its tables as report-*.csv) into
+output/<exam>-grading/ beside the build folder, where a rebuild cannot erase them (or into
+--out); prints one line per problem. Part names
 may differ in case and spaces (Z1[1], "grad_W1[1, 1]"), a value may have a decimal comma (0,0331).
 A row that names no student, problem or part of the key is not graded: it is listed (line and
 why) on stderr and in unread.csv, the rest is graded, and the exit status is 1.

@@ -211,7 +211,7 @@ def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: in
     work = carry.Work(variant.data, variant.network, given, {e.part: e.value for e in variant.answers}, decimals)
     try:
         return carry.judge(follow, work, {e.part: e.tolerance for e in variant.answers})
-    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError, SpecError) as error:
         # the key's data is what generate wrote; an edited one cannot be followed
         raise SpecError(f"key.json {where}.data", f"not the data generate wrote ({type(error).__name__})",
                         "give the key.json generate wrote, unedited") from None

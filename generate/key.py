@@ -6,7 +6,7 @@ and ``key.csv`` (one row per answer: student, problem, part, value, tolerance).
     {"format": "gradsheet-key/1", "exam": "quiz-1", "title": "…", "seed": 2026, "decimals": 4,
      "problems": [{"problem": 1, "kind": "forward", "points": 6, "difficulty": "easy"}],
      "students": [{"id": "s01", "name": "…", "points": 20,
-                   "variants": [{"problem": 1, "attempt": 0, "network": {derive spec} | null,
+                   "variants": [{"problem": 1, "attempt": 0, "network": {derive spec} | null, "data": {…},
                                  "answers": [{"part": "z1[1]", "value": -5, "exact": "-5",
                                               "tolerance": 0, "shown": "-5", "points": "1/2"}],
                                  "by_hand": 0}]}]}
@@ -18,7 +18,10 @@ or text for a non-numeric answer such as "yes"); a student's answer v is right w
 ``exact`` is the unrounded value (a fraction, or a decimal to 12 significant digits).
 ``points`` is what the answer is worth: its question's printed points shared over the answers
 the question asks (an integer or "p/q"); ``by_hand`` the points of a variant's questions that
-ask for nothing the key holds (write ŷ as a nested function), graded by hand.
+ask for nothing the key holds (write ŷ as a nested function), graded by hand. ``data`` is what
+the sheet gave that grading recomputes from and the network does not hold (the activation and
+z, the dropout mask and p, the weights and gradient of a regularization step, the expression
+and point of an autodiff problem; ``{}`` where there is nothing).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -225,12 +229,16 @@ def _answer_value(value: Any) -> bool:
     return _finite(value) or (isinstance(value, str) and 0 < len(value) <= 100)
 
 
+_POINTS = re.compile(r"\d{1,12}(/\d{1,12})?")
+
+
 def _points(value: Any, where: str) -> Fraction | None:
     """An answer's points: an integer or a fraction "p/q" (absent in keys before they were kept)."""
     if value is None:
         return None
     try:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or len(str(value)) > 40:
+        # an integer or "p/q" in digits: Fraction("1e999999999") would build that number
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not _POINTS.fullmatch(str(value)):
             raise ValueError
         points = Fraction(value)
     except (ValueError, ZeroDivisionError):

@@ -174,3 +174,18 @@ def test_bad_answers_files_get_one_line_naming_the_entry(tmp_path, capsys, text,
     assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 2
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("output", [1.2, -0.3, 0, 1])
+@pytest.mark.parametrize("decimals", [None, 4])
+def test_a_log_loss_prediction_outside_0_1_is_wrong_and_the_rest_still_checked(output, decimals):
+    """BCE of a student's ŷ ≤ 0 or ≥ 1 has no value: the ŷ is wrong, and the cost and δ are
+    followed from the ŷ their own earlier values give (it took the log of a negative number)."""
+    spec = network_from([{"weights": [[0.5, -0.3]], "bias": [0.1], "activation": "sigmoid"}],
+                        x=[1.0, 0.5], y=[1], loss="bce")
+    truth = quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT))
+    result = run(spec, {"output": output, "cost": round(float(truth["cost"]), 4),
+                        "delta1": round(float(truth["delta1[1]"]), 4)},
+                 Tolerance(decimals=decimals) if decimals else None)
+    verdicts = {r.name: r.verdict for r in result.rows}
+    assert verdicts == {"output[1]": "wrong", "cost": "correct", "delta1[1]": "correct"}

@@ -185,7 +185,9 @@ def test_a_rebuild_keeps_the_grades_and_says_when_they_are_stale(tmp_path: Path,
     assert main(["--demo", "--format", "tex", "--out", str(build)]) == 0
     assert main(["--grade", str(build / "key.json"), "--answers", str(answers(build / "key.json", tmp_path))]) == 0
     grading = tmp_path / "output" / "demo-grading"
-    assert sorted(p.name for p in grading.iterdir()) == ["graded-key.sha256", "grades.csv", "parts.csv", "unread.csv"]
+    assert sorted(p.name for p in grading.iterdir()) == [
+        "graded-key.sha256", "grades.csv", "parts.csv", "report-mistakes.csv", "report-parts.csv", "report-problems.csv",
+        "report-scores.csv", "report-students.csv", "report.pdf", "report.tex", "unread.csv"]
     capsys.readouterr()
     # the same exam again: the grades stay and still hold
     assert main(["--demo", "--format", "tex", "--out", str(build), "--force"]) == 0

@@ -189,6 +189,9 @@ GRADE_CASES = [
     ("key: no problems", "no problems", "student,problem,part,value\n"),
     ("key: broken network", "bad network", "student,problem,part,value\nsample,1,z1[1],1\n"),
     ("key: students a number", "students 5", "student,problem,part,value\n"),
+    # Fraction("1e999999999") builds a billion-digit number: it hung (found by the fuzz suite)
+    ("key: points with an exponent", "points 1e999999999", "student,problem,part,value\nsample,1,z1[1],1\n"),
+    ("key: data not an object", "data a list", "student,problem,part,value\nsample,1,z1[1],1\n"),
 ]
 
 
@@ -207,6 +210,10 @@ def _edit_key(key: dict, how: str) -> dict | str:
         first["network"] = {"layers": 5}
     elif how == "students 5":
         key["students"] = 5
+    elif how == "points 1e999999999":
+        first["answers"][0]["points"] = "1e999999999"
+    elif how == "data a list":
+        first["data"] = [1, 2]
     else:
         return how
     return key
