@@ -148,11 +148,12 @@ def _grade(args: argparse.Namespace) -> int:
     placed = grade.place(key, grade.load_answers(args.answers))
     grades = grade.grade(key, placed)
     out = args.out or grade.grading_folder(args.grade)
-    contents: dict[str, str | bytes] = dict(grade.files(key, grades, placed, grade.report(key, grades, placed)))
+    report = grade.report(key, grades, placed)
+    contents: dict[str, str | bytes] = dict(grade.files(key, grades, placed, report))
     if args.format != "tex":
         contents["report.pdf"] = report_pdf.compile_pdf(str(contents["report.tex"]), args.timeout)
     written = grade.write(out, contents, args.force, grade.key_digest(args.grade))
-    sys.stdout.write(grade.summary(key, grades) + "".join(f"wrote {p}\n" for p in written))
+    sys.stdout.write(grade.summary(key, grades) + grade.class_line(report) + "".join(f"wrote {p}\n" for p in written))
     if placed.absent:
         sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "
                          f"{', '.join(placed.absent[:20])}{', …' if len(placed.absent) > 20 else ''}\n")

@@ -333,6 +333,14 @@ def summary(key: Key, grades: list[PartGrade]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def class_line(r: class_report.ClassReport) -> str:
+    """The class in one line: who handed in, the mean and median of the points graded."""
+    d = r.distribution
+    share = (lambda v: f" ({float(v / d.maximum) * 100:.0f} %)") if d.maximum else (lambda v: "")
+    return (f"class: {d.students} of {r.enrolled} handed in; mean {class_report.points(d.mean)}{share(d.mean)}, "
+            f"median {class_report.points(d.median)} of {class_report.points(d.maximum)}\n")
+
+
 def _points(value: Fraction) -> str:
     return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
 

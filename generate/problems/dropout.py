@@ -159,8 +159,8 @@ def _slips(work: Work, part: str) -> list[tuple[object, str]]:
     right = fmt(_output(work, a1, mask, _scale(work))[i], d)
     out = [(_output(work, a1, ones, 1)[i], f"the mask was not applied: the dropped neurons contribute nothing; ŷ = {right}")]
     if work.data["inverted"]:
-        out += [(_output(work, a1, mask, 1)[i], f"the kept activations were not scaled by 1/(1 − p) = {fmt(_scale(work), d)}"
-                                                f" (inverted dropout): ŷ = {right}"),
+        out += [(_output(work, a1, mask, 1)[i], f"the kept activations were not scaled by 1/(1 − p) (inverted dropout): "
+                                                f"1/(1 − p) = {fmt(_scale(work), d)}, ŷ = {right}"),
                 (_output(work, a1, mask, 1 - p)[i], f"the kept activations were multiplied by 1 − p instead of divided "
                                                     f"by it (inverted dropout): ŷ = {right}")]
     else:
