@@ -19,6 +19,7 @@ from typing import Iterator
 from derive.errors import SpecError
 
 from . import key, pdf, render
+from .lms import moodle
 from .progress import Progress
 from .roster import Student
 from .spec import ExamSpec, slug
@@ -31,11 +32,24 @@ class Request:
     students: tuple[Student, ...]
     out: Path
     force: bool = False
-    format: str = "pdf"  # "pdf" | "tex"
+    format: str = "pdf"  # a comma-separated list of FORMATS: pdf, tex, moodle
     per_student: bool = False
     templates: Path | None = None
     timeout: int = pdf.TIMEOUT
     progress: bool | None = None  # None: when stderr is a terminal
+
+
+FORMATS = ("pdf", "tex", "moodle")  # tex: the LaTeX sources alone (always written); pdf adds the PDFs
+
+
+def formats(text: str) -> tuple[str, ...]:
+    """``--format``'s list, each named once, each known: "pdf,moodle" → ("pdf", "moodle")."""
+    names = [n.strip() for n in text.split(",")]
+    for n in names:
+        if n not in FORMATS:
+            raise SpecError("--format", f"unknown format {n!r}", f"use one or more of {', '.join(FORMATS)}, "
+                            "comma-separated (e.g. --format pdf,moodle)")
+    return tuple(dict.fromkeys(names))
 
 
 PER_STUDENT = {"exam": "sheets", "solutions": "solutions"}  # --per-student: document → folder of <id>.pdf
@@ -142,7 +156,13 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
         files.append(tex / f"{name}.tex")
     (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
     (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
-    if request.format == "pdf":
+    wanted = formats(request.format)
+    if "moodle" in wanted:
+        env = render.templates(request.templates)
+        (work / "moodle.xml").write_text(moodle.document(request.exam, sheets, env, render.skeleton_list(sheets),
+                                                         render.statements(env, sheets), request.timeout),
+                                         encoding="utf-8")
+    if "pdf" in wanted:
         def finish(made: Path) -> None:
             shutil.copyfile(made, work / made.name)
             if request.per_student:

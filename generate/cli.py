@@ -14,7 +14,7 @@ from derive.cli import OneLineParser
 from derive.errors import SpecError
 
 from . import problems, roster, spec
-from .build import Request, build
+from .build import Request, build, formats
 
 DESCRIPTION = """\
 Build randomized forward-/backprop exercise sheets: one unique variant per student, drawn
@@ -35,6 +35,7 @@ examples:
   generate quiz.toml --roster class.csv        one sheet per student of class.csv (columns id,name)
   generate quiz.toml --seed 7 --per-student    another draw, and one PDF per student
   generate quiz.toml --format tex              LaTeX sources only, no pdflatex
+  generate quiz.toml --format pdf,moodle       the PDFs and moodle.xml (Question bank → Import → Moodle XML)
   generate --kinds                             the problem kinds and what they ask
   generate --kinds backprop                    a kind's options, what they accept, their defaults
   generate --grade output/quiz/key.json --answers answers.csv
@@ -68,7 +69,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--roster", type=Path, metavar="FILE.csv", help="students, columns id,name (overrides the spec's)")
     ap.add_argument("--out", type=Path, metavar="DIR", help="destination (default output/<exam name>/)")
     ap.add_argument("--force", action="store_true", help="replace an existing destination")
-    ap.add_argument("--format", choices=("pdf", "tex"), default="pdf", help="pdf (default) or tex: skip pdflatex")
+    ap.add_argument("--format", default="pdf", metavar="LIST",
+                    help="pdf (default), tex (LaTeX sources only, no pdflatex), moodle (moodle.xml: Cloze "
+                         "questions for Moodle's question bank); several comma-separated: pdf,moodle")
     ap.add_argument("--per-student", action="store_true", help="also one exam and one solutions PDF per student (sheets/, solutions/)")
     ap.add_argument("--templates", type=Path, metavar="DIR", help="your own templates, searched first (sandboxed)")
     ap.add_argument("--grade", type=Path, metavar="KEY.json", help="grade the --answers of a class against this key")
@@ -102,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.timeout <= 0:
         raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
+    formats(args.format)
     if args.grade or args.answers:
         return _grade(args)
     if args.demo == bool(args.spec):
@@ -150,7 +154,7 @@ def _grade(args: argparse.Namespace) -> int:
     out = args.out or grade.grading_folder(args.grade)
     report = grade.report(key, grades, placed)
     contents: dict[str, str | bytes] = dict(grade.files(key, grades, placed, report))
-    if args.format != "tex":
+    if "pdf" in formats(args.format):
         contents["report.pdf"] = report_pdf.compile_pdf(str(contents["report.tex"]), args.timeout)
     written = grade.write(out, contents, args.force, grade.key_digest(args.grade))
     sys.stdout.write(grade.summary(key, grades) + grade.class_line(report) + "".join(f"wrote {p}\n" for p in written))

@@ -151,6 +151,18 @@ def key_per_row(answers: tuple[Any, ...]) -> int:
     return next((k for k in (3, 2) if k * entry <= _KEY_LINE_EM), 1)
 
 
+def statements(env: jinja2.Environment, sheets: tuple[StudentSheet, ...]) -> Any:
+    """A function from a problem to its statement as the exam prints it (LaTeX)."""
+    names = _skeletons(sheets)
+    template = env.from_string('\\BLOCK{from "figure.tex.j2" import network}'
+                               '\\BLOCK{include "problems/" ~ p.kind ~ ".tex.j2"}')
+    return lambda problem: template.render(p=problem, skeleton_names=names)
+
+
+def skeleton_list(sheets: tuple[StudentSheet, ...]) -> list[tuple[str, Any]]:
+    return [(name, sk) for sk, name in _skeletons(sheets).items()]
+
+
 def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: jinja2.Environment) -> str:
     """``document`` is ``exam`` or ``solutions``."""
     skeletons = _skeletons(sheets)

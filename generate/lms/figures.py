@@ -1,0 +1,43 @@
+"""The figures of an LMS export as SVG: one LaTeX document with a page per figure, compiled
+once with the sheets' flags and timeout, each page converted by ``pdftocairo -svg``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from derive.errors import SpecError
+
+from .. import pdf
+
+
+def svgs(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], timeout: int) -> list[bytes]:
+    """Each figure's LaTeX (a picture or a tikzpicture) as an SVG image, in order."""
+    if not figures:
+        return []
+    if shutil.which("pdftocairo") is None:
+        raise SpecError("pdftocairo", "not found (it turns the figures into SVG)",
+                        "install poppler-utils (Debian: apt-get install poppler-utils)")
+    source = env.get_template("figures.tex.j2").render(figures=figures, skeletons=skeletons, lualatex=False,
+                                                        fallbacks=())
+    with tempfile.TemporaryDirectory(prefix="gradsheet-figures-") as folder:
+        tex = Path(folder) / "figures.tex"
+        tex.write_text(source, encoding="utf-8")
+        made = pdf.compile_all([tex], timeout)[0]
+        out = []
+        for page in range(1, len(figures) + 1):
+            target = Path(folder) / f"figure-{page}.svg"
+            try:
+                subprocess.run(["pdftocairo", "-svg", "-f", str(page), "-l", str(page), made.name, target.name],
+                               cwd=folder, check=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            except subprocess.TimeoutExpired:
+                raise SpecError("pdftocairo", f"did not finish within {timeout} s", "raise --timeout") from None
+            except subprocess.CalledProcessError as error:
+                raise SpecError("pdftocairo", f"failed on figure {page}: {error.stderr.decode(errors='replace')[:200]}",
+                                "check the poppler-utils installation") from None
+            out.append(target.read_bytes())
+        return out

@@ -1,0 +1,147 @@
+"""--format moodle: moodle.xml holds one Cloze question per variant whose fields are the key's
+values and tolerances, its points as printed, its figures as SVG; same spec and seed, same bytes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from generate.cli import main
+from generate.lms import html as to_html
+from generate.lms.moodle import answers_of
+
+ALL_KINDS = """
+title = "All <kinds> & one/two"
+name = "lms"
+seed = 5
+decimals = 4
+[[problems]]
+kind = "forward"
+points = 4
+numbers = "decimal"
+[[problems]]
+kind = "backprop"
+points = 6
+[[problems]]
+kind = "update"
+points = 6
+[[problems]]
+kind = "chain_rule"
+points = 3
+[[problems]]
+kind = "activation"
+points = 3
+[[problems]]
+kind = "param_count"
+points = 2
+[[problems]]
+kind = "regularization"
+points = 3
+[[problems]]
+kind = "batching"
+points = 6
+[[problems]]
+kind = "dropout"
+points = 4
+[[problems]]
+kind = "perceptron"
+points = 2
+[[problems]]
+kind = "autodiff"
+points = 6
+numbers = "decimal"
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("moodle")
+    (tmp / "exam.toml").write_text(ALL_KINDS, encoding="utf-8")
+    (tmp / "roster.csv").write_text("id,name\nr<1>,A & B\nr2,Zoë\n", encoding="utf-8")
+    assert main([str(tmp / "exam.toml"), "--roster", str(tmp / "roster.csv"), "--format", "tex,moodle",
+                 "--out", str(tmp / "out")]) == 0
+    return tmp / "out"
+
+
+def test_every_variant_is_one_question_whose_fields_are_the_key(built: Path) -> None:
+    key = json.loads((built / "key.json").read_text(encoding="utf-8"))
+    questions = dict(answers_of((built / "moodle.xml").read_text(encoding="utf-8")))
+    assert len(questions) == 2 * 11
+    for s in key["students"]:
+        for v in s["variants"]:
+            fields = questions[f"lms-p{v['problem']}-{s['id']}"]
+            assert len(fields) == len(v["answers"])
+            for (kind, value, tolerance), a in zip(fields, v["answers"]):
+                if isinstance(a["value"], str):
+                    assert (kind, value) == ("MULTICHOICE", a["value"])
+                else:
+                    assert kind == "NUMERICAL"
+                    assert float(value) == a["value"] and float(tolerance) == a["tolerance"]
+
+
+def test_each_field_weighs_its_printed_points(built: Path) -> None:
+    key = json.loads((built / "key.json").read_text(encoding="utf-8"))
+    root = ET.parse(built / "moodle.xml").getroot()
+    import re
+    for q in (q for q in root.iter("question") if q.get("type") == "cloze"):
+        _, problem, student = q.findtext("idnumber").rsplit("-", 2)  # type: ignore[union-attr]
+        variant = next(v for s in key["students"] if s["id"] == student for v in s["variants"]
+                       if f"p{v['problem']}" == problem)
+        weights = [int(w) for w in re.findall(r"\{(\d+):(?:NUMERICAL|MULTICHOICE):", q.findtext("questiontext/text"))]
+        points = [Fraction(str(a["points"])) for a in variant["answers"]]
+        # integers in the ratio of the points printed: one common factor
+        assert len({Fraction(w) / p for w, p in zip(weights, points)}) == 1
+
+
+def test_statements_and_solutions_are_html_with_tex_for_mathjax_and_svg_figures(built: Path) -> None:
+    root = ET.parse(built / "moodle.xml").getroot()
+    cloze = [q for q in root.iter("question") if q.get("type") == "cloze"]
+    network = cloze[0]  # problem 1, a network: its figure is a file of the question text
+    text = network.findtext("questiontext/text")
+    assert "\\(" in text and "\\[" in text and "<img src=\"@@PLUGINFILE@@/" in text
+    files = network.findall("questiontext/file")
+    assert files and all(base64.b64decode(f.text).startswith(b"<?xml") and b"<svg" in base64.b64decode(f.text)
+                         for f in files)
+    autodiff = [q for q in cloze if q.findtext("idnumber").startswith("lms-p11-")][0]
+    assert autodiff.findall("generalfeedback/file"), "the computation graph of the solution"
+    for q in cloze:
+        feedback = q.findtext("generalfeedback/text")
+        assert feedback.startswith("<h4>") and "\\begin{aligned}" in feedback
+    categories = [q.findtext("category/text") for q in root.iter("question") if q.get("type") == "category"]
+    # user text escaped (the XML parsed), a / in the title doubled (Moodle's subcategory mark)
+    assert categories[0] == "$course$/top/All <kinds> & one//two/Problem 1: Forward propagation"
+    assert len(categories) == 11
+
+
+def test_the_same_spec_and_seed_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    spec = built.parent / "exam.toml"
+    assert main([str(spec), "--roster", str(built.parent / "roster.csv"), "--format", "moodle",
+                 "--out", str(again)]) == 0
+    assert (again / "moodle.xml").read_bytes() == (built / "moodle.xml").read_bytes()
+
+
+@pytest.mark.parametrize("tex, html", [
+    (r"Compute $z$ and \textbf{all} of 5\%.", r"<p>Compute \(z\) and <strong>all</strong> of 5%.</p>"),
+    (r"A \[ a < b \] B", '<p>A </p><div class="gs-display">\\[a &lt; b\\]</div><p> B</p>'),
+    ("one\n\ntwo", "<p>one</p><p>two</p>"),
+])
+def test_text_mode_latex_becomes_html(tex: str, html: str) -> None:
+    assert to_html.fragment(tex) == html
+
+
+@pytest.mark.parametrize("tex", [r"\vspace{2mm} text", r"\unknown", "{grouped}"])
+def test_latex_the_converter_does_not_know_is_an_error_not_a_stray_backslash(tex: str) -> None:
+    with pytest.raises(to_html.LatexLeft):
+        to_html.fragment(tex)
+
+
+def test_an_unknown_format_is_a_one_line_error(capsys, tmp_path: Path) -> None:
+    assert main(["--demo", "--format", "pdf,word", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown format 'word'" in err and not (tmp_path / "x").exists()
