@@ -19,7 +19,7 @@ from typing import Iterator
 from derive.errors import SpecError
 
 from . import key, pdf, render
-from .lms import moodle
+from .lms import moodle, qti
 from .progress import Progress
 from .roster import Student
 from .spec import ExamSpec, slug
@@ -32,14 +32,14 @@ class Request:
     students: tuple[Student, ...]
     out: Path
     force: bool = False
-    format: str = "pdf"  # a comma-separated list of FORMATS: pdf, tex, moodle
+    format: str = "pdf"  # a comma-separated list of FORMATS: pdf, tex, moodle, qti
     per_student: bool = False
     templates: Path | None = None
     timeout: int = pdf.TIMEOUT
     progress: bool | None = None  # None: when stderr is a terminal
 
 
-FORMATS = ("pdf", "tex", "moodle")  # tex: the LaTeX sources alone (always written); pdf adds the PDFs
+FORMATS = ("pdf", "tex", "moodle", "qti")  # tex: the LaTeX sources alone (always written); pdf adds the PDFs
 
 
 def formats(text: str) -> tuple[str, ...]:
@@ -162,6 +162,10 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
         (work / "moodle.xml").write_text(moodle.document(request.exam, sheets, env, render.skeleton_list(sheets),
                                                          render.statements(env, sheets), request.timeout),
                                          encoding="utf-8")
+    if "qti" in wanted:
+        env = render.templates(request.templates)
+        (work / "qti.zip").write_bytes(qti.package(request.exam, sheets, env, render.skeleton_list(sheets),
+                                                   render.statements(env, sheets), request.timeout))
     if "pdf" in wanted:
         def finish(made: Path) -> None:
             shutil.copyfile(made, work / made.name)

@@ -35,7 +35,8 @@ examples:
   generate quiz.toml --roster class.csv        one sheet per student of class.csv (columns id,name)
   generate quiz.toml --seed 7 --per-student    another draw, and one PDF per student
   generate quiz.toml --format tex              LaTeX sources only, no pdflatex
-  generate quiz.toml --format pdf,moodle       the PDFs and moodle.xml (Question bank → Import → Moodle XML)
+  generate quiz.toml --format pdf,moodle,qti   the PDFs, moodle.xml (Question bank → Import → Moodle XML)
+                                               and qti.zip (import as a QTI 2.1 package)
   generate --kinds                             the problem kinds and what they ask
   generate --kinds backprop                    a kind's options, what they accept, their defaults
   generate --grade output/quiz/key.json --answers answers.csv
@@ -71,7 +72,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--force", action="store_true", help="replace an existing destination")
     ap.add_argument("--format", default="pdf", metavar="LIST",
                     help="pdf (default), tex (LaTeX sources only, no pdflatex), moodle (moodle.xml: Cloze "
-                         "questions for Moodle's question bank); several comma-separated: pdf,moodle")
+                         "questions for Moodle's question bank), qti (qti.zip: an IMS QTI 2.1 package for Canvas, "
+                         "ILIAS, OpenOLAT); several comma-separated: pdf,moodle,qti")
     ap.add_argument("--per-student", action="store_true", help="also one exam and one solutions PDF per student (sheets/, solutions/)")
     ap.add_argument("--templates", type=Path, metavar="DIR", help="your own templates, searched first (sandboxed)")
     ap.add_argument("--grade", type=Path, metavar="KEY.json", help="grade the --answers of a class against this key")

@@ -23,7 +23,7 @@ _COMMANDS = [
     (re.compile(r"\\texttt\{([^{}]*)\}"), r"<code>\1</code>"),
 ]
 _SIMPLE = {r"\%": "%", r"\&": "&amp;", r"\_": "_", r"\#": "#", r"\$": "$", r"\,": "\u2009", r"\ ": " ",
-           r"\quad": "\u2003", r"\qquad": "\u2003\u2003", r"\textperiodcentered": "·", r"\\": "<br>",
+           r"\quad": "\u2003", r"\qquad": "\u2003\u2003", r"\textperiodcentered": "·", r"\\": "<br/>",
            "---": "—", "--": "–", "~": "\u00a0", "``": "“", "''": "”"}
 
 
@@ -123,4 +123,4 @@ def statement(tex: str, figures: Figures) -> str:
 def images(body: str, names: list[str]) -> str:
     """The figure markers as <img> of the files named ``names`` (the LMS's own path prefix in)."""
     return re.sub(r"\x00figure(\d+)\x00",
-                  lambda m: f"<p class=\"gs-figure\"><img src=\"{names[int(m.group(1))]}\" alt=\"figure\"></p>", body)
+                  lambda m: f"<p class=\"gs-figure\"><img src=\"{names[int(m.group(1))]}\" alt=\"figure\"/></p>", body)

@@ -15,58 +15,6 @@ from generate.cli import main
 from generate.lms import html as to_html
 from generate.lms.moodle import answers_of
 
-ALL_KINDS = """
-title = "All <kinds> & one/two"
-name = "lms"
-seed = 5
-decimals = 4
-[[problems]]
-kind = "forward"
-points = 4
-numbers = "decimal"
-[[problems]]
-kind = "backprop"
-points = 6
-[[problems]]
-kind = "update"
-points = 6
-[[problems]]
-kind = "chain_rule"
-points = 3
-[[problems]]
-kind = "activation"
-points = 3
-[[problems]]
-kind = "param_count"
-points = 2
-[[problems]]
-kind = "regularization"
-points = 3
-[[problems]]
-kind = "batching"
-points = 6
-[[problems]]
-kind = "dropout"
-points = 4
-[[problems]]
-kind = "perceptron"
-points = 2
-[[problems]]
-kind = "autodiff"
-points = 6
-numbers = "decimal"
-"""
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("moodle")
-    (tmp / "exam.toml").write_text(ALL_KINDS, encoding="utf-8")
-    (tmp / "roster.csv").write_text("id,name\nr<1>,A & B\nr2,Zoë\n", encoding="utf-8")
-    assert main([str(tmp / "exam.toml"), "--roster", str(tmp / "roster.csv"), "--format", "tex,moodle",
-                 "--out", str(tmp / "out")]) == 0
-    return tmp / "out"
-
 
 def test_every_variant_is_one_question_whose_fields_are_the_key(built: Path) -> None:
     key = json.loads((built / "key.json").read_text(encoding="utf-8"))

@@ -1,0 +1,96 @@
+"""--format qti: qti.zip is an IMS QTI 2.1 package that validates against the IMS schemas, one
+item per variant whose responses, tolerances and points are the key's; same bytes run to run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from generate.cli import main
+
+VALIDATE = Path(__file__).parents[2] / "schemas" / "qti21" / "validate.py"
+NS = {"q": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
+
+
+@pytest.fixture(scope="module")
+def unpacked(built: Path, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("qti")
+    with zipfile.ZipFile(built / "qti.zip") as z:
+        z.extractall(folder)
+    return folder
+
+
+def test_the_manifest_the_test_and_every_item_validate_against_the_ims_schemas(unpacked: Path) -> None:
+    pytest.importorskip("lxml")
+    files = [unpacked / "imsmanifest.xml", *sorted((unpacked / "tests").glob("*.xml")),
+             *sorted((unpacked / "items").glob("*.xml"))]
+    assert len(files) == 2 + 2 * 11
+    run = subprocess.run([sys.executable, str(VALIDATE), *map(str, files)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count(": ok") == len(files)
+
+
+def test_the_validator_refuses_an_item_that_breaks_the_schema(unpacked: Path, tmp_path: Path) -> None:
+    """The check above can fail: an item with an element QTI does not know is refused."""
+    pytest.importorskip("lxml")
+    item = next((unpacked / "items").glob("*.xml")).read_text(encoding="utf-8")
+    broken = tmp_path / "broken.xml"
+    broken.write_text(item.replace("<itemBody>", "<itemBody><blink>hi</blink>", 1), encoding="utf-8")
+    assert subprocess.run([sys.executable, str(VALIDATE), str(broken)], capture_output=True).returncode == 1
+
+
+def test_every_response_accepts_exactly_the_keys_tolerance_and_scores_its_points(built: Path, unpacked: Path) -> None:
+    key = json.loads((built / "key.json").read_text(encoding="utf-8"))
+    manifest = ET.parse(unpacked / "imsmanifest.xml").getroot()
+    items = [r.get("href") for r in manifest.iter(f"{{{NS['cp']}}}resource") if r.get("type") == "imsqti_item_xmlv2p1"]
+    assert len(items) == 22
+    for s in key["students"]:
+        for v in s["variants"]:
+            name = f"items/lms-p{v['problem']}-{'r-1' if s['id'] == 'r<1>' else 'r2'}.xml"
+            assert name in items
+            root = ET.parse(unpacked / name).getroot()
+            declared = root.findall("q:responseDeclaration", NS)
+            conditions = root.findall("q:responseProcessing/q:responseCondition", NS)
+            assert len(declared) == len(conditions) == len(v["answers"])
+            for d, rule, a in zip(declared, conditions, v["answers"]):
+                correct = d.find("q:correctResponse/q:value", NS).text
+                points = Decimal(rule.find(".//q:sum/q:baseValue", NS).text)
+                assert abs(Fraction(str(points)) - Fraction(str(a["points"]))) <= Fraction(1, 10**10)
+                if isinstance(a["value"], str):
+                    assert d.get("baseType") == "identifier" and correct == a["value"]
+                    continue
+                assert d.get("baseType") == "float" and float(correct) == a["value"]
+                low, high = (Decimal(b.text) for b in rule.findall(".//q:and/*/q:baseValue", NS))
+                tolerance = Decimal(str(a["tolerance"]))
+                assert (low, high) == (Decimal(correct) - tolerance, Decimal(correct) + tolerance)
+            maximum = Decimal(root.find("q:outcomeDeclaration[@identifier='MAXSCORE']/q:defaultValue/q:value", NS).text)
+            # a question's entries add up to its printed points exactly, so the item's to the sum
+            assert Fraction(str(maximum)) == sum(Fraction(str(a["points"])) for a in v["answers"])
+            scored = sum(Decimal(r.find(".//q:sum/q:baseValue", NS).text) for r in conditions)
+            assert scored == maximum
+            assert root.find("q:modalFeedback", NS) is not None
+
+
+def test_figures_are_files_of_the_package_the_items_name(unpacked: Path) -> None:
+    manifest = ET.parse(unpacked / "imsmanifest.xml").getroot()
+    listed = {f.get("href") for f in manifest.iter(f"{{{NS['cp']}}}file")}
+    svgs = sorted(p.relative_to(unpacked).as_posix() for p in (unpacked / "items").glob("*.svg"))
+    assert svgs and set(svgs) <= listed
+    for item in (unpacked / "items").glob("*.xml"):
+        for src in ET.parse(item).getroot().iter(f"{{{NS['q']}}}img"):
+            assert (item.parent / src.get("src")).is_file()
+
+
+def test_the_same_spec_and_seed_give_the_same_zip(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert main([str(built.parent / "exam.toml"), "--roster", str(built.parent / "roster.csv"), "--format", "qti",
+                 "--out", str(again)]) == 0
+    assert (again / "qti.zip").read_bytes() == (built / "qti.zip").read_bytes()
