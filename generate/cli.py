@@ -27,7 +27,9 @@ Writes into --out (default output/<exam name>/):
   key.csv         student,problem,part,value,tolerance
   tex/            the LaTeX sources
   sheets/<id>.pdf    one exam PDF per student (with --per-student)
-  solutions/<id>.pdf one solutions PDF per student (with --per-student)"""
+  solutions/<id>.pdf one solutions PDF per student (with --per-student)
+  moodle.xml      with --format moodle: one Cloze question per variant, a category per problem
+  qti.zip         with --format qti: an IMS QTI 2.1 package, one item per variant"""
 
 EPILOG = """\
 examples:
