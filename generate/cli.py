@@ -70,6 +70,8 @@ def parser() -> argparse.ArgumentParser:
                     help="list the problem kinds; with a KIND, its options, what they accept and their defaults")
     ap.add_argument("--seed", type=int, help="the exam's seed (overrides the spec's)")
     ap.add_argument("--roster", type=Path, metavar="FILE.csv", help="students, columns id,name (overrides the spec's)")
+    ap.add_argument("--variants", type=int, metavar="N",
+                    help="without a roster: N variants per problem (v1, v2, …), e.g. for a Moodle question bank")
     ap.add_argument("--out", type=Path, metavar="DIR", help="destination (default output/<exam name>/)")
     ap.add_argument("--force", action="store_true", help="replace an existing destination")
     ap.add_argument("--format", default="pdf", metavar="LIST",
@@ -119,8 +121,11 @@ def run(args: argparse.Namespace) -> int:
         if not 0 <= args.seed <= spec.MAX_SEED:
             raise SpecError("--seed", "must be an integer from 0 to 2^64 − 1", "give e.g. --seed 7")
         exam = replace(exam, seed=args.seed)
-    roster_path = args.roster or exam.roster
-    students = roster.load(roster_path) if roster_path else roster.SAMPLE
+    if args.variants is not None and args.roster:
+        raise SpecError("--variants", "a roster names the variants already", "give --roster or --variants, not both")
+    roster_path = None if args.variants is not None else args.roster or exam.roster
+    students = roster.load(roster_path) if roster_path else \
+        roster.drawn(args.variants) if args.variants is not None else roster.SAMPLE
     if args.templates is not None and not args.templates.is_dir():
         raise SpecError("--templates", f"{args.templates} is not a folder", "give the folder holding your .tex.j2 files")
     out = args.out or Path("output") / exam.name

@@ -20,6 +20,14 @@ class Student:
 SAMPLE = (Student("sample", ""),)
 
 
+def drawn(n: int) -> tuple[Student, ...]:
+    """``--variants N`` without a roster: N variants per problem, for a question bank (v001, …)."""
+    if not 1 <= n <= MAX_STUDENTS:
+        raise SpecError("--variants", f"must be from 1 to {MAX_STUDENTS:,}", "give e.g. --variants 50")
+    width = len(str(n))
+    return tuple(Student(f"v{i:0{width}d}", "") for i in range(1, n + 1))
+
+
 # a student id names a PDF (sheets/<id>.pdf): short enough for any file system
 ID_CHARS = 64
 NAME_CHARS = 200

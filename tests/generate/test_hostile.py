@@ -125,6 +125,8 @@ def test_generated_hostile_rosters_never_crash_hang_or_leave_files(capsys, tmp_p
     ["--seed", "-1"], ["--seed", "1e3"], ["--seed", str(10**40)], ["--timeout", "0"], ["--timeout", "-5"],
     ["--format", "docx"], ["--templates", "missing"], ["--roster", "/dev/zero"], ["--roster", "."],
     ["--out", "/dev/null"], ["--out", "quiz.json"], ["--out", "quiz.json/sub"],
+    ["--format", "pdf,,moodle"], ["--format", ""], ["--format", "moodle,QTI"], ["--variants", "0"],
+    ["--variants", str(10**12)], ["--variants", "2", "--roster", "class.csv"],
 ])
 def test_hostile_options_are_one_line_errors(capsys, tmp_path, monkeypatch, args):
     spec = tmp_path / "quiz.json"

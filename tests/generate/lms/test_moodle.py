@@ -93,3 +93,9 @@ def test_an_unknown_format_is_a_one_line_error(capsys, tmp_path: Path) -> None:
     assert main(["--demo", "--format", "pdf,word", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown format 'word'" in err and not (tmp_path / "x").exists()
+
+
+def test_variants_without_a_roster_are_a_question_bank(tmp_path: Path) -> None:
+    assert main(["--demo", "--variants", "4", "--format", "moodle", "--out", str(tmp_path / "bank")]) == 0
+    questions = [i for i, _ in answers_of((tmp_path / "bank" / "moodle.xml").read_text(encoding="utf-8"))]
+    assert len(questions) == 4 * 6 and questions[:4] == [f"demo-p1-v{i}" for i in range(1, 5)]
