@@ -94,3 +94,21 @@ def test_the_same_spec_and_seed_give_the_same_zip(built: Path, tmp_path: Path) -
     assert main([str(built.parent / "exam.toml"), "--roster", str(built.parent / "roster.csv"), "--format", "qti",
                  "--out", str(again)]) == 0
     assert (again / "qti.zip").read_bytes() == (built / "qti.zip").read_bytes()
+
+
+def test_hostile_titles_and_ids_stay_text_in_both_exports(tmp_path: Path) -> None:
+    title = "]]> <script>alert('x')</script> & \"quotes\" / {1:NUMERICAL:=1}"
+    (tmp_path / "exam.toml").write_text(
+        f'title = {json.dumps(title)}\nname = "h"\n[[problems]]\nkind = "param_count"\n', encoding="utf-8")
+    (tmp_path / "roster.csv").write_text('id,name\n"<b>&amp;]]>",x\n', encoding="utf-8")
+    assert main([str(tmp_path / "exam.toml"), "--roster", str(tmp_path / "roster.csv"), "--format", "moodle,qti",
+                 "--out", str(tmp_path / "out")]) == 0
+    root = ET.parse(tmp_path / "out" / "moodle.xml").getroot()
+    category = next(q for q in root.iter("question") if q.get("type") == "category").findtext("category/text")
+    assert category.startswith("$course$/top/" + title.replace("/", "//"))
+    cloze = next(q for q in root.iter("question") if q.get("type") == "cloze")
+    assert cloze.findtext("name/text").endswith("<b>&amp;]]>") and "<script>" not in cloze.findtext("questiontext/text")
+    with zipfile.ZipFile(tmp_path / "out" / "qti.zip") as z:
+        z.extractall(tmp_path / "qti")
+    item = ET.parse(next((tmp_path / "qti" / "items").glob("*.xml"))).getroot()
+    assert item.get("title").startswith(title)
