@@ -157,15 +157,14 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
     (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
     (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
     wanted = formats(request.format)
-    if "moodle" in wanted:
+    if "moodle" in wanted or "qti" in wanted:
         env = render.templates(request.templates)
-        (work / "moodle.xml").write_text(moodle.document(request.exam, sheets, env, render.skeleton_list(sheets),
-                                                         render.statements(env, sheets), request.timeout),
-                                         encoding="utf-8")
-    if "qti" in wanted:
-        env = render.templates(request.templates)
-        (work / "qti.zip").write_bytes(qti.package(request.exam, sheets, env, render.skeleton_list(sheets),
-                                                   render.statements(env, sheets), request.timeout))
+        drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets),
+                 request.timeout, {})  # the figures' SVGs, compiled once for both exports
+        if "moodle" in wanted:
+            (work / "moodle.xml").write_text(moodle.document(*drawn), encoding="utf-8")
+        if "qti" in wanted:
+            (work / "qti.zip").write_bytes(qti.package(*drawn))
     if "pdf" in wanted:
         def finish(made: Path) -> None:
             shutil.copyfile(made, work / made.name)

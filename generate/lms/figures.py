@@ -14,8 +14,17 @@ from derive.errors import SpecError
 from .. import pdf
 
 
-def svgs(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], timeout: int) -> list[bytes]:
-    """Each figure's LaTeX (a picture or a tikzpicture) as an SVG image, in order."""
+def svgs(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], timeout: int,
+         cache: dict[str, bytes] | None = None) -> list[bytes]:
+    """Each figure's LaTeX (a picture or a tikzpicture) as an SVG image, in order. ``cache``
+    (LaTeX → SVG) is shared by the exports of one build: each figure is compiled once."""
+    cache = {} if cache is None else cache
+    missing = list(dict.fromkeys(f for f in figures if f not in cache))
+    cache.update(zip(missing, _compiled(missing, env, skeletons, timeout)))
+    return [cache[f] for f in figures]
+
+
+def _compiled(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], timeout: int) -> list[bytes]:
     if not figures:
         return []
     if shutil.which("pdftocairo") is None:

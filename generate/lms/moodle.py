@@ -88,7 +88,7 @@ def question_html(problem: Any, statement_tex: str, decimals: int, figures: to_h
 
 
 def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeletons: list[tuple[str, Any]],
-             statement: Any, timeout: int) -> str:
+             statement: Any, timeout: int, cache: dict[str, bytes] | None = None) -> str:
     """The whole ``moodle.xml``. ``statement(problem)`` renders a problem's statement as LaTeX."""
     entries = []  # (problem's category, name, idnumber, question html, feedback html, figure numbers)
     figures = to_html.Figures()
@@ -102,7 +102,7 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleto
                             f"{exam.name} · problem {spec.index} · {s.student.id}",
                             f"{exam.name}-p{spec.index}-{s.student.id}"[:100], text, feedback,
                             list(range(first, len(figures.latex)))))
-    svgs = figure_files.svgs([_bare(f) for f in figures.latex], env, skeletons, timeout)
+    svgs = figure_files.svgs([_bare(f) for f in figures.latex], env, skeletons, timeout, cache)
     names = [f"figure-{i + 1}.svg" for i in range(len(svgs))]
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     category = None

@@ -33,7 +33,7 @@ from ..spec import ExamSpec, slug
 from ..variants import StudentSheet
 from . import figures as figure_files
 from . import html as to_html
-from .moodle import CHOICES
+from .moodle import CHOICES, _bare
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -167,7 +167,7 @@ def item(ident: str, title: str, problem: Any, statement: str, decimals: int, fi
 
 
 def package(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeletons: list[tuple[str, Any]],
-            statement: Any, timeout: int) -> bytes:
+            statement: Any, timeout: int, cache: dict[str, bytes] | None = None) -> bytes:
     """The whole ``qti.zip``."""
     figures = to_html.Figures()
     items = []  # (problem index, identifier, text, figures)
@@ -182,8 +182,7 @@ def package(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleton
             text, shown = item(ident, f"{exam.title}: problem {spec.index} ({s.student.id})", v.problem,
                                statement(v.problem), exam.decimals, figures)
             items.append((spec.index, ident, text, shown))
-    svgs = figure_files.svgs([f.replace("\\begin{center}", "").replace("\\end{center}", "").strip()
-                              for f in figures.latex], env, skeletons, timeout)
+    svgs = figure_files.svgs([_bare(f) for f in figures.latex], env, skeletons, timeout, cache)
     names = [f"figure-{i + 1}.svg" for i in range(len(svgs))]
     files: dict[str, bytes] = {}
     for _, ident, text, _ in items:
