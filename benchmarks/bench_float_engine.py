@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from derive.backprop import backward, forward, parameters
-from derive.network import network_from
-from derive.numbers import FLOAT
+from gradsheet.derive.backprop import backward, forward, parameters
+from gradsheet.derive.network import network_from
+from gradsheet.derive.numbers import FLOAT
 
 M, SIZES = 10_000, (4, 16, 16, 1)
 

@@ -44,7 +44,7 @@ def build(folder: Path, names: list[str], tag: str) -> tuple[float, list[float]]
     runs = []
     for r in range(3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "generate", "--demo", "--roster", str(roster), "--per-student",
+        subprocess.run([sys.executable, "-m", "gradsheet.generate", "--demo", "--roster", str(roster), "--per-student",
                         "--out", str(folder / f"{tag}{r}")], check=True, stdout=subprocess.DEVNULL)
         runs.append(time.perf_counter() - start)
     return min(runs), runs

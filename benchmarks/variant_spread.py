@@ -16,10 +16,10 @@ import statistics
 import sys
 from dataclasses import replace
 
-from generate import spec
-from generate.problems import NAMES
-from generate.roster import Student
-from generate.variants import draw
+from gradsheet.generate import spec
+from gradsheet.generate.problems import NAMES
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw
 
 DECIMAL = ("forward", "backprop", "update", "batching", "dropout", "autodiff")
 

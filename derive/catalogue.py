@@ -33,7 +33,7 @@ CATALOGUE: tuple[Shipped, ...] = (
 def text(name: str) -> str:
     for entry in CATALOGUE:
         if entry.name == name:
-            return resources.files("derive.examples").joinpath(entry.file).read_text(encoding="utf-8")
+            return resources.files("gradsheet.derive.examples").joinpath(entry.file).read_text(encoding="utf-8")
     raise SpecError("--example", f"unknown example {name!r}", f"use one of {', '.join(e.name for e in CATALOGUE)}")
 
 

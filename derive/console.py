@@ -27,7 +27,7 @@ def derive() -> int:
 
 def generate() -> int:
     def load():
-        from generate.cli import main
+        from gradsheet.generate.cli import main
         return main
 
     return _run("generate", load)

@@ -57,6 +57,6 @@ def options() -> dict:
 
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("templates", "."), **options())
+    env = jinja2.Environment(loader=jinja2.PackageLoader("gradsheet.templates", "."), **options())
     env.filters["tex"] = escape
     return env

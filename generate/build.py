@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from derive.errors import SpecError
+from gradsheet.derive.errors import SpecError
 
 from . import key, pdf, render
 from .lms import moodle, qti

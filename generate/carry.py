@@ -19,10 +19,10 @@ from typing import Any, Callable, Iterable, Mapping
 
 import sympy as sp
 
-from derive.check import CARRIED, CORRECT, WRONG
-from derive.errors import SpecError
-from derive.network import Spec
-from derive.numbers import parse_number
+from gradsheet.derive.check import CARRIED, CORRECT, WRONG
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.network import Spec
+from gradsheet.derive.numbers import parse_number
 
 
 @dataclass(frozen=True)

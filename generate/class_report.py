@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from derive.check import CARRIED, CORRECT, WRONG
+from gradsheet.derive.check import CARRIED, CORRECT, WRONG
 
 from .key import Key
 

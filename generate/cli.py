@@ -10,8 +10,8 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from derive.cli import OneLineParser
-from derive.errors import SpecError
+from gradsheet.derive.cli import OneLineParser
+from gradsheet.derive.errors import SpecError
 
 from . import problems, roster, spec
 from .build import Request, build, formats
@@ -87,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def demo_spec() -> Path:
-    return Path(str(resources.files("generate.demo") / "demo.toml"))
+    return Path(str(resources.files("gradsheet.generate.demo") / "demo.toml"))
 
 
 def kinds_listing() -> str:

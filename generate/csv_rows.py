@@ -8,7 +8,7 @@ import io
 import unicodedata
 from typing import Iterator
 
-from derive.errors import SpecError
+from gradsheet.derive.errors import SpecError
 
 
 def rows(text: str, where: str, fix: str) -> Iterator[tuple[int, list[str]]]:

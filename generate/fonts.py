@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from derive.templating import PRINTABLE
+from gradsheet.derive.templating import PRINTABLE
 
 INSTALL = "apt-get install texlive-luatex fonts-noto-core fonts-noto-cjk fonts-symbola fontconfig"
 

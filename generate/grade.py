@@ -26,12 +26,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from derive import answers as derive_answers, quantities
-from derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
-from derive.errors import SpecError
-from derive.limits import CLASS_FILE_BYTES
-from derive.network import read_text
-from derive.numbers import parse_number
+from gradsheet.derive import answers as derive_answers, quantities
+from gradsheet.derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.limits import CLASS_FILE_BYTES
+from gradsheet.derive.network import read_text
+from gradsheet.derive.numbers import parse_number
 
 from . import carry, class_report, csv_rows, key as key_format, problems, report_pdf
 from .key import Entry, Key, KeyVariant

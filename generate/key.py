@@ -38,10 +38,10 @@ from typing import Any, Callable
 
 import sympy as sp
 
-from derive.errors import SpecError
-from derive.limits import CLASS_FILE_BYTES
-from derive.network import Spec, loads, parse_spec, read_text
-from derive.numbers import to_fraction_string
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.limits import CLASS_FILE_BYTES
+from gradsheet.derive.network import Spec, loads, parse_spec, read_text
+from gradsheet.derive.numbers import to_fraction_string
 
 from .spec import ExamSpec
 from .variants import StudentSheet

@@ -21,12 +21,12 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from derive import activations, backprop, losses, quantities
-from derive.backprop import Trace
-from derive.errors import SpecError
-from derive.network import Spec, parse_spec
-from derive.numbers import EXACT, FLOAT, hand
-from derive.report import Report
+from gradsheet.derive import activations, backprop, losses, quantities
+from gradsheet.derive.backprop import Trace
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.network import Spec, parse_spec
+from gradsheet.derive.numbers import EXACT, FLOAT, hand
+from gradsheet.derive.report import Report
 
 from .options import MAX_LEARNING_RATE, Table
 from .printing import fixed, is_short, plain, rounded, to_decimal

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from derive.errors import SpecError
-from derive.numbers import parse_number
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.numbers import parse_number
 
 # a gradient-descent step on an exercise sheet; beyond it every variant diverges
 MAX_LEARNING_RATE = 10

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 from typing import Callable, Sequence
 
-from derive.errors import SpecError
+from gradsheet.derive.errors import SpecError
 
 from .fonts import INSTALL
 

@@ -15,8 +15,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derive.numbers import Real
-from derive.printing import LatexPrinter
+from gradsheet.derive.numbers import Real
+from gradsheet.derive.printing import LatexPrinter
 
 
 def to_decimal(value: Any) -> Decimal:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from derive.steps import Section
+from gradsheet.derive.steps import Section
 
 
 class Degenerate(Exception):

@@ -14,10 +14,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from derive.formats.layout import LINE_EM, width
-from derive.formats.layout import rows as laid_out
-from derive.steps import Step
-from derive.templating import environment, escape, options
+from gradsheet.derive.formats.layout import LINE_EM, width
+from gradsheet.derive.formats.layout import rows as laid_out
+from gradsheet.derive.steps import Step
+from gradsheet.derive.templating import environment, escape, options
 
 from . import fonts
 from .figure import Skeleton
@@ -28,7 +28,7 @@ from .variants import StudentSheet
 def templates(user_dir: Path | None = None) -> jinja2.Environment:
     if user_dir is None:
         return environment()
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), jinja2.PackageLoader("templates", ".")])
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), jinja2.PackageLoader("gradsheet.templates", ".")])
     env = SandboxedEnvironment(loader=loader, **options())
     env.filters["tex"] = escape
     return env

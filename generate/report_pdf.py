@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from derive.templating import environment, escape
+from gradsheet.derive.templating import environment, escape
 
 from . import fonts
 from .class_report import VERDICTS, ClassReport, percent, points

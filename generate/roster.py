@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from derive.errors import SpecError
-from derive.network import read_text
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.network import read_text
 
 from . import csv_rows, text
 

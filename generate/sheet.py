@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from derive.notation import Notation
-from derive.numbers import EXACT, hand
+from gradsheet.derive.notation import Notation
+from gradsheet.derive.numbers import EXACT, hand
 
 from .printing import SheetPrinter
 

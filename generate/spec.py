@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from derive.errors import SpecError
-from derive.network import read
-from derive.notation import Notation
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.network import read
+from gradsheet.derive.notation import Notation
 
 from . import problems, text
 from .options import Table

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from derive.errors import SpecError
+from gradsheet.derive.errors import SpecError
 
 from . import fonts
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Iterable
 
-from derive.errors import SpecError
+from gradsheet.derive.errors import SpecError
 
 from . import problems
 from .problem import Degenerate, Problem

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from derive.errors import SpecError
+from gradsheet.derive.errors import SpecError
 
 from .. import pdf
 

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from derive.steps import Section, Step
+from gradsheet.derive.steps import Section, Step
 
 FIGURE = "\x00figure{}\x00"  # where a figure goes, by its number; replaced by an <img>
 

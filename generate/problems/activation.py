@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from derive import activations
-from derive.at_point import branch, substituted, written
-from derive.numbers import EXACT, hand, round_half_away
-from derive.steps import Section, Step
+from gradsheet.derive import activations
+from gradsheet.derive.at_point import branch, substituted, written
+from gradsheet.derive.numbers import EXACT, hand, round_half_away
+from gradsheet.derive.steps import Section, Step
 
 from .. import networks
 from ..carry import Follow, Work, fmt

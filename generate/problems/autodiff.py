@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.autodiff import Line, Traces, trace
-from derive.errors import SpecError
-from derive.expression import parse
-from derive.formats.graph_latex import figure_tex
-from derive.numbers import EXACT, hand
-from derive.steps import Section, Step
-from derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
+from gradsheet.derive.autodiff import Line, Traces, trace
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.expression import parse
+from gradsheet.derive.formats.graph_latex import figure_tex
+from gradsheet.derive.numbers import EXACT, hand
+from gradsheet.derive.steps import Section, Step
+from gradsheet.derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
 
 from .. import networks
 from ..carry import Follow, Work, fmt

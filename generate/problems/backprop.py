@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 
-from derive.errors import SpecError
-from derive.steps import Section, delta_steps, forward_steps, gradient_steps
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.steps import Section, delta_steps, forward_steps, gradient_steps
 
 from .. import networks
 from ..options import Table

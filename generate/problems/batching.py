@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from derive import backprop
-from derive.network import Spec
-from derive.numbers import EXACT, FLOAT, Mode, hand
-from derive.report import Report
-from derive.steps import Section, Step, delta_steps, forward_steps, gradient_steps
+from gradsheet.derive import backprop
+from gradsheet.derive.network import Spec
+from gradsheet.derive.numbers import EXACT, FLOAT, Mode, hand
+from gradsheet.derive.report import Report
+from gradsheet.derive.steps import Section, Step, delta_steps, forward_steps, gradient_steps
 
 from .. import networks
 from ..carry import Follow, Work, fmt

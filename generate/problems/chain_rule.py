@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from derive import symbolic
-from derive.errors import SpecError
-from derive.network import Network
-from derive.notation import Notation
-from derive.steps import Section, Step, forward_steps
+from gradsheet.derive import symbolic
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.network import Network
+from gradsheet.derive.notation import Notation
+from gradsheet.derive.steps import Section, Step, forward_steps
 
 from .. import networks
 from ..options import Table

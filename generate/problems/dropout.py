@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
-from derive import quantities
-from derive.errors import SpecError
-from derive import backprop
-from derive.numbers import EXACT, FLOAT, hand
-from derive.steps import Section, Step, layer_steps
+from gradsheet.derive import quantities
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive import backprop
+from gradsheet.derive.numbers import EXACT, FLOAT, hand
+from gradsheet.derive.steps import Section, Step, layer_steps
 
 from .. import networks
 from ..carry import Follow, Work, fmt

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from derive.steps import Section, forward_steps
+from gradsheet.derive.steps import Section, forward_steps
 
 from .. import networks
 from ..figure import network_figure

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from derive.steps import Section, forward_steps
+from gradsheet.derive.steps import Section, forward_steps
 
 from .. import networks
 from ..options import Table

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from derive.steps import Section, Step
+from gradsheet.derive.steps import Section, Step
 
 from .. import networks
 from ..carry import Follow, Work, fmt

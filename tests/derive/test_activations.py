@@ -10,9 +10,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import activations
-from derive.errors import SpecError
-from derive.numbers import EXACT, FLOAT
+from gradsheet.derive import activations
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.numbers import EXACT, FLOAT
 from tests.conftest import examples
 
 ELEMENTWISE = [n for n in activations.NAMES if n != "softmax"]
@@ -96,8 +96,8 @@ def test_complement_of_a_saturated_output_is_accurate():
 @pytest.mark.parametrize("activation, loss, y", [("sigmoid", "bce", [0]), ("softmax", "cross_entropy", [0, 1])])
 def test_a_saturated_output_still_gives_a_finite_cost(activation, loss, y):
     # σ(803) is 1.0 in float, so −log(1 − ŷ) would be inf; the cost is about 803
-    from derive.backprop import trace
-    from derive.network import network_from
+    from gradsheet.derive.backprop import trace
+    from gradsheet.derive.network import network_from
 
     weights = [[1]] if activation == "sigmoid" else [[1], [0]]
     spec = network_from([{"weights": weights, "activation": activation}], x=[803], y=y, loss=loss)
@@ -107,10 +107,10 @@ def test_a_saturated_output_still_gives_a_finite_cost(activation, loss, y):
 def test_a_loss_without_logarithms_does_not_take_them_and_bce_needs_a_sigmoid_output() -> None:
     import warnings
 
-    from derive import backprop
-    from derive.errors import SpecError
-    from derive.network import parse_spec
-    from derive.numbers import FLOAT
+    from gradsheet.derive import backprop
+    from gradsheet.derive.errors import SpecError
+    from gradsheet.derive.network import parse_spec
+    from gradsheet.derive.numbers import FLOAT
 
     layers = [{"weights": [[3]], "activation": "identity"}]
     spec = parse_spec({"loss": "half_sse", "layers": layers, "example": {"x": [1], "y": [0]}})
@@ -126,7 +126,7 @@ def test_a_loss_without_logarithms_does_not_take_them_and_bce_needs_a_sigmoid_ou
 @given(st.sampled_from([n for n in activations.NAMES if activations.get(n).elementwise]),
        st.fractions(min_value=-4, max_value=4, max_denominator=1000), st.integers(0, 6))
 def test_hand_mode_values_are_the_exact_values_rounded(name: str, point: Fraction, decimals: int) -> None:
-    from derive.numbers import hand, round_half_away
+    from gradsheet.derive.numbers import hand, round_half_away
 
     zs = np.asarray([[sp.Rational(point.numerator, point.denominator)]], dtype=object)
     act = activations.get(name)

@@ -14,13 +14,13 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from derive.activation_functions import evaluate_shared
-from derive.autodiff import symbolic, trace
-from derive.errors import SpecError
-from derive.expression import parse
-from derive.formats.graph_text import line
-from derive.numbers import EXACT, FLOAT, hand, round_half_away
-from derive.terms import printer_for
+from gradsheet.derive.activation_functions import evaluate_shared
+from gradsheet.derive.autodiff import symbolic, trace
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.expression import parse
+from gradsheet.derive.formats.graph_text import line
+from gradsheet.derive.numbers import EXACT, FLOAT, hand, round_half_away
+from gradsheet.derive.terms import printer_for
 from tests.conftest import examples
 from tests.derive.test_printed_steps import evaluate
 from tests.strategies import expression_texts, input_values

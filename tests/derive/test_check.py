@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from derive import answers, backprop, quantities
-from derive.check import Tolerance, check
-from derive.cli import main
-from derive.network import load_spec, network_from
-from derive.numbers import EXACT, FLOAT, hand
+from gradsheet.derive import answers, backprop, quantities
+from gradsheet.derive.check import Tolerance, check
+from gradsheet.derive.cli import main
+from gradsheet.derive.network import load_spec, network_from
+from gradsheet.derive.numbers import EXACT, FLOAT, hand
 
 HERRMANN = Path(__file__).parents[2] / "derive" / "examples" / "herrmann_backprop.toml"
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from derive.cli import main
+from gradsheet.derive.cli import main
 
 
 def _run(capsys, *args):
@@ -150,7 +150,7 @@ def test_missing_file_and_unknown_flag_are_one_line_errors(capsys):
 
 def test_command_line_bad_input_has_no_traceback(tmp_path):
     path = _spec(tmp_path, GOOD.replace('"half_sse"', '"hinge"'))
-    result = subprocess.run([sys.executable, "-m", "derive", path], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "gradsheet.derive", path], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 

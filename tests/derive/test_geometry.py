@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from derive import geometry as geo
+from gradsheet.derive import geometry as geo
 
 LABELS = [
     "v_{-1} = 2", r"\bar{v}_{-2} = -0.510", r"\bar{v}_{3} = 1405835670.784", "v_{5} = 11.652",

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from derive import catalogue
-from derive import geometry as geo
-from derive.autodiff import trace
-from derive.errors import SpecError
-from derive.expression import parse
-from derive.formats.graph_latex import figure, figure_scene
-from derive.graph_report import for_network
-from derive.graph_scene import Edge, Label, Node, Scene
-from derive.numbers import EXACT, hand
+from gradsheet.derive import catalogue
+from gradsheet.derive import geometry as geo
+from gradsheet.derive.autodiff import trace
+from gradsheet.derive.errors import SpecError
+from gradsheet.derive.expression import parse
+from gradsheet.derive.formats.graph_latex import figure, figure_scene
+from gradsheet.derive.graph_report import for_network
+from gradsheet.derive.graph_scene import Edge, Label, Node, Scene
+from gradsheet.derive.numbers import EXACT, hand
 from tests.conftest import examples
 from tests.strategies import expression_texts, input_values
 

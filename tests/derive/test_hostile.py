@@ -18,7 +18,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.cli import main
+from gradsheet.derive.cli import main
 from tests.derive.test_cli import GOOD as CLI_GOOD
 from tests.conftest import assert_one_line_error, examples, run_command
 from tests.strategies import extreme_specs, hostile_expressions, hostile_specs
@@ -221,7 +221,7 @@ def test_ctrl_c_is_status_130_and_one_line(tmp_path, delay):
     import time
 
     # "ready" once Python runs (before that, SIGINT would kill the interpreter, not our code)
-    code = ("import sys; from derive.console import derive; print('ready', flush=True); "
+    code = ("import sys; from gradsheet.derive.console import derive; print('ready', flush=True); "
             "sys.argv = ['derive', '--scaling']; sys.exit(derive())")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, cwd=tmp_path,

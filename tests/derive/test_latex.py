@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from derive.cli import main
+from gradsheet.derive.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed (CI installs TeX Live)")
 
@@ -169,7 +169,7 @@ def test_every_glyph_of_the_derivation_is_full_size_and_inside_the_text_area(tmp
     ["--example", "herrmann-backprop", "--graph"],
 ])
 def test_graph_figure_and_traces_compile(tmp_path, args):
-    from derive.cli import main
+    from gradsheet.derive.cli import main
 
     tex = tmp_path / "graph.tex"
     assert main(args + ["--format", "latex", "-o", str(tex)]) == 0
@@ -194,9 +194,9 @@ def _sweep():
 @pytest.mark.parametrize("mode", ["float", "exact", "hand"])
 @pytest.mark.parametrize("label,spec", _sweep(), ids=[label for label, _ in _sweep()])
 def test_a_network_at_the_symbolic_limit_prints_inside_the_page(tmp_path, label, spec, mode):
-    from derive import report
-    from derive.formats import latex
-    from derive.numbers import EXACT, FLOAT, hand
+    from gradsheet.derive import report
+    from gradsheet.derive.formats import latex
+    from gradsheet.derive.numbers import EXACT, FLOAT, hand
 
     built = report.build(spec, {"float": FLOAT, "exact": EXACT, "hand": hand(4)}[mode])
     tex = tmp_path / "d.tex"

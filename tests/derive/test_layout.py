@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from derive.cli import main
-from derive.formats.layout import LINE_EM, rows, width, wrap
+from gradsheet.derive.cli import main
+from gradsheet.derive.formats.layout import LINE_EM, rows, width, wrap
 
 
 def _plain(lines: list[str]) -> str:

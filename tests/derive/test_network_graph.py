@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 
-from derive import backprop, catalogue
-from derive.autodiff import trace
-from derive.graph_report import for_network
-from derive.network_graph import network_graph
-from derive.numbers import EXACT, FLOAT
+from gradsheet.derive import backprop, catalogue
+from gradsheet.derive.autodiff import trace
+from gradsheet.derive.graph_report import for_network
+from gradsheet.derive.network_graph import network_graph
+from gradsheet.derive.numbers import EXACT, FLOAT
 from tests.conftest import examples
 from tests.strategies import specs
 

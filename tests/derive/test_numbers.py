@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from derive.numbers import Real, exact_call, round_half_away
+from gradsheet.derive.numbers import Real, exact_call, round_half_away
 
 
 @pytest.mark.parametrize("value,decimals,expected", [

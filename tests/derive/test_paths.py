@@ -9,11 +9,11 @@ import mpmath
 import numpy as np
 from hypothesis import given
 
-from derive import catalogue, paths, symbolic
-from derive.activation_functions import evaluate_shared
-from derive.backprop import trace
-from derive.network import parse_spec
-from derive.numbers import FLOAT, Real
+from gradsheet.derive import catalogue, paths, symbolic
+from gradsheet.derive.activation_functions import evaluate_shared
+from gradsheet.derive.backprop import trace
+from gradsheet.derive.network import parse_spec
+from gradsheet.derive.numbers import FLOAT, Real
 from tests.strategies import specs
 
 

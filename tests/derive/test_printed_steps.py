@@ -17,12 +17,12 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import backprop
-from derive.activations import SELU_ALPHA, SELU_LAMBDA
-from derive.numbers import EXACT, hand, round_half_away
-from derive.printing import TextPrinter
-from derive.report import Report
-from derive.steps import Step, sections
+from gradsheet.derive import backprop
+from gradsheet.derive.activations import SELU_ALPHA, SELU_LAMBDA
+from gradsheet.derive.numbers import EXACT, hand, round_half_away
+from gradsheet.derive.printing import TextPrinter
+from gradsheet.derive.report import Report
+from gradsheet.derive.steps import Step, sections
 from tests.conftest import examples
 from tests.strategies import RATIONAL_HIDDEN, specs
 

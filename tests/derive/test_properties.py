@@ -5,9 +5,9 @@ import math
 import numpy as np
 from hypothesis import given, settings
 
-from derive.backprop import batch_arrays, forward, parameters, trace
-from derive.numbers import EXACT, FLOAT
-from derive.symbolic import agrees, derive, evaluate
+from gradsheet.derive.backprop import batch_arrays, forward, parameters, trace
+from gradsheet.derive.numbers import EXACT, FLOAT
+from gradsheet.derive.symbolic import agrees, derive, evaluate
 from tests.conftest import examples
 from tests.strategies import RATIONAL_HIDDEN, specs
 

@@ -3,11 +3,11 @@
 import numpy as np
 import sympy as sp
 
-from derive import catalogue
-from derive.backprop import trace
-from derive.numbers import EXACT
-from derive.params import count
-from derive.symbolic import derive, evaluate
+from gradsheet.derive import catalogue
+from gradsheet.derive.backprop import trace
+from gradsheet.derive.numbers import EXACT
+from gradsheet.derive.params import count
+from gradsheet.derive.symbolic import derive, evaluate
 
 
 def _herrmann():

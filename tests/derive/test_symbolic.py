@@ -8,10 +8,10 @@ import pickle
 import pytest
 import sympy as sp
 
-from derive import activations, report, symbolic
-from derive.activation_functions import softmax
-from derive.network import parse_spec
-from derive.numbers import EXACT, FLOAT, hand
+from gradsheet.derive import activations, report, symbolic
+from gradsheet.derive.activation_functions import softmax
+from gradsheet.derive.network import parse_spec
+from gradsheet.derive.numbers import EXACT, FLOAT, hand
 from tests.conftest import thorough
 from tests.strategies import sweep_specs
 
@@ -81,7 +81,7 @@ def test_an_exact_sigmoid_neuron_agrees_without_a_trip_through_float64():
 
 
 def test_an_overflowing_float_trace_is_an_error_not_agreement():
-    from derive.errors import SpecError
+    from gradsheet.derive.errors import SpecError
 
     spec = parse_spec({"layers": [{"weights": [[1e200]], "activation": "identity"}],
                        "example": {"x": [1e200], "y": [0]}})
@@ -110,7 +110,7 @@ def test_every_network_up_to_the_symbolic_limit_agrees_with_backprop(mode):
      '[example]\nx = [2, 2]\ny = [0, 1]\n', 2),
 ])
 def test_hand_mode_on_a_saturated_output_takes_the_simplified_delta(tmp_path, spec_text, decimals):
-    from derive.network import loads
+    from gradsheet.derive.network import loads
 
     spec = parse_spec(loads(spec_text, ".toml", "spec"))
     rep = report.build(spec, hand(decimals))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generate import pdf
-from generate.cli import main
+from gradsheet.generate import pdf
+from gradsheet.generate.cli import main
 
 needs_tex = pytest.mark.skipif(not pdf.available() or not shutil.which("pdftotext"),
                                reason="pdflatex and pdftotext are needed")
@@ -75,7 +75,7 @@ def test_every_character_the_text_check_lets_through_compiles(tmp_path: Path) ->
     keeps it true: all of them in the instructions and in roster names, through pdflatex."""
     import json
 
-    from derive.templating import PRINTABLE
+    from gradsheet.derive.templating import PRINTABLE
 
     chars = "".join(sorted(c for c in PRINTABLE if not c.isspace()))
     write(tmp_path, [chars[k:k + 150] for k in range(0, len(chars), 150)])
@@ -187,7 +187,7 @@ def test_bad_rosters_name_the_line(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_the_command_prints_no_traceback_on_bad_input(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "generate", str(tmp_path / "none.toml")], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "gradsheet.generate", str(tmp_path / "none.toml")], capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "no such file" in result.stderr
 
 
@@ -206,7 +206,7 @@ def test_outputs_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     texts = []
     for seed in ("1", "2", "3"):
         out = tmp_path / seed
-        subprocess.run([sys.executable, "-m", "generate", "--demo", "--format", "tex", "--out", str(out)], check=True,
+        subprocess.run([sys.executable, "-m", "gradsheet.generate", "--demo", "--format", "tex", "--out", str(out)], check=True,
                        env=dict(os.environ, PYTHONHASHSEED=seed), capture_output=True)
         texts.append([(out / f).read_bytes() for f in ("tex/exam.tex", "tex/solutions.tex", "key.json")])
     assert texts[0] == texts[1] == texts[2]
@@ -247,7 +247,7 @@ def test_every_sheet_says_how_to_round_even_without_instructions(tmp_path: Path)
 
 
 def test_large_integers_are_grouped_in_threes() -> None:
-    from generate.printing import grouped
+    from gradsheet.generate.printing import grouped
 
     assert [grouped(n) for n in (7, 1000, 10000, 1000000, -123456)] == \
         ["7", "1000", r"10\,000", r"1\,000\,000", r"-123\,456"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 
 SPEC = """
 title = "Synthetic class"

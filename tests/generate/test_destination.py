@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from generate.build import locked
-from generate.cli import main
+from gradsheet.generate.build import locked
+from gradsheet.generate.cli import main
 from tests.generate.test_build import write
 
 
@@ -79,7 +79,7 @@ def test_a_build_stopped_while_pdflatex_runs_leaves_nothing(tmp_path, sig, statu
     # a problem template that keeps pdflatex busy for seconds, so the signal lands while it runs
     (tmp_path / "in" / "tpl" / "problems" / "activation.tex.j2").write_text(
         "\\count255=0 \\loop\\advance\\count255 by 1 \\ifnum\\count255<100000000 \\repeat busy\n")
-    code = ("import sys; from derive.console import generate; print('ready', flush=True); "
+    code = ("import sys; from gradsheet.derive.console import generate; print('ready', flush=True); "
             f"sys.argv = ['generate', {str(spec)!r}, '--templates', {str(tmp_path / 'in' / 'tpl')!r}, "
             f"'--out', {str(tmp_path / 'out')!r}]; sys.exit(generate())")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -119,8 +119,8 @@ def test_an_error_while_workers_draw_is_one_line_and_ends_the_workers(tmp_path):
     that waits for it forever. Few draws make some student's draw fail while others run."""
     spec = tmp_path / "quiz.toml"
     spec.write_text('title = "t"\n[[problems]]\nkind = "chain_rule"\ndifficulty = "hard"\n')
-    code = ("import sys; from generate import variants; variants.MAX_ATTEMPTS = 30; "
-            "from derive.console import generate; "
+    code = ("import sys; from gradsheet.generate import variants; variants.MAX_ATTEMPTS = 30; "
+            "from gradsheet.derive.console import generate; "
             f"sys.argv = ['generate', {str(spec)!r}, '--roster', {str(_roster(tmp_path, 2000))!r}, "
             f"'--format', 'tex', '--out', {str(tmp_path / 'out')!r}]; sys.exit(generate())")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -139,7 +139,7 @@ def test_a_build_stopped_while_workers_draw_leaves_nothing_and_no_process(tmp_pa
     (tmp_path / "in").mkdir()
     spec = _network_spec(tmp_path / "in")
     roster = _roster(tmp_path / "in", 5000)
-    code = ("import sys; from derive.console import generate; print('ready', flush=True); "
+    code = ("import sys; from gradsheet.derive.console import generate; print('ready', flush=True); "
             f"sys.argv = ['generate', {str(spec)!r}, '--roster', {str(roster)!r}, '--format', 'tex', "
             f"'--out', {str(tmp_path / 'out')!r}]; sys.exit(generate())")
     # a session of its own: the signal goes to the whole process group, as Ctrl-C in a terminal does

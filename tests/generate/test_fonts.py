@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.errors import SpecError
-from generate import fonts
-from generate.cli import main
-from generate.text import checked
+from gradsheet.derive.errors import SpecError
+from gradsheet.generate import fonts
+from gradsheet.generate.cli import main
+from gradsheet.generate.text import checked
 
 NAMES = {
     "vi": "Nguyễn Văn An", "zh": "李小龍", "ru": "Иванов Пётр", "ar": "محمد عبد الله", "he": "שלום כהן",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -200,9 +200,9 @@ def test_a_rebuild_keeps_the_grades_and_says_when_they_are_stale(tmp_path: Path,
 
 def test_a_question_answered_alone_earns_the_points_printed_beside_it(key: Path, tmp_path: Path) -> None:
     """The issue's case: backprop printed 2/2/8 was graded as 14 equal parts."""
-    from generate import roster, spec
-    from generate.cli import demo_spec
-    from generate.variants import draw
+    from gradsheet.generate import roster, spec
+    from gradsheet.generate.cli import demo_spec
+    from gradsheet.generate.variants import draw
 
     exam = spec.load(demo_spec())
     student = roster.load(exam.roster)[0]

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 from tests.conftest import assert_one_line_error, examples, run_command
 from tests.strategies import VALID_EXAM, broken, hostile_csv, hostile_exams, plausible_exams
 

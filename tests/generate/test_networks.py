@@ -7,9 +7,9 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from generate import networks
-from generate.options import Table
-from generate.problem import Degenerate
+from gradsheet.generate import networks
+from gradsheet.generate.options import Table
+from gradsheet.generate.problem import Degenerate
 
 
 @pytest.mark.parametrize("table", [{"activation": "square", "bias": True}, {"activation": ["relu", "identity"]},
@@ -31,6 +31,6 @@ def test_a_prescreened_draw_fails_the_full_check_too(table: dict) -> None:
 
 
 def networks_notation():  # type: ignore[no-untyped-def]
-    from derive.notation import Notation
+    from gradsheet.derive.notation import Notation
 
     return Notation()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 from tests.generate.test_build import needs_tex
 
 BIG = """title = "Big"

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 from tests.generate.test_build import write
 
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed (CI installs TeX Live)")

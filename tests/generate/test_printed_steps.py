@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import pytest
 
-from derive.steps import Step
-from generate import spec
-from generate.roster import Student
-from generate.variants import draw
+from gradsheet.derive.steps import Step
+from gradsheet.generate import spec
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw
 from tests.conftest import variants
 from tests.derive.test_printed_steps import check_step
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from generate import problems, spec
-from generate.cli import main
-from generate.reference import MEANING, reference
+from gradsheet.generate import problems, spec
+from gradsheet.generate.cli import main
+from gradsheet.generate.reference import MEANING, reference
 
 
 def _listed(text: str) -> dict[str, str]:
@@ -39,7 +39,7 @@ def test_every_listed_option_with_its_listed_default_is_accepted(kind: str) -> N
 
 @pytest.mark.parametrize("kind", problems.NAMES)
 def test_every_option_a_kind_reads_is_listed_and_explained(kind: str) -> None:
-    from generate.options import Table
+    from gradsheet.generate.options import Table
 
     listed = _listed(reference(kind))
     for difficulty in spec.DIFFICULTIES:

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive import backprop, quantities
-from derive.network import parse_spec
-from derive.numbers import EXACT, FLOAT, hand, round_half_away
-from generate import problems, spec
-from generate.printing import rounded
-from generate.roster import Student
-from generate.variants import draw, draw_all
+from gradsheet.derive import backprop, quantities
+from gradsheet.derive.network import parse_spec
+from gradsheet.derive.numbers import EXACT, FLOAT, hand, round_half_away
+from gradsheet.generate import problems, spec
+from gradsheet.generate.printing import rounded
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw, draw_all
 from tests.conftest import variants
 
 # 60 variants per kind and option set by default, 1,000 in the thorough run (tests/conftest.py)
@@ -166,7 +166,7 @@ def _recompute_dropout(problem, decimals: int) -> set:  # type: ignore[no-untype
 
 
 def _dropout_values(problem, mode, fix) -> dict:  # type: ignore[no-untyped-def]
-    from derive import activations
+    from gradsheet.derive import activations
 
     spec_ = parse_spec(problem.network)
     trace = backprop.trace(spec_.network, spec_.examples, mode)
@@ -185,7 +185,7 @@ def _dropout_values(problem, mode, fix) -> dict:  # type: ignore[no-untyped-def]
 
 def _recompute_activation(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
     """σ(z0) and σ'(z0) by sympy.diff of the activation's own formula."""
-    from derive import activations
+    from gradsheet.derive import activations
 
     act, z0 = activations.get(problem.statement["activation"]), sp.Rational(problem.statement["at"])
     value = act.expr.subs(activations.z, z0)
@@ -247,8 +247,8 @@ def _recompute_autodiff(problem, decimals: int) -> set:  # type: ignore[no-untyp
 
 def _autodiff_by_hand(statement: dict, decimals: int) -> dict:
     """y, ẏ and each ∂y/∂x_k from derive's hand-mode traces (every value rounded as computed)."""
-    from derive.autodiff import trace
-    from derive.expression import parse
+    from gradsheet.derive.autodiff import trace
+    from gradsheet.derive.expression import parse
 
     names = list(statement["at"])
     graph = parse(f"y = {statement['source']}", names)
@@ -300,7 +300,7 @@ def test_decimal_tolerance_covers_the_hand_rounded_student() -> None:
     exam = exam_for("forward", {"numbers": "decimal", "activation": "sigmoid", "sizes": [1, 2, 3, 1]})
     problem = draw(exam, Student("x", ""), exam.problems[0]).problem
     spec_ = parse_spec(problem.network)
-    from derive.numbers import hand
+    from gradsheet.derive.numbers import hand
 
     hand_values = quantities.entries(backprop.trace(spec_.network, spec_.examples, hand(4)))
     for a in problem.answers:

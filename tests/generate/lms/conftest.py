@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 
 ALL_KINDS = """
 title = "All <kinds> & one/two"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generate.cli import main
-from generate.lms import html as to_html
-from generate.lms.moodle import answers_of
+from gradsheet.generate.cli import main
+from gradsheet.generate.lms import html as to_html
+from gradsheet.generate.lms.moodle import answers_of
 
 
 def test_every_variant_is_one_question_whose_fields_are_the_key(built: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generate.cli import main
+from gradsheet.generate.cli import main
 
 VALIDATE = Path(__file__).parents[2] / "schemas" / "qti21" / "validate.py"
 NS = {"q": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}

@@ -8,14 +8,14 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from derive.autodiff import trace
-from derive.expression import parse
-from derive.numbers import EXACT
-from generate import spec
-from generate.problem import Degenerate
-from generate.problems.autodiff import _screen
-from generate.roster import Student
-from generate.variants import draw
+from gradsheet.derive.autodiff import trace
+from gradsheet.derive.expression import parse
+from gradsheet.derive.numbers import EXACT
+from gradsheet.generate import spec
+from gradsheet.generate.problem import Degenerate
+from gradsheet.generate.problems.autodiff import _screen
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw
 from tests.conftest import variants
 
 

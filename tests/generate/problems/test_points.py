@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generate import spec
-from generate.problems import split_points
-from generate.roster import Student
-from generate.variants import draw
+from gradsheet.generate import spec
+from gradsheet.generate.problems import split_points
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw
 
 
 @given(total=st.integers(0, 100), weights=st.lists(st.integers(1, 50), min_size=1, max_size=8))

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from generate import problems, spec
-from generate.roster import Student
-from generate.variants import draw
+from gradsheet.generate import problems, spec
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw
 
 
 @pytest.mark.parametrize("kind", problems.NAMES)

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from generate import spec
-from generate.options import Table
-from generate.problems import activation, chain_rule, param_count
-from generate.roster import Student
-from generate.variants import draw, sheet_of
+from gradsheet.generate import spec
+from gradsheet.generate.options import Table
+from gradsheet.generate.problems import activation, chain_rule, param_count
+from gradsheet.generate.roster import Student
+from gradsheet.generate.variants import draw, sheet_of
 
 EXAM = spec.parse({"title": "t", "decimals": 4, "problems": [{"kind": "param_count"}]})
 
