@@ -56,7 +56,12 @@ def _mode(s: Spec, mode: str | None, decimals: int | None) -> Mode:
     return preset or _report.default_mode(s)
 
 
+SHORT_STEP = 90  # characters of TeX: a step this short reads best on one line
+
+
 def _aligned(lhs: str, parts: Sequence[str]) -> str:
+    if sum(len(p) for p in (lhs, *parts)) <= SHORT_STEP:
+        return "$$" + " = ".join((lhs, *parts)) + "$$"
     rows = [f"{lhs} &= {parts[0]}"] + [f"&= {p}" for p in parts[1:]] if parts else [lhs]
     return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
 
