@@ -20,10 +20,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from . import backprop, quantities
 from .answers import Answers
+from .errors import SpecError
 from .network import Spec
 from .numbers import EXACT, FLOAT, Mode, hand
 from .own import own_trace
@@ -99,7 +101,7 @@ class Judge:
         self._hand: dict[int, dict[str, Any]] = {}
         if tolerance.decimals is not None and tolerance.absolute is None and tolerance.relative is None:
             hand_true = self.hand_entries(tolerance.decimals)
-            hand_own = own_trace(spec, answers.values, answers.example, hand(tolerance.decimals)).computed
+            hand_own = _followed(spec, answers, hand(tolerance.decimals))
             self._gap_true = {n: abs(float(v) - float(truth[n])) for n, v in hand_true.items() if n in truth}
             self._gap_own = {n: abs(float(v) - float(own[n])) for n, v in hand_own.items() if n in own}
 
@@ -142,14 +144,14 @@ def check(spec: Spec, answers: Answers, tolerance: Tolerance | None = None) -> C
     tolerance = tolerance or inferred_tolerance(answers)
     mode = EXACT if spec.network.rational else FLOAT
     truth = quantities.entries(backprop.trace(spec.network, spec.examples, mode), answers.example)
-    own = own_trace(spec, answers.values, answers.example, mode)
-    judge = Judge(spec, answers, tolerance, mode, truth, own.computed)
+    own = _own(spec, answers, mode)
+    judge = Judge(spec, answers, tolerance, mode, truth, own.computed if own else {})
     verdicts: dict[str, str] = {}
     rows = []
     for name in _in_order(truth):
         if name not in answers.values:
             continue
-        given, expected, mine = answers.values[name], truth[name], own.computed.get(name)
+        given, expected, mine = answers.values[name], truth[name], own.computed.get(name) if own else None
         if judge.close(given, expected, name):
             verdict = CORRECT
         elif mine is not None and not _same(mine, expected) and judge.close(given, mine, name, own=True):
@@ -160,9 +162,25 @@ def check(spec: Spec, answers: Answers, tolerance: Tolerance | None = None) -> C
         rows.append((name, given, expected, mine, verdict))
     out = []
     for name, given, expected, mine, verdict in rows:
-        why = diagnose(name, given, spec, own, truth, judge, verdicts, answers) if verdict == WRONG else ""
+        why = diagnose(name, given, spec, own, truth, judge, verdicts, answers) if verdict == WRONG and own else ""
         out.append(Row(name, given, expected, mine, verdict, why))
     return Check(spec, mode, tolerance, tuple(out))
+
+
+def _own(spec: Spec, answers: Answers, mode: Mode) -> Any:
+    """The student's own trace (:mod:`derive.own`), or None where their values take it past
+    the arithmetic's limits (a z of 10^999): then nothing follows from them, and each value
+    is judged against the true one alone."""
+    try:
+        with np.errstate(all="ignore"):  # float mode: an inf the student wrote gives nan, judged wrong
+            return own_trace(spec, answers.values, answers.example, mode)
+    except SpecError:
+        return None
+
+
+def _followed(spec: Spec, answers: Answers, mode: Mode) -> dict[str, Any]:
+    own = _own(spec, answers, mode)
+    return own.computed if own else {}
 
 
 def _in_order(truth: dict[str, Any]) -> list[str]:

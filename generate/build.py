@@ -47,7 +47,7 @@ def formats(text: str) -> tuple[str, ...]:
     names = [n.strip() for n in text.split(",")]
     for n in names:
         if n not in FORMATS:
-            raise SpecError("--format", f"unknown format {n!r}", f"use one or more of {', '.join(FORMATS)}, "
+            raise SpecError("--format", f"unknown format {n[:40]!r}", f"use one or more of {', '.join(FORMATS)}, "
                             "comma-separated (e.g. --format pdf,moodle)")
     return tuple(dict.fromkeys(names))
 

@@ -47,6 +47,18 @@ class Work:
         return mine if mine is not None else self.truth.get(part)
 
 
+DATA_LIMIT = 10**6  # no number a sheet gives (a weight, a point, a rate) comes near this
+
+
+def rational(value: Any, field: str) -> sp.Rational:
+    """A number of the key's ``data`` exactly, within :data:`DATA_LIMIT`: an edited key's
+    "1e999999" is an error, not a number of a million digits built."""
+    number = parse_number(str(value), f"data.{field}")
+    if abs(number) > DATA_LIMIT:
+        raise SpecError(f"data.{field}", f"{value!r} is beyond {DATA_LIMIT:,}", "give the key.json generate wrote")
+    return number
+
+
 Slip = tuple[Any, str]  # (the value the mistake gives, the sentence that names it)
 
 
@@ -59,12 +71,29 @@ class Follow:
     slips: Callable[[Work, str], Iterable[Slip]] = lambda work, part: ()
 
 
+ANSWER_LIMIT = 10**12  # an answer beyond this is wrong on every sheet, and nothing is computed from it
+
+
+def followable(value: Any) -> bool:
+    """Whether the kinds recompute from this answer: text, or a number within
+    :data:`ANSWER_LIMIT` (σ' of 10^999 would take SymPy seconds, and teaches nothing)."""
+    return not isinstance(value, sp.Rational) or abs(value) <= ANSWER_LIMIT
+
+
 def reading(text: str, part: str) -> Any:
     """A student's answer as :class:`Work` holds it: an exact number where it reads as one."""
     try:
         return parse_number(text.strip(), part)
     except SpecError:
         return text.strip()
+
+
+def probe(follow: Follow, work: Work, parts: tuple[str, ...]) -> None:
+    """Everything ``follow`` computes from the key's data alone (no answer given): an edited
+    key fails here, where its error can be named, not later among a student's answers."""
+    follow.own(work)
+    for part in parts:
+        list(follow.slips(work, part))
 
 
 def judge(follow: Follow, work: Work, tolerance: Mapping[str, float]) -> dict[str, tuple[str, str]]:

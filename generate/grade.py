@@ -26,6 +26,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from gradsheet.derive import answers as derive_answers, quantities
 from gradsheet.derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
 from gradsheet.derive.errors import SpecError
@@ -208,13 +210,22 @@ def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: in
         return {}
     given = {e.part: carry.reading(number_text(mine[e.part]), e.part) for e in variant.answers
              if mine.get(e.part, "").strip()}
-    work = carry.Work(variant.data, variant.network, given, {e.part: e.value for e in variant.answers}, decimals)
+    given = {part: v for part, v in given.items() if carry.followable(v)}
+    truth = {e.part: e.value for e in variant.answers}
     try:
-        return carry.judge(follow, work, {e.part: e.tolerance for e in variant.answers})
+        carry.probe(follow, carry.Work(variant.data, variant.network, {}, truth, decimals), tuple(truth))
     except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError, SpecError) as error:
         # the key's data is what generate wrote; an edited one cannot be followed
         raise SpecError(f"key.json {where}.data", f"not the data generate wrote ({type(error).__name__})",
                         "give the key.json generate wrote, unedited") from None
+    try:
+        with np.errstate(all="ignore"):
+            return carry.judge(follow, carry.Work(variant.data, variant.network, given, truth, decimals),
+                               {e.part: e.tolerance for e in variant.answers})
+    except (SpecError, OverflowError, ZeroDivisionError):
+        # the student's own values take their computation past the arithmetic's limits (an
+        # answer of 10^999): nothing follows from them, each is judged against the key alone
+        return {}
 
 
 def shares(variant: KeyVariant, points: Fraction) -> dict[str, Fraction]:
@@ -258,7 +269,10 @@ def _right(value: str, entry: Entry) -> bool:
         number = parse_number(number_text(value), "value")
     except SpecError:
         return False
-    return abs(float(number) - float(entry.value)) <= float(entry.tolerance) * (1 + 1e-9) + 1e-12
+    try:
+        return abs(float(number) - float(entry.value)) <= float(entry.tolerance) * (1 + 1e-9) + 1e-12
+    except OverflowError:  # 10^999 is no float, and no key value
+        return False
 
 
 # the kinds whose part names mean the variant network's own trace quantities (z1[1], W1_new[2,1]):

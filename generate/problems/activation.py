@@ -14,7 +14,7 @@ from gradsheet.derive.numbers import EXACT, hand, round_half_away
 from gradsheet.derive.steps import Section, Step
 
 from .. import networks
-from ..carry import Follow, Work, fmt
+from ..carry import Follow, Work, fmt, rational
 from ..options import Table
 from ..printing import is_short, plain
 from ..problem import Answer, Degenerate, Problem, Question
@@ -109,7 +109,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
 def _own(work: Work) -> dict[str, object]:
     """σ' from the student's own σ(z), where the lectures write σ' in terms of the output
     (σ(1 − σ), 1 − tanh²): a wrong value carries into the derivative."""
-    act, z0 = activations.get(work.data["activation"]), sp.Rational(work.data["z"])
+    act, z0 = activations.get(work.data["activation"]), rational(work.data["z"], "z")
     form, mine = _by_output(act), work.number("value")
     if form is None or mine is None:
         return {}
@@ -118,7 +118,7 @@ def _own(work: Work) -> dict[str, object]:
 
 
 def _slips(work: Work, part: str) -> list[tuple[object, str]]:
-    act, z0 = activations.get(work.data["activation"]), sp.Rational(work.data["z"])
+    act, z0 = activations.get(work.data["activation"]), rational(work.data["z"], "z")
     at = np.asarray([[z0]], dtype=object)
     value = act.value(at, EXACT)[0][0]
     prime = act.derivative(at, np.asarray([[value]], dtype=object), EXACT)[0][0]

@@ -27,7 +27,7 @@ from gradsheet.derive.steps import Section, Step
 from gradsheet.derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
 
 from .. import networks
-from ..carry import Follow, Work, fmt
+from ..carry import Follow, Work, fmt, rational
 from ..options import Table
 from ..printing import grouped
 from ..problem import Answer, Degenerate, Problem, Question
@@ -221,7 +221,7 @@ def _partial_paths(source: str, at: dict[str, str], name: str, decimals: int) ->
     text = source
     for use, copy in reversed(list(zip(uses, copies))):
         text = text[:use.start()] + copy.name + text[use.end():]
-    point = {sp.Symbol(k): sp.Rational(v) for k, v in at.items()}
+    point = {sp.Symbol(k): rational(v, f"at.{k}") for k, v in at.items()}
     funcs = {"sigmoid": lambda u: 1 / (1 + sp.exp(-u)), **{k: sp.Symbol(k) for k in at},
              **{c.name: c for c in copies}}
     expr = sp.sympify(text.replace("^", "**"), locals=funcs)

@@ -20,7 +20,7 @@ from gradsheet.derive.numbers import EXACT, FLOAT, hand
 from gradsheet.derive.steps import Section, Step, layer_steps
 
 from .. import networks
-from ..carry import Follow, Work, fmt
+from ..carry import Follow, Work, fmt, rational
 from ..options import Table
 from ..problem import Problem, Question
 from ..sheet import Sheet
@@ -134,7 +134,7 @@ def _hidden(work: Work) -> list:
 
 
 def _scale(work: Work) -> sp.Rational:
-    return 1 / (1 - sp.Rational(work.data["p"])) if work.data["inverted"] else sp.Integer(1)
+    return 1 / (1 - rational(work.data["p"], "p")) if work.data["inverted"] else sp.Integer(1)
 
 
 def _own(work: Work) -> dict[str, object]:
@@ -145,7 +145,7 @@ def _own(work: Work) -> dict[str, object]:
 
 
 def _slips(work: Work, part: str) -> list[tuple[object, str]]:
-    mask, p = work.data["mask"], sp.Rational(work.data["p"])
+    mask, p = work.data["mask"], rational(work.data["p"], "p")
     d = work.decimals
     if part.startswith("a1["):
         j = int(part[3:-1]) - 1

@@ -15,7 +15,7 @@ import sympy as sp
 from gradsheet.derive.steps import Section, Step
 
 from .. import networks
-from ..carry import Follow, Work, fmt
+from ..carry import Follow, Work, fmt, rational
 from ..options import MAX_LAMBDA, MAX_LEARNING_RATE, Table
 from ..printing import is_short
 from ..problem import Problem, Question
@@ -110,8 +110,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
 
 def _data(work: Work) -> tuple[list[sp.Rational], list[sp.Rational], sp.Rational, sp.Rational]:
     d = work.data
-    return ([sp.Rational(v) for v in d["w"]], [sp.Rational(v) for v in d["g"]], sp.Rational(d["alpha"]),
-            sp.Rational(d["lambda"]))
+    return ([rational(v, "w") for v in d["w"]], [rational(v, "g") for v in d["g"]], rational(d["alpha"], "alpha"),
+            rational(d["lambda"], "lambda"))
 
 
 def _own(work: Work) -> dict[str, object]:

@@ -189,3 +189,13 @@ def test_a_log_loss_prediction_outside_0_1_is_wrong_and_the_rest_still_checked(o
                  Tolerance(decimals=decimals) if decimals else None)
     verdicts = {r.name: r.verdict for r in result.rows}
     assert verdicts == {"output[1]": "wrong", "cost": "correct", "delta1[1]": "correct"}
+
+
+@pytest.mark.parametrize("values", [{"output": "1e999"}, {"delta2": "-1e300"}, {"z2": "1e999"},
+                                    {"a1": ["1e600", 9]}, {"output": "1e999", "delta2": "-1e300"}])
+def test_a_value_past_the_arithmetic_s_limits_is_wrong_not_an_error_about_the_network(values):
+    """Following a student's ŷ of 10^999 takes their own trace past 10^1000: nothing follows
+    from it, and each value is judged against the true one (it was 'layers[2] passes 10^1000')."""
+    result = run(herrmann(), {**values, "cost": "9/2"})
+    verdicts = {r.name: r.verdict for r in result.rows}
+    assert verdicts.pop("cost") == "correct" and set(verdicts.values()) == {"wrong"}

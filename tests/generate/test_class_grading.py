@@ -390,3 +390,42 @@ def test_the_report_figures_are_the_class_s(graded) -> None:
 def test_the_report_pdf_is_built(graded) -> None:
     pdf = graded["out"] / "report.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and (graded["out"] / "report.tex").is_file()
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1e300", "1e-999", "nan", "inf", "banana", "1" * 99])
+def test_an_absurd_answer_on_every_kind_is_wrong_and_grading_goes_on(graded, tmp_path, value) -> None:
+    key = graded["out"].parent / "build" / "key.json"
+    doc = json.loads(key.read_text(encoding="utf-8"))
+    rows = [["student", "problem", "part", "value"]] + [
+        ["ada", str(v["problem"]), a["part"], value] for v in doc["students"][0]["variants"] for a in v["answers"]]
+    answers = tmp_path / "answers.csv"
+    with open(answers, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    assert main(["--grade", str(key), "--answers", str(answers), "--out", str(tmp_path / "g"), "--format", "tex"]) == 0
+    parts = [p for p in read(tmp_path / "g" / "parts.csv") if p["student"] == "ada"]
+    assert len(parts) == len(rows) - 1
+    # right only where the key allows it (1e-999 for a key of 0); a value computed from an
+    # absurd one may be carried (a⁽¹⁾ = z⁽¹⁾ under the identity)
+    right = [p for p in parts if p["verdict"] == "correct"]
+    assert all(value == "1e-999" and float(p["key"]) == 0 for p in right)
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda d: d.update(z="1e999999"), "z"),  # was a number of a million digits built: a hang
+    (lambda d: d.update(mask=[1]), "mask"),
+    (lambda d: d.update(alpha="nan"), "alpha"),
+    (lambda d: d.update(activation="nope"), "activation"),
+])
+def test_edited_data_in_the_key_is_one_line_naming_the_variant(graded, tmp_path, capsys, edit, field) -> None:
+    doc = json.loads((graded["out"].parent / "build" / "key.json").read_text(encoding="utf-8"))
+    edited = [v for s in doc["students"] for v in s["variants"] if field in v["data"]]
+    assert edited
+    for v in edited:
+        edit(v["data"])
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "key.json").write_text(json.dumps(doc), encoding="utf-8")
+    code = main(["--grade", str(tmp_path / "b" / "key.json"), "--answers", str(graded["out"].parent / "answers.csv"),
+                 "--format", "tex"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and ".data: not the data generate wrote" in err
+    assert not (tmp_path / "b-grading").exists()
