@@ -89,8 +89,8 @@ def reading(text: str, part: str) -> Any:
 
 
 def probe(follow: Follow, work: Work, parts: tuple[str, ...]) -> None:
-    """Everything ``follow`` computes from the key's data alone (no answer given): an edited
-    key fails here, where its error can be named, not later among a student's answers."""
+    """Everything ``follow`` computes from the key's data alone (no answer given): whether a
+    failure while following a student was the key's data (it fails here too) or their answers."""
     follow.own(work)
     for part in parts:
         list(follow.slips(work, part))

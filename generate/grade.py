@@ -213,18 +213,19 @@ def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: in
     given = {part: v for part, v in given.items() if carry.followable(v)}
     truth = {e.part: e.value for e in variant.answers}
     try:
-        carry.probe(follow, carry.Work(variant.data, variant.network, {}, truth, decimals), tuple(truth))
-    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError, SpecError) as error:
-        # the key's data is what generate wrote; an edited one cannot be followed
-        raise SpecError(f"key.json {where}.data", f"not the data generate wrote ({type(error).__name__})",
-                        "give the key.json generate wrote, unedited") from None
-    try:
         with np.errstate(all="ignore"):
             return carry.judge(follow, carry.Work(variant.data, variant.network, given, truth, decimals),
                                {e.part: e.tolerance for e in variant.answers})
-    except (SpecError, OverflowError, ZeroDivisionError):
-        # the student's own values take their computation past the arithmetic's limits (an
-        # answer of 10^999): nothing follows from them, each is judged against the key alone
+    except _FOLLOW_ERRORS:
+        try:
+            carry.probe(follow, carry.Work(variant.data, variant.network, {}, truth, decimals), tuple(truth))
+        except _FOLLOW_ERRORS as error:
+            # the key's data is what generate wrote; an edited one cannot be followed
+            raise SpecError(f"key.json {where}.data", f"not the data generate wrote ({type(error).__name__})",
+                            "give the key.json generate wrote, unedited") from None
+        # the data is sound: the student's own values take their computation past the
+        # arithmetic's limits (an answer of 10^999), so nothing follows from them and each is
+        # judged against the key alone
         return {}
 
 
@@ -273,6 +274,12 @@ def _right(value: str, entry: Entry) -> bool:
         return abs(float(number) - float(entry.value)) <= float(entry.tolerance) * (1 + 1e-9) + 1e-12
     except OverflowError:  # 10^999 is no float, and no key value
         return False
+
+
+# what following a student's answers can raise: from an edited key's data, or from answers that
+# take the arithmetic past its limits (told apart by following the data alone)
+_FOLLOW_ERRORS = (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError, OverflowError,
+                  SpecError)
 
 
 # the kinds whose part names mean the variant network's own trace quantities (z1[1], W1_new[2,1]):
