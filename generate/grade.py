@@ -316,10 +316,11 @@ def grades_csv(key: Key, grades: list[PartGrade]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "name", *(f"problem {p}" for p in problems), "total", "max", "by hand"])
+    points = class_report.points
     for s in key.students:
         row = [earned[s.id, p] for p in problems]
         # questions that ask for nothing in the key (write ŷ as a nested function) are the grader's
-        writer.writerow([s.id, s.name, *(_points(v) for v in row), _points(sum(row)), _points(graded_points(key, s)),
+        writer.writerow([s.id, s.name, *(points(v) for v in row), points(sum(row)), points(graded_points(key, s)),
                          sum(v.by_hand for v in s.variants)])
     return out.getvalue()
 
@@ -329,7 +330,7 @@ def parts_csv(grades: list[PartGrade]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "problem", "part", "given", "key", "verdict", "points", "diagnosis"])
     for g in grades:
-        writer.writerow([g.student, g.problem, g.part, g.given, g.key, g.verdict, _points(g.credit), g.diagnosis])
+        writer.writerow([g.student, g.problem, g.part, g.given, g.key, g.verdict, class_report.points(g.credit), g.diagnosis])
     return out.getvalue()
 
 
@@ -360,10 +361,6 @@ def class_line(r: class_report.ClassReport) -> str:
     share = (lambda v: f" ({float(v / d.maximum) * 100:.0f} %)") if d.maximum else (lambda v: "")
     return (f"class: {d.students} of {r.enrolled} handed in; mean {class_report.points(d.mean)}{share(d.mean)}, "
             f"median {class_report.points(d.median)} of {class_report.points(d.maximum)}\n")
-
-
-def _points(value: Fraction) -> str:
-    return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
 
 
 GRADED_KEY = "graded-key.sha256"

@@ -8,12 +8,14 @@ Latin, so the report compiles with LuaLaTeX and the fallback fonts (:mod:`genera
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from gradsheet.derive.templating import environment, escape
 
-from . import fonts
+from . import fonts, pdf
 from .class_report import VERDICTS, ClassReport, percent, points
 
 HISTOGRAM_HEIGHT = 4.0  # cm, the tallest bar
@@ -108,11 +110,6 @@ def tex(r: ClassReport) -> str:
 
 def compile_pdf(source: str, timeout: int) -> bytes:
     """The report's PDF, compiled in a folder of its own that is removed afterwards."""
-    import tempfile
-    from pathlib import Path
-
-    from . import pdf
-
     with tempfile.TemporaryDirectory(prefix="gradsheet-report-") as folder:
         path = Path(folder) / "report.tex"
         path.write_text(source, encoding="utf-8")

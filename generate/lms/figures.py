@@ -19,9 +19,15 @@ def svgs(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], timeout
     """Each figure's LaTeX (a picture or a tikzpicture) as an SVG image, in order. ``cache``
     (LaTeX → SVG) is shared by the exports of one build: each figure is compiled once."""
     cache = {} if cache is None else cache
+    figures = [bare(f) for f in figures]
     missing = list(dict.fromkeys(f for f in figures if f not in cache))
     cache.update(zip(missing, _compiled(missing, env, skeletons, timeout)))
     return [cache[f] for f in figures]
+
+
+def bare(tex: str) -> str:
+    """A figure without the centring the sheets give it: each page is cropped to its figure."""
+    return tex.replace("\\begin{center}", "").replace("\\end{center}", "").strip()
 
 
 def _compiled(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], timeout: int) -> list[bytes]:

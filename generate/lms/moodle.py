@@ -29,10 +29,9 @@ from .. import key as key_format
 from ..render import rounding
 from ..spec import ExamSpec
 from ..variants import StudentSheet
-from . import figures as figure_files
+from . import choices, figures as figure_files
 from . import html as to_html
 
-CHOICES = (("yes", "no"), ("forward", "reverse"))  # the words a key's text answers are drawn from
 PENALTY = "0.3333333"
 
 
@@ -57,7 +56,7 @@ def number(value: Any) -> str:
 def field(answer: Any, weight: int) -> str:
     """The Cloze field of one key entry."""
     if isinstance(answer.key_value, str):
-        words = next((c for c in CHOICES if answer.key_value in c), (answer.key_value,))
+        words = choices(answer.key_value)
         return "{" + f"{weight}:MULTICHOICE:" + "~".join(("=" if w == answer.key_value else "") + w for w in words) + "}"
     return "{" + f"{weight}:NUMERICAL:={number(answer.key_value)}:{number(answer.tolerance)}" + "}"
 
@@ -102,7 +101,7 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleto
                             f"{exam.name} · problem {spec.index} · {s.student.id}",
                             f"{exam.name}-p{spec.index}-{s.student.id}"[:100], text, feedback,
                             list(range(first, len(figures.latex)))))
-    svgs = figure_files.svgs([_bare(f) for f in figures.latex], env, skeletons, timeout, cache)
+    svgs = figure_files.svgs(figures.latex, env, skeletons, timeout, cache)
     names = [f"figure-{i + 1}.svg" for i in range(len(svgs))]
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     category = None
@@ -130,11 +129,6 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleto
                 "</question>"]
     out.append("</quiz>")
     return "\n".join(out) + "\n"
-
-
-def _bare(tex: str) -> str:
-    """A figure without the centring the sheets give it: the page is cropped to the figure."""
-    return tex.replace("\\begin{center}", "").replace("\\end{center}", "").strip()
 
 
 def _file(name: str, data: bytes) -> str:

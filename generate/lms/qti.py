@@ -23,7 +23,6 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -31,9 +30,8 @@ from .. import key as key_format
 from ..render import rounding
 from ..spec import ExamSpec, slug
 from ..variants import StudentSheet
-from . import figures as figure_files
+from . import choices, figures as figure_files
 from . import html as to_html
-from .moodle import CHOICES, _bare
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -51,9 +49,7 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(key_format._number(value)))
 
 
-def _points(value: Fraction | Decimal) -> str:
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
+def _points(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
@@ -85,7 +81,7 @@ def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
             for part in q.parts:
                 a, rid = answers[part], responses[part]
                 if isinstance(a.key_value, str):
-                    words = next((c for c in CHOICES if a.key_value in c), (a.key_value,))
+                    words = choices(a.key_value)
                     cell = (f"<choiceInteraction responseIdentifier=\"{rid}\" shuffle=\"false\" maxChoices=\"1\">"
                             + "".join(f"<simpleChoice identifier=\"{identifier(w)}\">{escape(w)}</simpleChoice>"
                                       for w in words) + "</choiceInteraction>")
@@ -182,7 +178,7 @@ def package(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleton
             text, shown = item(ident, f"{exam.title}: problem {spec.index} ({s.student.id})", v.problem,
                                statement(v.problem), exam.decimals, figures)
             items.append((spec.index, ident, text, shown))
-    svgs = figure_files.svgs([_bare(f) for f in figures.latex], env, skeletons, timeout, cache)
+    svgs = figure_files.svgs(figures.latex, env, skeletons, timeout, cache)
     names = [f"figure-{i + 1}.svg" for i in range(len(svgs))]
     files: dict[str, bytes] = {}
     for _, ident, text, _ in items:

@@ -240,17 +240,16 @@ def _mode(work: Work) -> Mode:
     return EXACT if work.network.network.rational else FLOAT
 
 
-def _written(work: Work, prefix: str, like: Any, fallback: Any) -> Any:
-    """Parameters shaped like ``like``: the student's entries named ``prefix``W1[1,1]…, and
-    ``fallback``'s where they wrote none."""
-    out = []
-    for l, ((w, b), (fw, fb)) in enumerate(zip(like, fallback), start=1):
-        w2 = np.array([[work.number(f"{prefix}W{l}[{j + 1},{c + 1}]") if work.number(f"{prefix}W{l}[{j + 1},{c + 1}]")
-                        is not None else fw[j][c] for c in range(w.shape[1])] for j in range(w.shape[0])], dtype=object)
-        b2 = None if b is None else np.array([work.number(f"{prefix}b{l}[{j + 1}]") if work.number(f"{prefix}b{l}[{j + 1}]")
-                                              is not None else fb[j] for j in range(b.shape[0])], dtype=object)
-        out.append((w2, b2))
-    return out
+def _written(work: Work, prefix: str, params: Any) -> Any:
+    """``params`` with the student's entries put in where they wrote them (``prefix``W1[1,1], …)."""
+    def entry(part: str, value: Any) -> Any:
+        mine = work.number(part)
+        return value if mine is None else mine
+
+    return [(np.array([[entry(f"{prefix}W{l}[{j + 1},{c + 1}]", v) for c, v in enumerate(row)]
+                       for j, row in enumerate(w)], dtype=object),
+             None if b is None else np.array([entry(f"{prefix}b{l}[{j + 1}]", v) for j, v in enumerate(b)], dtype=object))
+            for l, (w, b) in enumerate(params, start=1)]
 
 
 def _walk(work: Work) -> dict[str, tuple[Any, Any, Any, list[int]]]:
@@ -271,7 +270,7 @@ def _walk(work: Work) -> dict[str, tuple[Any, Any, Any, list[int]]]:
             after = backprop.step(before, bwd, rate, mode)
             mean = [(g.grad_W, g.grad_b) for g in bwd.layers]
             out[prefix] = (before, mean, after, batch)
-            before = _written(work, prefix, after, after)  # the next update starts from what they wrote
+            before = _written(work, prefix, after)  # the next update starts from what they wrote
     return out
 
 
@@ -291,7 +290,7 @@ def _own(work: Work) -> dict[str, Any]:
     own: dict[str, Any] = {}
     for prefix, (before, mean, after, _) in _walk(work).items():
         if prefix == "full_":
-            grads = _written(work, "full_grad_", mean, mean)
+            grads = _written(work, "full_grad_", mean)
             after = [(w - rate * gw, None if b is None else b - rate * gb) for (w, b), (gw, gb) in zip(before, grads)]
         own.update(_flat(prefix, after))
     return own
@@ -315,7 +314,7 @@ def _slips(work: Work, part: str) -> list[tuple[object, str]]:
                 (-g, f"the sign is flipped: ∂C/∂{name} = {fmt(g, d)}")]
     name = part[len(prefix):]
     old = _flat("", before)[name]
-    grads = _written(work, "full_grad_", mean, mean) if prefix == "full_" else mean
+    grads = _written(work, "full_grad_", mean) if prefix == "full_" else mean
     g = _flat("", grads)[name]
     rule = f"{name} − α ∂C/∂{name} = {fmt(old, d)} − {fmt(rate, d)} · {fmt(g, d)} = {fmt(old - rate * g, d)}"
     out = [(old + rate * g, f"the step was added instead of subtracted: {rule}"),
