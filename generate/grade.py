@@ -38,7 +38,7 @@ from gradsheet.derive.numbers import parse_number
 from . import carry, class_report, csv_rows, key as key_format, problems, report_pdf
 from .key import Entry, Key, KeyVariant
 
-MISSING = "missing"
+MISSING = class_report.MISSING  # a part the student left out
 
 
 @dataclass(frozen=True)

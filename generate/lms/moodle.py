@@ -23,6 +23,8 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from .. import key as key_format
@@ -138,9 +140,6 @@ def _file(name: str, data: bytes) -> str:
 def answers_of(xml_text: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The fields of each question read back: (idnumber, [(type, value, tolerance)]), for tests
     and for an instructor checking an export against key.json."""
-    import re
-    import xml.etree.ElementTree as ET
-
     root = ET.fromstring(xml_text)
     out = []
     for q in root.iter("question"):
