@@ -90,6 +90,7 @@ _PREFERRED = 0.3  # the lectures write a weight nearer the arrow's source
 _SCALE = {"weight": 1.0, "bias": 1.0, "input": 1.25, "inputsmall": 1.0}  # \\scriptsize is 8 pt, \\small 10 pt
 
 
+@lru_cache(maxsize=65536)
 def text_width(tex: str, kind: str = "weight") -> float:
     """The width in cm of a label's math text (commands and braces print nothing)."""
     plain = re.sub(r"\\[A-Za-z]+|[{}_^\\]", "", tex)
@@ -134,20 +135,29 @@ def _near_crossing(scene: _Scene, x: float, y: float, own: int) -> bool:
     return scene.crossings(probe, own) > 0
 
 
+@lru_cache(maxsize=65536)
+def _spots(skeleton: Skeleton, n: int, width: float) -> tuple[tuple[float, float, Box], ...]:
+    """Where along arrow n a label ``width`` wide may sit, best first: fewest arrows under it,
+    then nearest the preferred point. A figure's labels differ only in width, and a class
+    reuses a few dozen widths on a few skeletons: cached, a figure costs microseconds."""
+    scene, a, h = _scene(skeleton), skeleton.arrows()[n], _HEIGHT_CM * _SCALE["weight"]
+    scored = []
+    for t in _CANDIDATES:
+        x, y = a["x1"] + t * (a["x2"] - a["x1"]), a["y1"] + t * (a["y2"] - a["y1"])
+        box = x - width / 2, y - h / 2, x + width / 2, y + h / 2
+        if scene.off_nodes(box) and not _near_crossing(scene, x, y, n):
+            scored.append((scene.crossings(box, n), abs(t - _PREFERRED), t, (round(x, 3), round(y, 3), box)))
+    return tuple(entry[-1] for entry in sorted(scored, key=lambda e: e[:3]))
+
+
 def place_weights(skeleton: Skeleton, texts: list[str]) -> list[tuple[float, float]] | None:
     """A point on each arrow (in ``skeleton.arrows()`` order) for its label: its box touches no
     neuron and no other box, no other arrow passes near its centre, and as few as possible pass
     under it; None when some arrow has no such point."""
-    scene, arrows = _scene(skeleton), skeleton.arrows()
-    options: list[list[tuple[float, float, Box]]] = []
-    for n, (a, text) in enumerate(zip(arrows, texts)):
-        scored = []
-        for t in _CANDIDATES:
-            x, y = a["x1"] + t * (a["x2"] - a["x1"]), a["y1"] + t * (a["y2"] - a["y1"])
-            box = _box(x, y, text)
-            if scene.off_nodes(box) and not _near_crossing(scene, x, y, n):
-                scored.append((scene.crossings(box, n), abs(t - _PREFERRED), t, (round(x, 3), round(y, 3), box)))
-        here = [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])]
+    arrows = skeleton.arrows()
+    options: list[tuple[tuple[float, float, Box], ...]] = []
+    for n, text in enumerate(texts):
+        here = _spots(skeleton, n, text_width(text, "weight"))
         if not here:
             return None
         options.append(here)
