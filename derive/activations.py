@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Callable, Mapping
 
 import mpmath
@@ -446,11 +446,15 @@ def get(name: str, params: Mapping[str, Any] | None = None, field: str = "activa
 _INSTANCES: dict[tuple, Activation] = {}
 
 
+@cache
+def _defaults(factory: Callable[..., Activation]) -> dict[str, sp.Rational]:
+    return {p.name: sp.Rational(p.default) for p in inspect.signature(factory).parameters.values()}
+
+
 def _cached(name: str, key: tuple, factory: Callable[..., Activation]) -> Activation:
     # One instance per (name, params), so lambdified functions are built once per process;
     # the defaults are filled in, so that leaky_relu and leaky_relu(alpha=1/100) are one
-    defaults = {p.name: sp.Rational(p.default) for p in inspect.signature(factory).parameters.values()}
-    key = tuple(sorted({**defaults, **dict(key)}.items()))
+    key = tuple(sorted({**_defaults(factory), **dict(key)}.items()))
     if (name, key) not in _INSTANCES:
         _INSTANCES[(name, key)] = factory(**dict(key))
     return _INSTANCES[(name, key)]

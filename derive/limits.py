@@ -55,8 +55,8 @@ def log10_abs(value: Any) -> float:
         value = value.approx
     if isinstance(value, mpmath.mpf):
         return -math.inf if value == 0 else float(mpmath.log10(abs(value)))
-    if isinstance(value, (int, sp.Integer, sp.Rational)):
-        p, q = abs(int(sp.Rational(value).p)), int(sp.Rational(value).q)
+    if isinstance(value, (int, sp.Rational)):
+        p, q = (abs(value), 1) if isinstance(value, int) else (abs(int(value.p)), int(value.q))
         if p == 0:
             return -math.inf
         # bit lengths bound the size; exact enough for a limit of a thousand digits

@@ -123,7 +123,7 @@ def _text(value: sp.Rational) -> Any:
 
 def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dict[str, Any]:
     """A derive spec (its dict form, JSON-ready) drawn at random under ``opts``."""
-    layers, numeric = [], []
+    numeric = []
     for l, (n_in, n_out) in enumerate(zip(opts.sizes, opts.sizes[1:]), start=1):
         name = opts.activations[l - 1]
         if opts.integer:
@@ -134,17 +134,19 @@ def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dic
             weights = [[one_decimal(rng, "-1", "1") for _ in range(n_in)] for _ in range(n_out)]
             bias = [one_decimal(rng, "-0.5", "0.5", nonzero=False) for _ in range(n_out)]
         numeric.append((weights, bias if opts.bias else None, name))
+    pairs = [(_inputs(rng, opts), _targets(rng, opts)) for _ in range(examples)]
+    if opts.integer:
+        _prescreen(numeric, pairs, opts)  # before the spec is written: most integer draws end here
+    layers = []
+    for weights, bias, name in numeric:
         layer: dict[str, Any] = {"weights": [[_text(w) for w in row] for row in weights],
                                  "activation": {"name": name, "alpha": _text(opts.alpha)} if name == "leaky_relu" else name}
-        if opts.bias:
+        if bias is not None:
             layer["bias"] = [_text(b) for b in bias]
         layers.append(layer)
     data: dict[str, Any] = {"loss": opts.loss, "layers": layers}
     if opts.learning_rate is not None:
         data["learning_rate"] = _text(opts.learning_rate)
-    pairs = [(_inputs(rng, opts), _targets(rng, opts)) for _ in range(examples)]
-    if opts.integer:
-        _prescreen(numeric, pairs, opts)
     drawn = [{"x": [_text(v) for v in x], "y": [_text(v) for v in y]} for x, y in pairs]
     if examples == 1:
         data["example"] = drawn[0]
@@ -155,27 +157,27 @@ def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dic
 
 def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[tuple[list, list]],
                opts: NetOptions) -> None:
-    """The forward half of the bound check on the raw draw, before any spec is built.
+    """The forward half of the bound check on the raw (integer) draw, before any spec is built.
 
     Most integer draws overflow the bound in the forward pass (σ = z² squares twice); plain
     floats find that in microseconds, where parsing and tracing the spec take a millisecond.
     Only draws the full check would reject are rejected here (it has the same margin).
     """
     limit, costs = opts.bound * (1 + 1e-9), []
+    acts = [activations.get(name, {"alpha": opts.alpha} if name == "leaky_relu" else None) for _, _, name in layers]
     for x, y in pairs:
-        a = np.array([float(v) for v in x])
-        for weights, bias, name in layers:
-            zs = np.array([[float(w) for w in row] for row in weights]) @ a
+        a = [float(int(v)) for v in x]
+        for (weights, bias, _), act in zip(layers, acts):
+            zs = [sum(int(w) * v for w, v in zip(row, a)) for row in weights]
             if bias is not None:
-                zs = zs + np.array([float(b) for b in bias])
-            params = {"alpha": opts.alpha} if name == "leaky_relu" else None
-            a = activations.get(name, params).np_value(zs)
-            if max(np.max(np.abs(zs)), np.max(np.abs(a))) > limit:
-                raise Degenerate(f"a forward value = {np.max(np.abs(a)):g} is beyond the bound {opts.bound}")
-        error = (np.array([float(v) for v in y]) - a) ** 2
-        costs.append(0.5 * error.sum() if opts.loss == "half_sse" else error.mean())
-    if np.mean(costs) > limit:  # the mean: a batch's cost C = (1/m) Σ C_i
-        raise Degenerate(f"cost = {np.mean(costs):g} is beyond the bound {opts.bound}")
+                zs = [z + int(b) for z, b in zip(zs, bias)]
+            a = [float(v) for v in act.np_value(np.array(zs, dtype=float))]
+            if max(max(map(abs, zs)), max(map(abs, a))) > limit:
+                raise Degenerate(f"a forward value = {max(map(abs, a)):g} is beyond the bound {opts.bound}")
+        error = [(int(t) - v) ** 2 for t, v in zip(y, a)]
+        costs.append(0.5 * sum(error) if opts.loss == "half_sse" else sum(error) / len(error))
+    if sum(costs) / len(costs) > limit:  # the mean: a batch's cost C = (1/m) Σ C_i
+        raise Degenerate(f"cost = {sum(costs) / len(costs):g} is beyond the bound {opts.bound}")
 
 
 def _inputs(rng: np.random.Generator, opts: NetOptions) -> list[sp.Rational]:

@@ -34,6 +34,23 @@ def to_decimal(value: Any) -> Decimal:
 
 def rounded(value: Any, decimals: int) -> Decimal:
     """Round half away from zero to ``decimals`` places (Decimal's ROUND_HALF_UP does that)."""
+    if isinstance(value, _CACHED):
+        # a sheet rounds the same few hundred numbers tens of thousands of times (checks,
+        # key, statement, steps); the type is in the key, so 2 and 2.0 stay apart
+        key = (type(value), value, decimals)
+        if key not in _ROUNDED:
+            if len(_ROUNDED) > 100_000:
+                _ROUNDED.clear()
+            _ROUNDED[key] = _rounded(value, decimals)
+        return _ROUNDED[key]
+    return _rounded(value, decimals)
+
+
+_CACHED = (int, float, sp.Rational)
+_ROUNDED: dict[tuple[type, Any, int], Decimal] = {}
+
+
+def _rounded(value: Any, decimals: int) -> Decimal:
     exact = to_decimal(value)
     with localcontext() as context:  # quantize needs every integer digit within the precision
         context.prec = max(context.prec, exact.adjusted() + decimals + 5)
