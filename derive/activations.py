@@ -52,7 +52,19 @@ def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     branches = [(condition, exact_call(sp.Lambda(var, piece), sp.lambdify(var, piece, modules="mpmath")))
                 for piece, condition in expr.args]
 
+    known: dict[sp.Rational, Any] = {}
+
     def apply(value: Any) -> Any:
+        if isinstance(value, (int, sp.Rational)):  # the branch test costs more than the value
+            exact = sp.Rational(value)
+            if exact not in known:
+                if len(known) > 50_000:
+                    known.clear()
+                known[exact] = choose(exact)
+            return known[exact]
+        return choose(value)
+
+    def choose(value: Any) -> Any:
         approx = sp.Float(Real.parts(value)[1], PRECISION)
         for condition, fn in branches:
             if condition is sp.true or bool(condition.subs(var, approx)):
