@@ -17,8 +17,22 @@ the top-level folders ``derive/``, ``generate/`` and ``templates/``; ``pyproject
 them here, so no bare ``derive`` or ``generate`` package lands in site-packages beside PyPI's.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import derive
-from .api import Checked, Derivation, Graph, build, check, example, graph, spec
+
+if TYPE_CHECKING:
+    from .api import Checked, Derivation, Graph, build, check, example, graph, spec
 
 __version__ = "0.1.0"
 __all__ = ["derive", "example", "spec", "graph", "check", "build", "Derivation", "Graph", "Checked"]
+
+
+def __getattr__(name: str) -> Any:
+    # the API on first use (PEP 562): the commands `generate` and `derive` import their own
+    # modules, not the API's (its imports cost the command line ~0.1 s at every start)
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'gradsheet' has no attribute {name!r}")
