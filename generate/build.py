@@ -14,16 +14,16 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from gradsheet.derive.errors import SpecError
 
-from . import key, pdf, render
+from . import key, pdf, render, typeset
 from .lms import moodle, qti
 from .progress import Progress
 from .roster import Student
 from .spec import ExamSpec, slug
-from .variants import StudentSheet, draw_all
+from .variants import StudentSheet, draw_stream
 
 
 @dataclass(frozen=True)
@@ -125,19 +125,50 @@ def build(request: Request) -> tuple[Path, tuple[StudentSheet, ...]]:
 
 def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet, ...]]:
     bar = Progress("drawing variants", len(request.students), enabled=request.progress)
-    sheets = draw_all(request.exam, request.students, bar if len(request.students) > 1 else None)
+    drawn = draw_stream(request.exam, request.students, bar if len(request.students) > 1 else None)
     env = render.templates(request.templates)
-    documents = {name: render.render(name, request.exam, sheets, env) for name in ("exam", "solutions")}
-
+    wanted = formats(request.format)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        _assemble(work, request, sheets, documents)
+        tex = work / "tex"
+        tex.mkdir()
+        if "pdf" in wanted:
+            sheets = _typeset(drawn, request, work, env)
+        else:
+            sheets = tuple(drawn)
+            for name in typeset.DOCUMENTS:
+                (tex / f"{name}.tex").write_text(render.render(name, request.exam, sheets, env), encoding="utf-8")
+        _assemble(work, request, sheets, wanted)
         _permissions(work)
         _replace(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return out, sheets
+
+
+def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path,
+             env: Any) -> tuple[StudentSheet, ...]:
+    """Draw and compile at once (generate/typeset.py); the PDFs (and per student, their pages)
+    into ``work``, the sources into ``work/tex``."""
+    tex = work / "tex"
+
+    def finish(made: Path) -> None:
+        shutil.copyfile(made, work / made.name)
+        if request.per_student:
+            folder = work / PER_STUDENT[made.stem]
+            folder.mkdir()
+            pdf.split(made, pdf.page_starts(made), [folder / n for n in sheet_names(request.students)])
+
+    try:
+        sheets = typeset.compile_while_drawing(drawn, request.exam, request.students, tex, env, request.timeout,
+                                               then=finish)
+    except SpecError as error:
+        raise _with_kept_log(error, tex) from None
+    for leftover in tex.iterdir():
+        if leftover.suffix != ".tex":
+            leftover.unlink()
+    return sheets
 
 
 def _permissions(work: Path) -> None:
@@ -147,16 +178,10 @@ def _permissions(work: Path) -> None:
     work.chmod(0o777 & ~mask)
 
 
-def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], documents: dict[str, str]) -> None:
-    tex = work / "tex"
-    tex.mkdir()
-    files = []
-    for name, text in documents.items():
-        (tex / f"{name}.tex").write_text(text, encoding="utf-8")
-        files.append(tex / f"{name}.tex")
+def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wanted: tuple[str, ...]) -> None:
+    """The key and the LMS exports beside the documents."""
     (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
     (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
-    wanted = formats(request.format)
     if "moodle" in wanted or "qti" in wanted:
         env = render.templates(request.templates)
         drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets),
@@ -165,21 +190,6 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], do
             (work / "moodle.xml").write_text(moodle.document(*drawn), encoding="utf-8")
         if "qti" in wanted:
             (work / "qti.zip").write_bytes(qti.package(*drawn))
-    if "pdf" in wanted:
-        def finish(made: Path) -> None:
-            shutil.copyfile(made, work / made.name)
-            if request.per_student:
-                folder = work / PER_STUDENT[made.stem]
-                folder.mkdir()
-                pdf.split(made, pdf.page_starts(made), [folder / n for n in sheet_names(request.students)])
-
-        try:
-            pdf.compile_all(files, request.timeout, then=finish)
-        except SpecError as error:
-            raise _with_kept_log(error, tex) from None
-        for leftover in tex.iterdir():
-            if leftover.suffix != ".tex":
-                leftover.unlink()
 
 
 def _with_kept_log(error: SpecError, tex: Path) -> SpecError:

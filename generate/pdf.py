@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from gradsheet.derive.errors import SpecError
 
@@ -34,12 +34,29 @@ def engine(tex: Path) -> str:
     """The TeX engine the file asks for in a magic comment before its first command (pdflatex
     unless it says lualatex)."""
     with tex.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip().replace(" ", "") == "%!TEXprogram=lualatex":
-                return "lualatex"
-            if line.strip() and not line.startswith("%"):
-                break
+        return engine_of(f)
+
+
+def engine_of(lines: Iterable[str]) -> str:
+    for line in lines:
+        if line.strip().replace(" ", "") == "%!TEXprogram=lualatex":
+            return "lualatex"
+        if line.strip() and not line.startswith("%"):
+            break
     return "pdflatex"
+
+
+def check_engines(engines: Iterable[str]) -> None:
+    """Each engine is installed, or a one-line error says what to install."""
+    engines = set(engines)
+    if not available():
+        raise SpecError("pdflatex", "not found", "install TeX Live (Debian: apt-get install texlive-latex-base "
+                        "texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern latexmk), "
+                        "or pass --format tex for the LaTeX sources alone")
+    if "lualatex" in engines and not available("lualatex"):
+        raise SpecError("lualatex", "not found, and the names or titles are in scripts beyond Latin",
+                        "install it and the fonts (Debian: " + INSTALL + "), "
+                        "or pass --format tex for the LaTeX sources alone")
 
 
 def _env() -> dict[str, str]:
@@ -56,14 +73,7 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
     later documents still compile: splitting the exam overlaps the solutions' run.
     """
     engines = [engine(tex) for tex in tex_files]
-    if not available():
-        raise SpecError("pdflatex", "not found", "install TeX Live (Debian: apt-get install texlive-latex-base "
-                        "texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern latexmk), "
-                        "or pass --format tex for the LaTeX sources alone")
-    if "lualatex" in engines and not available("lualatex"):
-        raise SpecError("lualatex", "not found, and the names or titles are in scripts beyond Latin",
-                        "install it and the fonts (Debian: " + INSTALL + "), "
-                        "or pass --format tex for the LaTeX sources alone")
+    check_engines(engines)
     procs = [(tex, subprocess.Popen([name, *FLAGS, tex.name], cwd=tex.parent, env=_env(),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
              for tex, name in zip(tex_files, engines)]
@@ -92,6 +102,85 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
     return [tex.with_suffix(".pdf") for tex in tex_files]
 
 
+class Stopped(Exception):
+    """Raised in a thread still writing a document whose compilation was stopped."""
+
+
+class Streaming:
+    """One document compiling while Python still writes it.
+
+    TeX reads the text from a pipe (``\\input{/dev/stdin}`` with the document's job name), so
+    it typesets the preamble and the first students while later ones are being drawn and
+    rendered; the same text goes to ``tex`` on disk. TeX's output depends on its input alone:
+    the PDF is the one compiling ``tex`` gives, byte for byte. :meth:`write` blocks while TeX
+    is behind (the pipe holds 64 KiB): a slow document holds back only its own writer.
+    """
+
+    def __init__(self, tex: Path, engine_name: str) -> None:
+        self.tex, self.engine = tex, engine_name
+        self._file = tex.open("w", encoding="utf-8")
+        self._proc = subprocess.Popen([engine_name, *FLAGS, f"-jobname={tex.stem}", r"\input{/dev/stdin}"],
+                                      cwd=tex.parent, env=_env(), stdin=subprocess.PIPE,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._pipe = self._proc.stdin
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def write(self, text: str) -> None:
+        if self._file.closed:
+            raise Stopped(self.tex.name)
+        self._file.write(text)
+        if self._pipe is None:
+            return
+        data = text.encode("utf-8")
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= 1 << 14:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand TeX what has been written (before waiting for more to write)."""
+        pipe = self._pipe
+        if pipe is None or not self._pending:
+            return
+        data, self._pending, self._size = b"".join(self._pending), [], 0
+        try:
+            pipe.write(data)
+            pipe.flush()
+        except (BrokenPipeError, ValueError):  # TeX stopped (an error: finish() reports it), or was stopped
+            self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        pipe, self._pipe = self._pipe, None
+        if pipe is not None:
+            try:
+                pipe.close()
+            except BrokenPipeError:
+                pass
+
+    def finish(self, timeout: int = TIMEOUT) -> Path:
+        """The text is complete: wait for TeX; the PDF, or a one-line error from its log."""
+        self.flush()
+        self._close_pipe()
+        self._file.close()
+        try:
+            code = self._proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise SpecError(f"LaTeX {self.tex.name}", f"{self.engine} did not finish within {timeout} s",
+                            "check the templates for a loop, or raise --timeout") from None
+        if code != 0:
+            raise SpecError(*first_error(self.tex))
+        return self.tex.with_suffix(".pdf")
+
+    def kill(self) -> None:
+        """Stop TeX (an error elsewhere, Ctrl-C): nothing may write into the build folder after it."""
+        self._pipe = None  # not closed: a write blocked in another thread ends with the process
+        self._proc.kill()
+        self._proc.wait()
+        self._file.close()
+
+
 _ERROR = re.compile(r"^(?:(?P<file>[^:\n]+):(?P<line>\d+): |! )(?P<msg>.+)$", re.M)
 
 
@@ -102,7 +191,9 @@ def first_error(tex: Path) -> tuple[str, str, str]:
     match = _ERROR.search(text)
     if not match:
         return f"LaTeX {tex.name}", "pdflatex failed without an error message", f"see {log}"
-    where = f"{Path(match['file']).name} line {match['line']}" if match["file"] else tex.name
+    # a streamed document's file is /dev/stdin, and is the .tex
+    name = tex.name if match["file"] == "/dev/stdin" else Path(match["file"] or tex.name).name
+    where = f"{name} line {match['line']}" if match["file"] else tex.name
     if not match["file"]:
         line = re.search(r"^l\.(\d+)", text[match.end():], re.M)
         where += f" line {line.group(1)}" if line else ""

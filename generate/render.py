@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -21,6 +21,7 @@ from gradsheet.derive.templating import environment, escape, options
 
 from . import fonts
 from .figure import Skeleton
+from .roster import Student
 from .spec import ExamSpec
 from .variants import StudentSheet
 
@@ -62,31 +63,37 @@ def header(exam: ExamSpec) -> Header:
                   exam.total_points, rounding(exam.decimals))
 
 
-def user_text(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> list[str]:
+def user_text(exam: ExamSpec, students: Iterable[Student]) -> list[str]:
     """Everything a person typed that a document prints: the fonts it needs follow from it."""
-    return [exam.title, exam.course, exam.date, exam.instructions,
-            *(t for s in sheets for t in (s.student.id, s.student.name))]
+    return [exam.title, exam.course, exam.date, exam.instructions, *(t for s in students for t in (s.id, s.name))]
 
 
-def _skeletons(sheets: tuple[StudentSheet, ...]) -> dict[Skeleton, str]:
-    """A box name per distinct skeleton, in order of first use (names are letters: TeX macros)."""
+def skeletons_of(sheets: Iterable[StudentSheet]) -> list[Skeleton]:
+    """The distinct network skeletons, in order of first use."""
+    return list(dict.fromkeys(v.problem.figure.skeleton for s in sheets for v in s.variants
+                              if v.problem.figure is not None))
+
+
+def _skeletons(sheets: Iterable[StudentSheet]) -> dict[Skeleton, str]:
+    return box_names(skeletons_of(sheets))
+
+
+def box_names(skeletons: Iterable[Skeleton]) -> dict[Skeleton, str]:
+    """A box name per skeleton, in the order given (names are letters: TeX macros)."""
     names: dict[Skeleton, str] = {}
-    for s in sheets:
-        for v in s.variants:
-            fig = v.problem.figure
-            if fig is not None and fig.skeleton not in names:
-                n, name = len(names), ""
-                while True:
-                    name = chr(ord("A") + n % 26) + name
-                    n = n // 26 - 1
-                    if n < 0:
-                        break
-                names[fig.skeleton] = "gsnet" + name
+    for skeleton in skeletons:
+        n, name = len(names), ""
+        while True:
+            name = chr(ord("A") + n % 26) + name
+            n = n // 26 - 1
+            if n < 0:
+                break
+        names[skeleton] = "gsnet" + name
     return names
 
 
-def _students(sheets: tuple[StudentSheet, ...]) -> list[dict[str, Any]]:
-    return [{"id": text(s.student.id), "name": text(s.student.name), "variants": s.variants} for s in sheets]
+def _students(sheets: Iterable[StudentSheet]) -> Iterator[dict[str, Any]]:
+    return ({"id": text(s.student.id), "name": text(s.student.name), "variants": s.variants} for s in sheets)
 
 
 @dataclass(frozen=True)
@@ -165,11 +172,19 @@ def skeleton_list(sheets: tuple[StudentSheet, ...]) -> list[tuple[str, Any]]:
 
 def render(document: str, exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: jinja2.Environment) -> str:
     """``document`` is ``exam`` or ``solutions``."""
-    skeletons = _skeletons(sheets)
-    typed = user_text(exam, sheets)
-    return env.get_template(f"{document}.tex.j2").render(
+    return "".join(stream(document, exam, sheets, tuple(s.student for s in sheets), skeletons_of(sheets), env))
+
+
+def stream(document: str, exam: ExamSpec, sheets: Iterable[StudentSheet], roster: tuple[Student, ...],
+           skeletons: list[Skeleton], env: jinja2.Environment) -> Iterator[str]:
+    """``document`` as it is rendered, piece by piece: the preamble before any sheet is asked
+    for, each student's pages as ``sheets`` delivers them (the sheets may still be drawn).
+    ``skeletons`` are the figures' boxes the preamble defines, in order of first use."""
+    names = box_names(skeletons)
+    typed = user_text(exam, roster)
+    return env.get_template(f"{document}.tex.j2").generate(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
-        skeletons=[(name, sk) for sk, name in skeletons.items()], skeleton_names=skeletons, rows=section_rows,
+        skeletons=[(name, sk) for sk, name in names.items()], skeleton_names=names, rows=section_rows,
         key_per_row=key_per_row,
         lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
     )

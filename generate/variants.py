@@ -13,7 +13,7 @@ import os
 import signal
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from gradsheet.derive.errors import SpecError
 
@@ -73,18 +73,23 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
 
 def draw_all(exam: ExamSpec, students: Iterable[Student],
              progress: Callable[[int], None] | None = None, workers: int | None = None) -> tuple[StudentSheet, ...]:
-    """Every student's variants; the same whatever ``workers`` is.
+    """Every student's variants; the same whatever ``workers`` is (see :func:`draw_stream`)."""
+    return tuple(draw_stream(exam, students, progress, workers))
+
+
+def draw_stream(exam: ExamSpec, students: Iterable[Student], progress: Callable[[int], None] | None = None,
+                workers: int | None = None) -> Iterator[StudentSheet]:
+    """Every student's sheet, in roster order, each as soon as it is settled.
 
     Each student's first usable draws do not depend on anybody else, so they are drawn in
     parallel (``workers`` processes, default: every core); then, in roster order, a variant
-    another student already has is drawn again from its next attempt on.
+    an earlier student already has is drawn again from its next attempt on. A sheet depends
+    only on the students before it, so it can be typeset while later ones are still drawn.
     """
     students = tuple(students)
     check_capacity(exam, len(students))
-    firsts = _first_draws(exam, students, progress, workers)
     taken: dict[int, set[str]] = {p.index: set() for p in exam.problems}
-    sheets = []
-    for student, drawn in zip(students, firsts):
+    for student, drawn in zip(students, _first_draws(exam, students, progress, workers)):
         variants = []
         for variant in drawn:
             seen = taken[variant.spec.index]
@@ -92,8 +97,7 @@ def draw_all(exam: ExamSpec, students: Iterable[Student],
                 variant = draw(exam, student, variant.spec, seen, first=variant.attempt + 1)
             seen.add(variant.problem.fingerprint)
             variants.append(variant)
-        sheets.append(StudentSheet(student, tuple(variants)))
-    return tuple(sheets)
+        yield StudentSheet(student, tuple(variants))
 
 
 def check_capacity(exam: ExamSpec, students: int) -> None:
@@ -108,15 +112,17 @@ def check_capacity(exam: ExamSpec, students: int) -> None:
 
 
 def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callable[[int], None] | None,
-                 workers: int | None) -> list[tuple[Variant, ...]]:
+                 workers: int | None) -> Iterator[tuple[Variant, ...]]:
     workers = min(workers or os.cpu_count() or 1, max(len(students) // PER_WORKER, 1))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        results: Iterable[tuple[Variant, ...] | SpecError] = (_student_draws(exam, s) for s in students)
-        return [_unwrap(r, progress) for r in results]
+        for student in students:
+            yield _unwrap(_student_draws(exam, student), progress)
+        return
     # fork: the workers inherit the imported modules and caches, so they start in milliseconds
     with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
-        chunks = max(len(students) // (4 * workers), 1)
-        return [_unwrap(r, progress) for r in pool.imap(partial(_student_draws, exam), students, chunks)]
+        chunks = max(min(len(students) // (4 * workers), 4), 1)  # small: the first sheets arrive early
+        for result in pool.imap(partial(_student_draws, exam), students, chunks):
+            yield _unwrap(result, progress)
 
 
 def _worker_signals() -> None:
