@@ -175,9 +175,14 @@ class Streaming:
 
     def kill(self) -> None:
         """Stop TeX (an error elsewhere, Ctrl-C): nothing may write into the build folder after it."""
-        self._pipe = None  # not closed: a write blocked in another thread ends with the process
+        pipe, self._pipe = self._pipe, None
         self._proc.kill()
-        self._proc.wait()
+        self._proc.wait()  # a write blocked in another thread ends with the process
+        if pipe is not None:
+            try:
+                pipe.close()
+            except (OSError, ValueError):
+                pass
         self._file.close()
 
 

@@ -25,6 +25,7 @@ import jinja2
 from gradsheet.derive.errors import SpecError
 
 from . import pdf, render
+from .figure import Skeleton
 from .roster import Student
 from .spec import ExamSpec
 from .variants import StudentSheet
@@ -86,7 +87,7 @@ class _Document(threading.Thread):
         self.tex = folder / f"{name}.tex"
         self.stream: pdf.Streaming | None = None
         self.error: BaseException | None = None
-        self._started = threading.Event()  # the TeX process exists (or never will)
+        self._tex_known = threading.Event()  # the TeX process exists (or never will)
         self._source = render.stream(name, exam, arriving.reader(self._flush), roster, skeletons, env)
 
     def _flush(self) -> None:
@@ -104,7 +105,7 @@ class _Document(threading.Thread):
             engine = pdf.engine_of(text.splitlines())
             pdf.check_engines([engine])
             self.stream = pdf.Streaming(self.tex, engine)
-            self._started.set()
+            self._tex_known.set()
             self.stream.write(text)
             for chunk in self._source:
                 self.stream.write(chunk)
@@ -113,10 +114,10 @@ class _Document(threading.Thread):
         except BaseException as error:  # re-raised in the main thread
             self.error = error
         finally:
-            self._started.set()
+            self._tex_known.set()
 
     def stop(self) -> None:
-        self._started.wait()
+        self._tex_known.wait()
         if self.stream is not None:
             self.stream.kill()
 
@@ -134,7 +135,7 @@ def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster:
     """Draw, render and compile at once; every sheet drawn. ``then(pdf)`` runs on each PDF in
     the order of :data:`DOCUMENTS` as soon as it is made (the exam's while the solutions compile)."""
     sheets = [next(drawn)]  # the pool is started first: no process is forked while threads run
-    skeletons = render.skeletons_of(sheets)
+    skeletons = preamble_skeletons(sheets[0])
     arriving = Arriving()
     arriving.put(sheets[0])
     threads = [_Document(name, exam, arriving, roster, skeletons, env, folder) for name in DOCUMENTS]
@@ -176,6 +177,11 @@ def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster:
         files.append(folder / f"{name}.tex")
     pdf.compile_all(files, timeout, then=then)
     return done
+
+
+def preamble_skeletons(first: StudentSheet) -> list[Skeleton]:
+    """The figures' boxes the preamble defines: the first sheet's skeletons."""
+    return render.skeletons_of([first])
 
 
 def _stop(threads: list[_Document], arriving: Arriving, remove: bool = False) -> None:
