@@ -142,6 +142,7 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
         _permissions(work)
         _replace(work, out)
     except BaseException:
+        drawn.close()  # its pool's workers end now, not when the generator is collected
         shutil.rmtree(work, ignore_errors=True)
         raise
     return out, sheets

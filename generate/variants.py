@@ -89,15 +89,21 @@ def draw_stream(exam: ExamSpec, students: Iterable[Student], progress: Callable[
     students = tuple(students)
     check_capacity(exam, len(students))
     taken: dict[int, set[str]] = {p.index: set() for p in exam.problems}
-    for student, drawn in zip(students, _first_draws(exam, students, progress, workers)):
-        variants = []
-        for variant in drawn:
-            seen = taken[variant.spec.index]
-            if variant.problem.fingerprint in seen:
-                variant = draw(exam, student, variant.spec, seen, first=variant.attempt + 1)
-            seen.add(variant.problem.fingerprint)
-            variants.append(variant)
-        yield StudentSheet(student, tuple(variants))
+    firsts = _first_draws(exam, students, progress, workers)
+    try:
+        for student, drawn in zip(students, firsts):
+            variants = []
+            for variant in drawn:
+                seen = taken[variant.spec.index]
+                if variant.problem.fingerprint in seen:
+                    variant = draw(exam, student, variant.spec, seen, first=variant.attempt + 1)
+                seen.add(variant.problem.fingerprint)
+                variants.append(variant)
+            yield StudentSheet(student, tuple(variants))
+    finally:
+        # ends the pool now, wherever the stop came from (SIGTERM while redrawing a
+        # duplicate here left it waiting, and the process hung on its workers at exit)
+        firsts.close()
 
 
 def check_capacity(exam: ExamSpec, students: int) -> None:
@@ -120,7 +126,7 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
         return
     # fork: the workers inherit the imported modules and caches, so they start in milliseconds
     with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
-        chunks = max(min(len(students) // (4 * workers), 4), 1)  # small: the first sheets arrive early
+        chunks = max(len(students) // (4 * workers), 1)
         for result in pool.imap(partial(_student_draws, exam), students, chunks):
             yield _unwrap(result, progress)
 
