@@ -162,8 +162,12 @@ def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path,
             pdf.split(made, pdf.page_starts(made), [folder / n for n in sheet_names(request.students)])
 
     try:
-        sheets = typeset.compile_while_drawing(drawn, request.exam, request.students, tex, env, request.timeout,
-                                               then=finish)
+        if pdf.available() and pdf.can_stream():
+            sheets = typeset.compile_while_drawing(drawn, request.exam, request.students, tex, env, request.timeout,
+                                                   then=finish)
+        else:  # TeX cannot read a pipe here (or is missing: the compile says so in one line)
+            sheets = tuple(drawn)
+            typeset.compile_whole(sheets, request.exam, tex, env, request.timeout, then=finish)
     except SpecError as error:
         raise _with_kept_log(error, tex) from None
     for leftover in tex.iterdir():

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -100,6 +101,20 @@ def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
     if failures:
         raise SpecError(*first_error(failures[0]))
     return [tex.with_suffix(".pdf") for tex in tex_files]
+
+
+@lru_cache(maxsize=None)
+def can_stream() -> bool:
+    """Whether TeX can read a document from a pipe here: ``/dev/stdin`` exists (not on
+    Windows) and TeX may open it (``openin_any`` is not paranoid, TeX Live's default ``a``)."""
+    if not Path("/dev/stdin").exists() or shutil.which("kpsewhich") is None:
+        return False
+    try:
+        mode = subprocess.run(["kpsewhich", "-var-value=openin_any"], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return mode in ("a", "")
 
 
 class Stopped(Exception):

@@ -169,14 +169,19 @@ def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster:
     except BaseException:
         _stop(threads, arriving)
         raise
-    # the fallback: the whole documents, compiled after the drawing
     done = tuple(sheets)
+    compile_whole(done, exam, folder, env, timeout, then)
+    return done
+
+
+def compile_whole(sheets: tuple[StudentSheet, ...], exam: ExamSpec, folder: Path, env: jinja2.Environment,
+                  timeout: int, then: Callable[[Path], None]) -> None:
+    """Render both documents whole, then compile them (both at once): the way without a pipe."""
     files = []
     for name in DOCUMENTS:
-        (folder / f"{name}.tex").write_text(render.render(name, exam, done, env), encoding="utf-8")
+        (folder / f"{name}.tex").write_text(render.render(name, exam, sheets, env), encoding="utf-8")
         files.append(folder / f"{name}.tex")
     pdf.compile_all(files, timeout, then=then)
-    return done
 
 
 def preamble_skeletons(first: StudentSheet) -> list[Skeleton]:

@@ -78,6 +78,17 @@ def test_a_sheet_whose_figure_the_preamble_lacks_falls_back_to_whole_documents(
 
 
 @needs_tex
+def test_where_tex_cannot_read_a_pipe_the_documents_compile_whole_to_the_same_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdf.can_stream()  # Linux, TeX Live's openin_any = a
+    streamed = _files(_build(tmp_path, "streamed"))
+    monkeypatch.setattr(pdf, "can_stream", lambda: False)
+    monkeypatch.setattr(pdf, "Streaming", None)  # not used at all
+    whole = _files(_build(tmp_path, "whole"))
+    assert whole == streamed
+
+
+@needs_tex
 def test_a_latex_error_in_a_late_student_is_one_line_and_stops_tex(
         tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     (tmp_path / "tpl").mkdir()
