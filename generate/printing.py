@@ -34,20 +34,26 @@ def to_decimal(value: Any) -> Decimal:
 
 def rounded(value: Any, decimals: int) -> Decimal:
     """Round half away from zero to ``decimals`` places (Decimal's ROUND_HALF_UP does that)."""
-    if isinstance(value, _CACHED):
-        # a sheet rounds the same few hundred numbers tens of thousands of times (checks,
-        # key, statement, steps); the type is in the key, so 2 and 2.0 stay apart
-        key = (type(value), value, decimals)
-        if key not in _ROUNDED:
-            if len(_ROUNDED) > 100_000:
-                _ROUNDED.clear()
-            _ROUNDED[key] = _rounded(value, decimals)
-        return _ROUNDED[key]
-    return _rounded(value, decimals)
+    # a sheet rounds the same few hundred numbers tens of thousands of times (checks, key,
+    # statement, steps). The key is the number's integers (SymPy's own hash costs more than
+    # the lookup saves) or the float itself, marked apart: 2 and 2.0 print differently.
+    if isinstance(value, sp.Rational):
+        key: tuple = (int(value.p), int(value.q), decimals)
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        key = (int(value), 1, decimals)
+    elif isinstance(value, float):
+        key = ("float", value, decimals)
+    else:
+        return _rounded(value, decimals)
+    found = _ROUNDED.get(key)
+    if found is None:
+        if len(_ROUNDED) > 100_000:
+            _ROUNDED.clear()
+        found = _ROUNDED[key] = _rounded(value, decimals)
+    return found
 
 
-_CACHED = (int, float, sp.Rational)
-_ROUNDED: dict[tuple[type, Any, int], Decimal] = {}
+_ROUNDED: dict[tuple, Decimal] = {}
 
 
 def _rounded(value: Any, decimals: int) -> Decimal:
@@ -80,8 +86,9 @@ def is_short(value: Any, decimals: int) -> bool:
         return False
     if isinstance(value, (float, np.floating)):
         return to_decimal(value) == rounded(value, decimals)
-    exact = sp.Rational(value)
-    return (exact * 10**decimals).q == 1
+    # p/q in lowest terms times 10^d is whole exactly when q divides 10^d
+    q = int(value.q) if isinstance(value, sp.Rational) else int(sp.Rational(value).q)
+    return 10**decimals % q == 0
 
 
 def fixed(value: Any, decimals: int) -> str:
