@@ -52,16 +52,17 @@ def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     branches = [(condition, exact_call(sp.Lambda(var, piece), sp.lambdify(var, piece, modules="mpmath")))
                 for piece, condition in expr.args]
 
-    known: dict[sp.Rational, Any] = {}
+    known: dict[tuple[int, int], Any] = {}
 
     def apply(value: Any) -> Any:
         if isinstance(value, (int, sp.Rational)):  # the branch test costs more than the value
-            exact = sp.Rational(value)
-            if exact not in known:
+            key = (value, 1) if isinstance(value, int) else (int(value.p), int(value.q))
+            found = known.get(key)
+            if found is None:
                 if len(known) > 50_000:
                     known.clear()
-                known[exact] = choose(exact)
-            return known[exact]
+                found = known[key] = choose(sp.Rational(*key))
+            return found
         return choose(value)
 
     def choose(value: Any) -> Any:

@@ -218,18 +218,19 @@ def exact_call(sym_fn: Callable[[Any], Any], mp_fn: Callable[[Any], Any]) -> Cal
     """A function on exact numbers: SymPy's exact result for a rational argument, a
     :class:`Real` (expression built unevaluated, value by mpmath) for an irrational one."""
 
-    known: dict[sp.Rational, Any] = {}
+    known: dict[tuple[int, int], Any] = {}
 
     def apply(value: Any) -> Any:
         if isinstance(value, (int, sp.Rational)):
             # SymPy evaluates f(3/10) in ~100 µs; a class's traces ask the same few hundred
             # points thousands of times (a Real is never changed, so one can be shared)
-            exact = sp.Rational(value)
-            if exact not in known:
+            key = (value, 1) if isinstance(value, int) else (int(value.p), int(value.q))
+            found = known.get(key)
+            if found is None:
                 if len(known) > 50_000:
                     known.clear()
-                known[exact] = _rational_call(sym_fn, mp_fn, exact)
-            return known[exact]
+                found = known[key] = _rational_call(sym_fn, mp_fn, sp.Rational(*key))
+            return found
         with sp.evaluate(False), mpmath.workdps(PRECISION):
             return Real(sym_fn(value.expr), mp_fn(value.approx))
 
