@@ -125,15 +125,18 @@ def build(request: Request) -> tuple[Path, tuple[StudentSheet, ...]]:
 
 def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet, ...]]:
     bar = Progress("drawing variants", len(request.students), enabled=request.progress)
-    drawn = draw_stream(request.exam, request.students, bar if len(request.students) > 1 else None)
-    env = render.templates(request.templates)
     wanted = formats(request.format)
+    # TeX beside the drawing only where the drawing can spare it cores (generate/typeset.py)
+    overlap = "pdf" in wanted and pdf.available() and pdf.can_stream() and typeset.overlaps_drawing()
+    drawn = draw_stream(request.exam, request.students, bar if len(request.students) > 1 else None,
+                        typeset.drawing_workers() if overlap else None)
+    env = render.templates(request.templates)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         tex = work / "tex"
         tex.mkdir()
         if "pdf" in wanted:
-            sheets = _typeset(drawn, request, work, env)
+            sheets = _typeset(drawn, request, work, env, overlap)
         else:
             sheets = tuple(drawn)
             for name in typeset.DOCUMENTS:
@@ -148,10 +151,10 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
     return out, sheets
 
 
-def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path,
-             env: Any) -> tuple[StudentSheet, ...]:
-    """Draw and compile at once (generate/typeset.py); the PDFs (and per student, their pages)
-    into ``work``, the sources into ``work/tex``."""
+def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path, env: Any,
+             overlap: bool) -> tuple[StudentSheet, ...]:
+    """Render and compile at once, beside the drawing if ``overlap`` (generate/typeset.py); the
+    PDFs (and per student, their pages) into ``work``, the sources into ``work/tex``."""
     tex = work / "tex"
 
     def finish(made: Path) -> None:
@@ -162,9 +165,12 @@ def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path,
             pdf.split(made, pdf.page_starts(made), [folder / n for n in sheet_names(request.students)])
 
     try:
-        if pdf.available() and pdf.can_stream():
+        if overlap:
             sheets = typeset.compile_while_drawing(drawn, request.exam, request.students, tex, env, request.timeout,
                                                    then=finish)
+        elif pdf.available() and pdf.can_stream():
+            sheets = tuple(drawn)
+            typeset.compile_drawn(sheets, request.exam, request.students, tex, env, request.timeout, then=finish)
         else:  # TeX cannot read a pipe here (or is missing: the compile says so in one line)
             sheets = tuple(drawn)
             typeset.compile_whole(sheets, request.exam, tex, env, request.timeout, then=finish)

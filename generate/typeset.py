@@ -1,14 +1,21 @@
-"""Typesetting while drawing: TeX compiles the first students while later ones are drawn.
+"""Typesetting while rendering, and while drawing where cores are spare.
 
-The drawing uses every core for a while, then TeX did; here they overlap. Each document
-(exam, solutions) is rendered in a thread of its own straight into a TeX process
-(:class:`pdf.Streaming`), student by student as :func:`variants.draw_stream` settles them.
-The preamble defines the network figures' boxes, so it must name every skeleton before the
-first page: it is written from the first student's sheet, whose problems have the skeletons
-of every sheet in all shipped kinds (a network problem's sizes are fixed by its options).
-Should a later sheet bring a skeleton the preamble lacks, both compilations are stopped and
-the documents are rendered and compiled whole, as without streaming: the text, and so the
-PDF, is the same either way.
+Each document (exam, solutions) is rendered in a thread of its own straight into a TeX
+process (:class:`pdf.Streaming`), student by student, so TeX typesets the first students
+while later ones are still rendered.
+
+Whether the drawing overlaps too depends on the cores. Drawing and TeX are both bound by
+CPU: on 2 cores, running them at once (2 drawing processes, 2 TeX runs, the renderers) cost
+1.5 s more CPU than it saved in waiting, and the build was 0.1 to 0.8 s slower than drawing
+first with every core and then typesetting. So with fewer than :data:`SPARE_FOR_TEX` + 2
+cores the sheets are drawn first; with more, two cores are left to TeX and the rest draw
+while TeX runs (:func:`drawing_workers`).
+
+While drawing, the preamble must define the network figures' boxes before the first page: it
+is written from the first sheet, whose problems have the skeletons of every sheet in all
+shipped kinds (a network problem's sizes are fixed by its options). Should a later sheet bring
+a skeleton the preamble lacks, both compilations are stopped and the documents are rendered
+and compiled whole: the text, and so the PDF, is the same either way.
 """
 
 from __future__ import annotations
@@ -31,6 +38,17 @@ from .spec import ExamSpec
 from .variants import StudentSheet
 
 DOCUMENTS = ("exam", "solutions")
+SPARE_FOR_TEX = 2  # cores: one TeX run per document
+
+
+def overlaps_drawing() -> bool:
+    """Whether TeX should run beside the drawing: only where it takes no core the drawing uses."""
+    return (os.cpu_count() or 1) >= SPARE_FOR_TEX + 2
+
+
+def drawing_workers() -> int | None:
+    """Drawing processes beside TeX (None: every core, the drawing alone)."""
+    return (os.cpu_count() or 1) - SPARE_FOR_TEX if overlaps_drawing() else None
 
 
 class Abandoned(Exception):
@@ -129,13 +147,20 @@ def _first_command(text: str) -> bool:
     return any(line.strip() and not line.startswith("%") for line in lines)
 
 
+def compile_drawn(sheets: tuple[StudentSheet, ...], exam: ExamSpec, roster: tuple[Student, ...], folder: Path,
+                  env: jinja2.Environment, timeout: int, then: Callable[[Path], None]) -> None:
+    """Render and compile at once the sheets already drawn (every skeleton is known)."""
+    compile_while_drawing(iter(sheets), exam, roster, folder, env, timeout, then, render.skeletons_of(sheets))
+
+
 def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster: tuple[Student, ...], folder: Path,
-                          env: jinja2.Environment, timeout: int,
-                          then: Callable[[Path], None]) -> tuple[StudentSheet, ...]:
+                          env: jinja2.Environment, timeout: int, then: Callable[[Path], None],
+                          skeletons: list[Skeleton] | None = None) -> tuple[StudentSheet, ...]:
     """Draw, render and compile at once; every sheet drawn. ``then(pdf)`` runs on each PDF in
-    the order of :data:`DOCUMENTS` as soon as it is made (the exam's while the solutions compile)."""
+    the order of :data:`DOCUMENTS` as soon as it is made. ``skeletons``: the figures' boxes,
+    when every sheet is known (else the first sheet's, see the module's note)."""
     sheets = [next(drawn)]  # the pool is started first: no process is forked while threads run
-    skeletons = preamble_skeletons(sheets[0])
+    skeletons = preamble_skeletons(sheets[0]) if skeletons is None else skeletons
     arriving = Arriving()
     arriving.put(sheets[0])
     threads = [_Document(name, exam, arriving, roster, skeletons, env, folder) for name in DOCUMENTS]

@@ -1,5 +1,6 @@
-"""Typesetting while drawing: the streamed PDFs are the ones the written sources give, a
-preamble that lacks a figure's box falls back to whole documents, and errors stay one line."""
+"""Typesetting while rendering (and beside the drawing): the streamed PDFs are the ones the
+written sources give, a preamble that lacks a figure's box falls back to whole documents, and
+errors stay one line with no TeX left running."""
 
 from __future__ import annotations
 
@@ -42,12 +43,21 @@ def _build(tmp: Path, out: str, *extra: str) -> Path:
     return tmp / out
 
 
+@pytest.fixture(params=["after drawing", "beside the drawing"])
+def overlap(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of typesetting: after the drawing (fewer than 4 cores), beside it (more)."""
+    beside = request.param == "beside the drawing"
+    monkeypatch.setattr(typeset, "overlaps_drawing", lambda: beside)
+    monkeypatch.setattr(typeset, "drawing_workers", lambda: 2 if beside else None)
+    return request.param
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @needs_tex
-def test_a_streamed_pdf_is_the_one_compiling_its_written_source_gives(tmp_path: Path) -> None:
+def test_a_streamed_pdf_is_the_one_compiling_its_written_source_gives(tmp_path: Path, overlap: str) -> None:
     out = _build(tmp_path, "out")
     again = tmp_path / "again"
     again.mkdir()
@@ -63,6 +73,8 @@ def test_a_streamed_pdf_is_the_one_compiling_its_written_source_gives(tmp_path: 
 def test_a_sheet_whose_figure_the_preamble_lacks_falls_back_to_whole_documents(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     streamed = _files(_build(tmp_path, "streamed"))
+    monkeypatch.setattr(typeset, "overlaps_drawing", lambda: True)  # the preamble is written from sheet 1
+    monkeypatch.setattr(typeset, "drawing_workers", lambda: 2)
     asked = []
 
     def nothing(first):  # a preamble with no boxes: the second sheet's figures have none
@@ -79,7 +91,7 @@ def test_a_sheet_whose_figure_the_preamble_lacks_falls_back_to_whole_documents(
 
 @needs_tex
 def test_where_tex_cannot_read_a_pipe_the_documents_compile_whole_to_the_same_files(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overlap: str) -> None:
     assert pdf.can_stream()  # Linux, TeX Live's openin_any = a
     streamed = _files(_build(tmp_path, "streamed"))
     monkeypatch.setattr(pdf, "can_stream", lambda: False)
@@ -90,7 +102,7 @@ def test_where_tex_cannot_read_a_pipe_the_documents_compile_whole_to_the_same_fi
 
 @needs_tex
 def test_a_latex_error_in_a_late_student_is_one_line_and_stops_tex(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture, overlap: str) -> None:
     (tmp_path / "tpl").mkdir()
     # student 11's solutions alone break (the exam is fine): TeX stops long after it started
     shipped = Path(typeset.__file__).parent.parent / "templates" / "solutions.tex.j2"
