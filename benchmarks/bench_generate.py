@@ -161,7 +161,7 @@ def stages(folder: Path, class_csv: Path, built: Path) -> None:
     print(f"  splitting both PDFs per student       {data['split']:.2f} s")
     marks = json.loads(subprocess.run([sys.executable, "-c", TIMELINE, str(class_csv), str(folder / "timeline")],
                                       capture_output=True, text=True, check=True).stdout.splitlines()[-1])
-    print("the build's timeline (2 drawing processes, both TeX runs streaming beside them):")
+    print("the build's timeline (TeX beside the drawing only on 4 cores or more):")
     for name, at in marks.items():
         print(f"  {at:5.2f} s  {name}")
 

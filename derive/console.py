@@ -6,7 +6,21 @@ inside the import. Here the import happens inside the handler: status 130, one l
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` once its output is flushed, without tearing down the
+    interpreter: a build's heap of SymPy numbers took 0.35 s to free at exit, a tenth of a
+    100-student build. Every file the commands write is closed before they return."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (generate … | head): nothing more to say
+            pass
+    os._exit(code)
 
 
 def _run(command: str, load) -> int:
@@ -17,17 +31,17 @@ def _run(command: str, load) -> int:
         return 130
 
 
-def derive() -> int:
+def derive() -> NoReturn:
     def load():
         from .cli import main
         return main
 
-    return _run("derive", load)
+    exit_now(_run("derive", load))
 
 
-def generate() -> int:
+def generate() -> NoReturn:
     def load():
         from gradsheet.generate.cli import main
         return main
 
-    return _run("generate", load)
+    exit_now(_run("generate", load))

@@ -1,3 +1,5 @@
+from gradsheet.derive.console import exit_now
+
 from .cli import main
 
-raise SystemExit(main())
+exit_now(main())
