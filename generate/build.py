@@ -126,8 +126,9 @@ def build(request: Request) -> tuple[Path, tuple[StudentSheet, ...]]:
 def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet, ...]]:
     bar = Progress("drawing variants", len(request.students), enabled=request.progress)
     wanted = formats(request.format)
+    streams = "pdf" in wanted and pdf.available() and pdf.can_stream()  # TeX reads the documents from a pipe
     # TeX beside the drawing only where the drawing can spare it cores (generate/typeset.py)
-    overlap = "pdf" in wanted and pdf.available() and pdf.can_stream() and typeset.overlaps_drawing()
+    overlap = streams and typeset.overlaps_drawing()
     drawn = draw_stream(request.exam, request.students, bar if len(request.students) > 1 else None,
                         typeset.drawing_workers() if overlap else None)
     env = render.templates(request.templates)
@@ -136,12 +137,11 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
         tex = work / "tex"
         tex.mkdir()
         if "pdf" in wanted:
-            sheets = _typeset(drawn, request, work, env, overlap)
+            sheets = _typeset(drawn, request, work, env, streams, overlap)
         else:
             sheets = tuple(drawn)
-            for name in typeset.DOCUMENTS:
-                (tex / f"{name}.tex").write_text(render.render(name, request.exam, sheets, env), encoding="utf-8")
-        _assemble(work, request, sheets, wanted)
+            typeset.write_documents(sheets, request.exam, tex, env)
+        _assemble(work, request, sheets, wanted, env)
         _permissions(work)
         _replace(work, out)
     except BaseException:
@@ -151,10 +151,11 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
     return out, sheets
 
 
-def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path, env: Any,
+def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path, env: Any, streams: bool,
              overlap: bool) -> tuple[StudentSheet, ...]:
-    """Render and compile at once, beside the drawing if ``overlap`` (generate/typeset.py); the
-    PDFs (and per student, their pages) into ``work``, the sources into ``work/tex``."""
+    """The PDFs (and per student, their pages) into ``work``, the sources into ``work/tex``:
+    rendered straight into TeX if it ``streams``, beside the drawing if ``overlap``
+    (generate/typeset.py), else rendered whole and then compiled."""
     tex = work / "tex"
 
     def finish(made: Path) -> None:
@@ -168,7 +169,7 @@ def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path, env: A
         if overlap:
             sheets = typeset.compile_while_drawing(drawn, request.exam, request.students, tex, env, request.timeout,
                                                    then=finish)
-        elif pdf.available() and pdf.can_stream():
+        elif streams:
             sheets = tuple(drawn)
             typeset.compile_drawn(sheets, request.exam, request.students, tex, env, request.timeout, then=finish)
         else:  # TeX cannot read a pipe here (or is missing: the compile says so in one line)
@@ -189,12 +190,12 @@ def _permissions(work: Path) -> None:
     work.chmod(0o777 & ~mask)
 
 
-def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wanted: tuple[str, ...]) -> None:
+def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wanted: tuple[str, ...],
+              env: Any) -> None:
     """The key and the LMS exports beside the documents."""
     (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
     (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
     if "moodle" in wanted or "qti" in wanted:
-        env = render.templates(request.templates)
         drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets),
                  request.timeout, {})  # the figures' SVGs, compiled once for both exports
         if "moodle" in wanted:

@@ -170,7 +170,7 @@ class Streaming:
         if pipe is not None:
             try:
                 pipe.close()
-            except BrokenPipeError:
+            except (OSError, ValueError):  # TeX has gone: what it did not read is of no use
                 pass
 
     def finish(self, timeout: int = TIMEOUT) -> Path:
@@ -190,14 +190,9 @@ class Streaming:
 
     def kill(self) -> None:
         """Stop TeX (an error elsewhere, Ctrl-C): nothing may write into the build folder after it."""
-        pipe, self._pipe = self._pipe, None
         self._proc.kill()
         self._proc.wait()  # a write blocked in another thread ends with the process
-        if pipe is not None:
-            try:
-                pipe.close()
-            except (OSError, ValueError):
-                pass
+        self._close_pipe()
         self._file.close()
 
 

@@ -199,14 +199,19 @@ def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster:
     return done
 
 
+def write_documents(sheets: tuple[StudentSheet, ...], exam: ExamSpec, folder: Path,
+                    env: jinja2.Environment) -> list[Path]:
+    """Both documents rendered whole into ``folder``; their paths."""
+    files = [folder / f"{name}.tex" for name in DOCUMENTS]
+    for name, path in zip(DOCUMENTS, files):
+        path.write_text(render.render(name, exam, sheets, env), encoding="utf-8")
+    return files
+
+
 def compile_whole(sheets: tuple[StudentSheet, ...], exam: ExamSpec, folder: Path, env: jinja2.Environment,
                   timeout: int, then: Callable[[Path], None]) -> None:
     """Render both documents whole, then compile them (both at once): the way without a pipe."""
-    files = []
-    for name in DOCUMENTS:
-        (folder / f"{name}.tex").write_text(render.render(name, exam, sheets, env), encoding="utf-8")
-        files.append(folder / f"{name}.tex")
-    pdf.compile_all(files, timeout, then=then)
+    pdf.compile_all(write_documents(sheets, exam, folder, env), timeout, then=then)
 
 
 def preamble_skeletons(first: StudentSheet) -> list[Skeleton]:
