@@ -16,26 +16,49 @@ from __future__ import annotations
 import inspect
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, cached_property
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from .activation_functions import VAR, ActivationFunction, function_for
-from .activation_functions import softmax as softmax_function
 from .errors import SpecError
-from .numbers import PRECISION, Mode, Real, exact_call, parse_number
+from .numbers import PRECISION, Mode, Real, exact_call, read_number
 
-z = VAR
-a = sp.Symbol("a", real=True)
+if TYPE_CHECKING:
+    from .activation_functions import ActivationFunction
 
 NumpyFn = Callable[[np.ndarray], np.ndarray]
+# σ(z) and σ'(a) (None where σ' is not a function of the output): SymPy expressions, built on
+# first use, so that the float engine runs without importing SymPy (derive's start-up)
+Formulas = tuple["sp.Expr", "sp.Expr | None"]
 
 # SELU's constants (Klambauer et al. 2017) to 30 digits; exact mode uses these decimals.
-SELU_LAMBDA = sp.Rational("1.05070098735548049341933498529")
-SELU_ALPHA = sp.Rational("1.67326324235437728481704299167")
+_SELU_LAMBDA = Fraction("1.05070098735548049341933498529")
+_SELU_ALPHA = Fraction("1.67326324235437728481704299167")
+
+
+@cache
+def _symbols() -> tuple[sp.Symbol, sp.Symbol]:
+    from .activation_functions import VAR
+
+    return VAR, sp.Symbol("a", real=True)
+
+
+def __getattr__(name: str) -> Any:
+    """``z`` and ``a`` (the variables of σ(z) and of σ'(a)), and SELU's λ and α as SymPy
+    numbers, made on first use (PEP 562): SymPy is not imported until something needs it."""
+    if name in ("z", "a"):
+        return _symbols()[name == "a"]
+    if name in ("SELU_LAMBDA", "SELU_ALPHA"):
+        return sp.Rational(_SELU_LAMBDA if name == "SELU_LAMBDA" else _SELU_ALPHA)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _formulas(build: Callable[[sp.Symbol, sp.Symbol], Formulas]) -> Callable[[], Formulas]:
+    return lambda: build(*_symbols())
 
 
 def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
@@ -80,13 +103,12 @@ class Activation:
     """One activation function with everything the engine and the printers need."""
 
     name: str
-    expr: sp.Expr
+    formulas: Callable[[], Formulas]  # (σ(z), σ'(a) or None), see :attr:`expr`
     latex: str
     np_value: NumpyFn
     np_prime: NumpyFn
-    prime_from_output: sp.Expr | None = None
-    kinks: tuple[sp.Rational, ...] = ()
-    params: tuple[tuple[str, sp.Rational], ...] = ()
+    kinks: tuple[Fraction, ...] = ()
+    params: tuple[tuple[str, Fraction], ...] = ()
     convention: str = ""
     range: str = ""
     elementwise: bool = True
@@ -99,21 +121,40 @@ class Activation:
     as_function: bool = True  # False: the formula itself is the symbolic form (z, z², tanh z)
 
     @cached_property
+    def _built(self) -> Formulas:
+        return self.formulas()
+
+    @property
+    def expr(self) -> sp.Expr:
+        """σ(z) as a SymPy expression in :data:`z` (from which the exact values, the derivative
+        and the symbolic derivation come)."""
+        return self._built[0]
+
+    @property
+    def prime_from_output(self) -> sp.Expr | None:
+        """σ' as a function of the output a = σ(z) (σ' = a(1 − a)), where one exists."""
+        return self._built[1]
+
+    @cached_property
     def function(self) -> type[ActivationFunction]:
         """σ as a SymPy function that knows its derivative (see :mod:`derive.activation_functions`)."""
+        from .activation_functions import function_for
+
         return function_for(self)
 
     @cached_property
     def prime_expr(self) -> sp.Expr:
         """σ'(z), by differentiating σ(z); at a kink Piecewise picks the left branch."""
+        z, _ = _symbols()
         return sp.piecewise_fold(sp.diff(self.expr, z))
 
     @cached_property
     def _exact(self) -> Callable[[Any], Any]:
-        return _exact_function(self.expr, z)
+        return _exact_function(self.expr, _symbols()[0])
 
     @cached_property
     def _exact_prime(self) -> Callable[[Any], Any]:
+        z, a = _symbols()
         if self.prime_from_output is not None:
             return _exact_function(self.prime_from_output, a)
         return _exact_function(self.prime_expr, z)
@@ -122,11 +163,12 @@ class Activation:
         """σ(arg) for the symbolic derivation: a function node whose derivative is σ'(arg),
         so that nesting never multiplies piecewise branches."""
         if not self.as_function:
-            return self.expr.xreplace({z: arg})
+            return self.expr.xreplace({_symbols()[0]: arg})
         return self.function(arg)
 
     def sympy_prime(self, arg: sp.Expr) -> sp.Expr:
         """σ'(arg), in the form ``sympy.diff`` gives for :meth:`sympy`."""
+        z, _ = _symbols()
         return sp.diff(self.sympy(z), z).xreplace({z: arg})
 
     @cached_property
@@ -136,7 +178,7 @@ class Activation:
         Hand mode rounds at once, so the exact expression SymPy would build for
         ``1/(1 + exp(-3/10))`` is wasted work (most of a decimal variant's cost).
         """
-        mp_fn = sp.lambdify(z, self.expr, modules="mpmath")
+        mp_fn = sp.lambdify(_symbols()[0], self.expr, modules="mpmath")
 
         def apply(value: Any) -> Any:
             exact = sp.Rational(value)
@@ -166,11 +208,11 @@ class Activation:
 
     @cached_property
     def _exact_prime_z(self) -> Callable[[Any], Any]:
-        return _exact_function(self.prime_expr, z)
+        return _exact_function(self.prime_expr, _symbols()[0])
 
     @cached_property
     def _exact_from_output(self) -> Callable[[Any], Any]:
-        return _exact_function(self.prime_from_output, a)
+        return _exact_function(self.prime_from_output, _symbols()[1])
 
     def prime_at(self, values: np.ndarray, mode: Mode, output_form: bool = False) -> np.ndarray:
         """σ' by its formula in z (or, ``output_form``, in a: σ' = a(1 − a)) evaluated at ``values``.
@@ -182,7 +224,7 @@ class Activation:
             raise ValueError(f"{self.name} has no derivative in terms of its output")
         if mode.is_float:
             if output_form:
-                return sp.lambdify(a, self.prime_from_output, "numpy")(values) * np.ones_like(values)
+                return sp.lambdify(_symbols()[1], self.prime_from_output, "numpy")(values) * np.ones_like(values)
             return self.np_prime(values)
         fn = self._exact_from_output if output_form else self._exact_prime_z
         return mode.fix(np.frompyfunc(fn, 1, 1)(values).astype(object))
@@ -228,6 +270,8 @@ class Softmax(Activation):
 
     def sympy_vector(self, args: list[sp.Expr]) -> list[sp.Expr]:
         """softmax_j(z) for every j, as function nodes that know ∂s_j/∂z_k = s_j(δ_jk − s_k)."""
+        from .activation_functions import softmax as softmax_function
+
         return [softmax_function(sp.Integer(j), *args) for j in range(len(args))]
 
     def value(self, zs: np.ndarray, mode: Mode) -> np.ndarray:
@@ -285,7 +329,7 @@ def _tanh_prime(x: np.ndarray) -> np.ndarray:
     return 4.0 * u / (1.0 + u) ** 2
 
 
-_exact_exp = exact_call(sp.exp, mpmath.exp)
+_exact_exp = exact_call(lambda u: sp.exp(u), lambda u: mpmath.exp(u))  # noqa: E731 (SymPy loads on first call)
 
 
 def _sigma(u: sp.Expr) -> sp.Expr:
@@ -296,19 +340,20 @@ _erfc = np.vectorize(math.erfc, otypes=[float])
 
 def _identity() -> Activation:
     return Activation(
-        "identity", z, r"\mathrm{id}", lambda x: x, np.ones_like,
-        prime_from_output=sp.Integer(1), range="(-∞, ∞)", rational=True, as_function=False,
+        "identity", _formulas(lambda z, a: (z, sp.Integer(1))), r"\mathrm{id}", lambda x: x, np.ones_like,
+        range="(-∞, ∞)", rational=True, as_function=False,
     )
 
 
-def _step(threshold: sp.Rational = sp.Integer(0), at_threshold: sp.Rational = sp.Integer(0)) -> Activation:
+def _step(threshold: Fraction = Fraction(0), at_threshold: Fraction = Fraction(0)) -> Activation:
     t, h = float(threshold), float(at_threshold)
-    expr = sp.Piecewise((1, z > threshold), (at_threshold, sp.Eq(z, threshold)), (0, True))
     return Activation(
-        "step", expr, r"\mathrm{step}",
+        "step",
+        _formulas(lambda z, a: (sp.Piecewise((1, z > threshold), (at_threshold, sp.Eq(z, threshold)), (0, True)),
+                                sp.Integer(0))),
+        r"\mathrm{step}",
         lambda x: np.where(x > t, 1.0, np.where(x == t, h, 0.0)),
         np.zeros_like,
-        prime_from_output=sp.Integer(0),
         kinks=(threshold,),
         params=(("threshold", threshold), ("at_threshold", at_threshold)),
         convention=f"step(z) = 1 for z > {threshold}, {at_threshold} at z = {threshold}, 0 below; "
@@ -319,7 +364,7 @@ def _step(threshold: sp.Rational = sp.Integer(0), at_threshold: sp.Rational = sp
 
 def _square() -> Activation:
     return Activation(
-        "square", z**2, r"\sigma", lambda x: x * x, lambda x: 2.0 * x,
+        "square", _formulas(lambda z, a: (z**2, None)), r"\sigma", lambda x: x * x, lambda x: 2.0 * x,
         range="[0, ∞)", rational=True, convention="σ(z) = z², σ'(z) = 2z (Herrmann's example)",
         as_function=False,
     )
@@ -327,68 +372,73 @@ def _square() -> Activation:
 
 def _sigmoid_activation() -> Activation:
     return Activation(
-        "sigmoid", 1 / (1 + sp.exp(-z)), r"\sigma", _sigmoid,
-        _sigmoid_prime,
-        prime_from_output=a * (1 - a), range="(0, 1)",
+        "sigmoid", _formulas(lambda z, a: (1 / (1 + sp.exp(-z)), a * (1 - a))), r"\sigma", _sigmoid,
+        _sigmoid_prime, range="(0, 1)",
         symbolic_prime=lambda u: _sigma(u) * (1 - _sigma(u)),
     )
 
 
 def _tanh() -> Activation:
     return Activation(
-        "tanh", sp.tanh(z), r"\tanh", np.tanh, _tanh_prime,
-        prime_from_output=1 - a**2, range="(-1, 1)", as_function=False,
+        "tanh", _formulas(lambda z, a: (sp.tanh(z), 1 - a**2)), r"\tanh", np.tanh, _tanh_prime,
+        range="(-1, 1)", as_function=False,
     )
 
 
 def _relu() -> Activation:
     return Activation(
-        "relu", sp.Piecewise((z, z > 0), (0, True)), r"\mathrm{ReLU}",
-        lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float),
-        prime_from_output=sp.Piecewise((1, a > 0), (0, True)),
-        kinks=(sp.Integer(0),), convention="ReLU'(0) = 0", range="[0, ∞)", rational=True,
+        "relu", _formulas(lambda z, a: (sp.Piecewise((z, z > 0), (0, True)), sp.Piecewise((1, a > 0), (0, True)))),
+        r"\mathrm{ReLU}", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float),
+        kinks=(Fraction(0),), convention="ReLU'(0) = 0", range="[0, ∞)", rational=True,
     )
 
 
-def _leaky_relu(alpha: sp.Rational = sp.Rational(1, 100)) -> Activation:
+def _leaky_relu(alpha: Fraction = Fraction(1, 100)) -> Activation:
     al = float(alpha)
     return Activation(
-        "leaky_relu", sp.Piecewise((z, z > 0), (alpha * z, True)), r"\mathrm{LReLU}",
+        "leaky_relu",
+        _formulas(lambda z, a: (sp.Piecewise((z, z > 0), (alpha * z, True)),
+                                sp.Piecewise((1, a > 0), (alpha, True)) if alpha > 0 else None)),
+        r"\mathrm{LReLU}",
         lambda x: np.where(x > 0, x, al * x), lambda x: np.where(x > 0, 1.0, al),
-        prime_from_output=sp.Piecewise((1, a > 0), (alpha, True)) if alpha > 0 else None,
-        kinks=(sp.Integer(0),), params=(("alpha", alpha),),
+        kinks=(Fraction(0),), params=(("alpha", alpha),),
         convention=f"leaky-ReLU'(0) = α = {alpha}", range="(-∞, ∞)", rational=True,
     )
 
 
-def _elu(alpha: sp.Rational = sp.Integer(1)) -> Activation:
+def _elu(alpha: Fraction = Fraction(1)) -> Activation:
     al = float(alpha)
     return Activation(
-        "elu", sp.Piecewise((z, z > 0), (alpha * (sp.exp(z) - 1), True)), r"\mathrm{ELU}",
+        "elu",
+        _formulas(lambda z, a: (sp.Piecewise((z, z > 0), (alpha * (sp.exp(z) - 1), True)),
+                                sp.Piecewise((1, a > 0), (a + alpha, True)))),
+        r"\mathrm{ELU}",
         lambda x: np.where(x > 0, x, al * np.expm1(np.minimum(x, 0.0))),
         lambda x: np.where(x > 0, 1.0, al * np.exp(np.minimum(x, 0.0))),
-        prime_from_output=sp.Piecewise((1, a > 0), (a + alpha, True)),
-        kinks=() if alpha == 1 else (sp.Integer(0),), params=(("alpha", alpha),),
+        kinks=() if alpha == 1 else (Fraction(0),), params=(("alpha", alpha),),
         convention=f"ELU'(0) = α = {alpha}", range=f"(-{alpha}, ∞)",
     )
 
 
 def _selu() -> Activation:
-    lam, al = float(SELU_LAMBDA), float(SELU_ALPHA)
+    lam, al = float(_SELU_LAMBDA), float(_SELU_ALPHA)
+
+    def formulas(z: sp.Symbol, a: sp.Symbol) -> Formulas:
+        lam_, al_ = sp.Rational(_SELU_LAMBDA), sp.Rational(_SELU_ALPHA)
+        return (sp.Piecewise((lam_ * z, z > 0), (lam_ * al_ * (sp.exp(z) - 1), True)),
+                sp.Piecewise((lam_, a > 0), (a + lam_ * al_, True)))
+
     return Activation(
-        "selu",
-        sp.Piecewise((SELU_LAMBDA * z, z > 0), (SELU_LAMBDA * SELU_ALPHA * (sp.exp(z) - 1), True)),
-        r"\mathrm{SELU}",
+        "selu", _formulas(formulas), r"\mathrm{SELU}",
         lambda x: lam * np.where(x > 0, x, al * np.expm1(np.minimum(x, 0.0))),
         lambda x: lam * np.where(x > 0, 1.0, al * np.exp(np.minimum(x, 0.0))),
-        prime_from_output=sp.Piecewise((SELU_LAMBDA, a > 0), (a + SELU_LAMBDA * SELU_ALPHA, True)),
-        kinks=(sp.Integer(0),), convention="SELU'(0) = λα (left derivative)", range="(-λα, ∞)",
+        kinks=(Fraction(0),), convention="SELU'(0) = λα (left derivative)", range="(-λα, ∞)",
     )
 
 
 def _silu() -> Activation:
     return Activation(
-        "silu", z / (1 + sp.exp(-z)), r"\mathrm{SiLU}",
+        "silu", _formulas(lambda z, a: (z / (1 + sp.exp(-z)), None)), r"\mathrm{SiLU}",
         lambda x: x * _sigmoid(x),
         lambda x: _sigmoid(x) * (1.0 + x * _sigmoid(-x)),
         range="[-0.278…, ∞)", symbolic_prime=lambda u: _sigma(u) * (1 + u * (1 - _sigma(u))),
@@ -397,7 +447,7 @@ def _silu() -> Activation:
 
 def _gelu() -> Activation:
     return Activation(
-        "gelu", z / 2 * (1 + sp.erf(z / sp.sqrt(2))), r"\mathrm{GELU}",
+        "gelu", _formulas(lambda z, a: (z / 2 * (1 + sp.erf(z / sp.sqrt(2))), None)), r"\mathrm{GELU}",
         # Φ(x) = erfc(−x/√2)/2: 1 + erf(x/√2) cancels to 0 for x ≪ 0
         lambda x: 0.5 * x * _erfc(-x / math.sqrt(2.0)),
         lambda x: 0.5 * _erfc(-x / math.sqrt(2.0)) + x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi),
@@ -409,15 +459,15 @@ def _gelu() -> Activation:
 
 def _softplus() -> Activation:
     return Activation(
-        "softplus", sp.log(1 + sp.exp(z)), r"\mathrm{softplus}",
+        "softplus", _formulas(lambda z, a: (sp.log(1 + sp.exp(z)), 1 - sp.exp(-a))), r"\mathrm{softplus}",
         lambda x: np.logaddexp(0.0, x), _sigmoid,
-        prime_from_output=1 - sp.exp(-a), range="(0, ∞)", symbolic_prime=lambda u: _sigma(u),
+        range="(0, ∞)", symbolic_prime=lambda u: _sigma(u),
     )
 
 
 def _softmax() -> Activation:
     return Softmax(
-        "softmax", sp.Integer(0), r"\mathrm{softmax}", lambda x: x, lambda x: x,
+        "softmax", _formulas(lambda z, a: (sp.Integer(0), None)), r"\mathrm{softmax}", lambda x: x, lambda x: x,
         elementwise=False, output_only=True, range="(0, 1), entries sum to 1",
         convention="Jacobian ∂s_i/∂z_j = s_i(δ_ij − s_j)",
     )
@@ -452,7 +502,7 @@ def get(name: str, params: Mapping[str, Any] | None = None, field: str = "activa
     if unknown:
         takes = f"{name} takes {', '.join(allowed)}" if allowed else f"{name} takes no parameters"
         raise SpecError(f"{field}.{unknown[0]}", f"unknown parameter for {name}", takes)
-    parsed = {key: parse_number(value, f"{field}.{key}") for key, value in params.items()}
+    parsed = {key: Fraction(read_number(value, f"{field}.{key}")) for key, value in params.items()}
     return _cached(name, tuple(sorted(parsed.items())), factory)
 
 
@@ -460,8 +510,8 @@ _INSTANCES: dict[tuple, Activation] = {}
 
 
 @cache
-def _defaults(factory: Callable[..., Activation]) -> dict[str, sp.Rational]:
-    return {p.name: sp.Rational(p.default) for p in inspect.signature(factory).parameters.values()}
+def _defaults(factory: Callable[..., Activation]) -> dict[str, Fraction]:
+    return {p.name: Fraction(p.default) for p in inspect.signature(factory).parameters.values()}
 
 
 def _cached(name: str, key: tuple, factory: Callable[..., Activation]) -> Activation:

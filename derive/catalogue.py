@@ -37,10 +37,11 @@ def text(name: str) -> str:
     raise SpecError("--example", f"unknown example {name!r}", f"use one of {', '.join(e.name for e in CATALOGUE)}")
 
 
-def load(name: str) -> tuple[Spec, Mode | None]:
-    """The example's spec and the mode its source computes in (None: the default)."""
+def load(name: str, exact: bool = True) -> tuple[Spec, Mode | None]:
+    """The example's spec and the mode its source computes in (None: the default);
+    ``exact``: see :func:`derive.network.parse_spec`."""
     entry = next((e for e in CATALOGUE if e.name == name), None)
-    spec = parse_spec(loads(text(name), ".toml", name))
+    spec = parse_spec(loads(text(name), ".toml", name), exact)
     return spec, entry.mode if entry else None
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import catalogue, report
 from .errors import SpecError, printable
-from .graph_report import MODES, GraphReport
 from .network import Spec, load_spec
 from .numbers import EXACT, FLOAT, Mode, hand
+
+if TYPE_CHECKING:  # the graph routes are imported when asked for: they need SymPy
+    from .graph_report import GraphReport
+
+MODES = ("forward", "reverse", "both")  # of --graph: forward-mode tangents, reverse-mode adjoints
 
 DESCRIPTION = """\
 Forward pass, cost, deltas (Eq. 3.18/3.23), gradients (Eq. 3.14/3.16) by backpropagation and,
@@ -126,9 +130,10 @@ def _mode(args: argparse.Namespace, spec: Spec, preset: Mode | None) -> Mode | N
 
 
 def _render(rep: report.Report, fmt: str) -> str:
-    from .formats import json as json_format, latex, text
+    from importlib import import_module
 
-    return {"text": text.render, "json": json_format.render, "latex": latex.render}[fmt](rep)
+    # only the writer asked for: LaTeX's imports the symbolic route's printer (and SymPy)
+    return import_module(f".formats.{fmt}", __package__).render(rep)
 
 
 def write(text: str, target: str | None, force: bool) -> None:
@@ -182,12 +187,15 @@ def run(argv: Sequence[str] | None = None) -> int:
         if getattr(args, option) is not None and args.graph is None:
             raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
     preset = None
+    # float mode without the symbolic route reads the spec's numbers as Python's own and runs
+    # without SymPy (its import is most of the start-up, which a student pays at every run)
+    exact = not (args.float and args.no_symbolic and not args.check and args.graph is None)
     if args.example:
         if args.spec:
             raise SpecError("--example", "given together with a spec file", "give one of them")
-        spec, preset = catalogue.load(args.example)
+        spec, preset = catalogue.load(args.example, exact)
     elif args.spec:
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec, exact)
     else:
         raise SpecError("spec", "no network given", "name a spec file, or try derive --example herrmann-backprop")
     spec = Spec(spec.network, spec.examples,

@@ -33,6 +33,9 @@ def _run(command: str, load) -> int:
 
 def derive() -> NoReturn:
     def load():
+        from .deferred import defer
+
+        defer()
         from .cli import main
         return main
 

@@ -20,8 +20,6 @@ from .network_graph import network_graph
 from .numbers import Mode, parse_number
 from .terms import Sym
 
-MODES = ("forward", "reverse", "both")
-
 # Simplifying a derivative of many operations takes SymPy seconds; the formulas are for
 # expressions a person writes out, so past this size they are left out and the report says so.
 SYMBOLIC_LIMIT = 40

@@ -24,7 +24,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
@@ -34,9 +34,9 @@ from .errors import SpecError
 from .losses import Loss
 from .notation import Notation
 from .limits import FILE_BYTES, MAX_EXAMPLES, MAX_LAYERS, MAX_PARAMETERS, MAX_WIDTH, NUMBER_CHARS
-from .numbers import Written, parse_number
+from .numbers import Written, parse_number, read_number
 
-Vector = tuple[sp.Rational, ...]
+Vector = tuple["sp.Rational", ...]  # SymPy numbers; ints and Fractions in a spec read for float mode
 Matrix = tuple[Vector, ...]
 
 _TOP_KEYS = ("name", "description", "loss", "learning_rate", "layers", "example", "examples", "notation")
@@ -117,7 +117,10 @@ class Spec:
 
 # --- parsing -----------------------------------------------------------------------------
 
-def _matrix(value: Any, field: str) -> Matrix:
+Reader = Callable[[Any, str], Any]
+
+
+def _matrix(value: Any, field: str, number: Reader) -> Matrix:
     if not isinstance(value, list) or not value:
         raise SpecError(field, "expected a non-empty list of rows", "write e.g. [[1, -3], [-2, 1]]")
     rows = []
@@ -125,19 +128,19 @@ def _matrix(value: Any, field: str) -> Matrix:
         if not isinstance(row, list) or not row:
             raise SpecError(f"{field}[{j}]", "expected a non-empty row of numbers",
                             "write the weights as a list of rows, one row per neuron: [[1, -3], [-2, 1]]")
-        rows.append(tuple(parse_number(v, f"{field}[{j},{k}]") for k, v in enumerate(row, start=1)))
+        rows.append(tuple(number(v, f"{field}[{j},{k}]") for k, v in enumerate(row, start=1)))
     widths = {len(r) for r in rows}
     if len(widths) > 1:
         raise SpecError(field, f"rows have different lengths {sorted(widths)}", "give every row one entry per input")
     return tuple(rows)
 
 
-def _vector(value: Any, field: str) -> Vector:
+def _vector(value: Any, field: str, number: Reader) -> Vector:
     if isinstance(value, (int, float, str)) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list) or not value:
         raise SpecError(field, "expected a non-empty list of numbers", "write e.g. [3, 2]")
-    return tuple(parse_number(v, f"{field}[{k}]") for k, v in enumerate(value, start=1))
+    return tuple(number(v, f"{field}[{k}]") for k, v in enumerate(value, start=1))
 
 
 def _activation(value: Any, field: str) -> Activation:
@@ -150,7 +153,7 @@ def _activation(value: Any, field: str) -> Activation:
                     f'write activation = "sigmoid" or {{ name = "leaky_relu", alpha = 0.1 }}; known: {", ".join(activations.NAMES)}')
 
 
-def _layer(table: Any, field: str, n_in: int | None, is_last: bool, budget: int = MAX_PARAMETERS) -> Layer:
+def _layer(table: Any, field: str, n_in: int | None, is_last: bool, budget: int, number: Reader) -> Layer:
     if not isinstance(table, Mapping):
         raise SpecError(field, "expected a table with weights and activation", "write [[layers]] tables")
     unknown = sorted(set(table) - set(_LAYER_KEYS))
@@ -169,7 +172,7 @@ def _layer(table: Any, field: str, n_in: int | None, is_last: bool, budget: int 
         if rows * cols > budget:
             raise SpecError(f"{field}.weights", f"more than {MAX_PARAMETERS:,} parameters in the network",
                             f"derive takes networks of up to {MAX_PARAMETERS:,} parameters")
-    weights = _matrix(raw, f"{field}.weights")
+    weights = _matrix(raw, f"{field}.weights", number)
     rows, cols = len(weights), len(weights[0])
     if n_in is not None and cols != n_in:
         raise SpecError(f"{field}.weights", f"shape mismatch: expected {rows}×{n_in} (columns = {n_in} neurons of the "
@@ -180,14 +183,14 @@ def _layer(table: Any, field: str, n_in: int | None, is_last: bool, budget: int 
                         "use an elementwise activation such as sigmoid here")
     bias = None
     if "bias" in table:
-        bias = _vector(table["bias"], f"{field}.bias")
+        bias = _vector(table["bias"], f"{field}.bias", number)
         if len(bias) != rows:
             raise SpecError(f"{field}.bias", f"shape mismatch: expected {rows} entries (one per neuron), found {len(bias)}",
                             f"give {rows} bias values")
     return Layer(weights, activation, bias)
 
 
-def _example(table: Any, field: str, sizes: tuple[int, int], loss: Loss) -> Example:
+def _example(table: Any, field: str, sizes: tuple[int, int], loss: Loss, number: Reader) -> Example:
     if not isinstance(table, Mapping):
         raise SpecError(field, "expected a table with x and y", "write [example] with x = [...] and y = [...]")
     for key in ("x", "y"):
@@ -196,7 +199,7 @@ def _example(table: Any, field: str, sizes: tuple[int, int], loss: Loss) -> Exam
     unknown = sorted(set(table) - {"x", "y"})
     if unknown:
         raise SpecError(f"{field}.{unknown[0]}", "unknown key", "an example takes x and y")
-    x, y = _vector(table["x"], f"{field}.x"), _vector(table["y"], f"{field}.y")
+    x, y = _vector(table["x"], f"{field}.x", number), _vector(table["y"], f"{field}.y", number)
     n_in, n_out = sizes
     if len(x) != n_in:
         raise SpecError(f"{field}.x", f"shape mismatch: layer 1 takes {n_in} inputs, found {len(x)}", f"give {n_in} values")
@@ -207,8 +210,13 @@ def _example(table: Any, field: str, sizes: tuple[int, int], loss: Loss) -> Exam
     return Example(x, y)
 
 
-def parse_spec(data: Mapping[str, Any]) -> Spec:
-    """A :class:`Spec` from the spec's dict form, validated; raises :class:`SpecError`."""
+def parse_spec(data: Mapping[str, Any], exact: bool = True) -> Spec:
+    """A :class:`Spec` from the spec's dict form, validated; raises :class:`SpecError`.
+
+    Its numbers are SymPy numbers; with ``exact=False``, Python ints and ``Fraction``s, which
+    only the float engine takes (``derive --float --no-symbolic`` then runs without SymPy).
+    """
+    number: Reader = parse_number if exact else read_number
     if not isinstance(data, Mapping):
         raise SpecError("", "a spec must be a table (TOML) or an object (JSON)", "see the README's spec format")
     unknown = sorted(set(data) - set(_TOP_KEYS))
@@ -226,7 +234,7 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
     for l, table in enumerate(data["layers"], start=1):
         n_in = layers[-1].n_out if layers else None
         used = sum(layer.n_out * (layer.n_in + (layer.bias is not None)) for layer in layers)
-        layers.append(_layer(table, f"layers[{l}]", n_in, l == len(data["layers"]), MAX_PARAMETERS - used))
+        layers.append(_layer(table, f"layers[{l}]", n_in, l == len(data["layers"]), MAX_PARAMETERS - used, number))
     if sum(layer.n_out * (layer.n_in + (layer.bias is not None)) for layer in layers) > MAX_PARAMETERS:
         raise SpecError("layers", f"more than {MAX_PARAMETERS:,} parameters",
                         f"derive takes networks of up to {MAX_PARAMETERS:,} parameters")
@@ -237,7 +245,7 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
                         f'make the output activation "{loss.fused_with}", or use loss = "half_sse"')
     rate = None
     if data.get("learning_rate") is not None:
-        rate = parse_number(data["learning_rate"], "learning_rate")
+        rate = number(data["learning_rate"], "learning_rate")
         if rate <= 0:
             raise SpecError("learning_rate", f"must be positive, found {rate}", 'give a rate such as "1/1000" or 0.1')
     network = Network(tuple(layers), loss, rate)
@@ -256,7 +264,7 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
     if len(tables) > MAX_EXAMPLES:
         raise SpecError("examples", f"{len(tables):,} examples", f"derive takes up to {MAX_EXAMPLES:,} examples")
     sizes = (network.sizes[0], network.sizes[-1])
-    examples = tuple(_example(t, field_of(i), sizes, loss) for i, t in enumerate(tables, start=1))
+    examples = tuple(_example(t, field_of(i), sizes, loss, number) for i, t in enumerate(tables, start=1))
 
     notation = Notation.parse(data.get("notation"))
     wide = max(network.sizes) >= 10
@@ -264,9 +272,9 @@ def parse_spec(data: Mapping[str, Any]) -> Spec:
                 str(data.get("description", "")))
 
 
-def load_spec(path: str | Path) -> Spec:
-    """Read a TOML (``.toml``) or JSON (``.json``) spec file."""
-    return parse_spec(read(Path(path), "check the path, or run `derive --list-examples`"))
+def load_spec(path: str | Path, exact: bool = True) -> Spec:
+    """Read a TOML (``.toml``) or JSON (``.json``) spec file (``exact``: see :func:`parse_spec`)."""
+    return parse_spec(read(Path(path), "check the path, or run `derive --list-examples`"), exact)
 
 
 def read(path: Path, missing_fix: str) -> Any:

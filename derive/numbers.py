@@ -13,6 +13,7 @@ The engine is generic in its numbers; a :class:`Mode` says which:
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,8 +51,10 @@ class Written(float):
         return (Written, (self.text,))
 
 
-def parse_number(value: Any, field: str) -> sp.Rational:
-    """Read an integer, a ``"p/q"`` fraction or a decimal exactly as written.
+def read_number(value: Any, field: str) -> int | Fraction:
+    """Read an integer, a ``"p/q"`` fraction or a decimal exactly as written: an ``int`` for
+    an integer given as one, a ``Fraction`` otherwise (SymPy's Rational is not needed to read
+    a number, so the float engine runs without importing SymPy).
 
     A TOML/JSON float is read from its text (see :class:`Written`); a float given in Python
     as its shortest decimal representation (``0.1`` → 1/10), not the binary double nearest
@@ -64,13 +67,13 @@ def parse_number(value: Any, field: str) -> sp.Rational:
     if isinstance(value, int):
         if abs(value) >= 10**NUMBER_CHARS:
             raise SpecError(field, f"an integer of {len(str(abs(value)))} digits", _NUMBER_FIX)
-        return sp.Integer(value)
+        return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise SpecError(field, f"expected a finite number, found {value!r}", "write a finite number")
         value = repr(value)
-    if isinstance(value, (sp.Rational, Fraction)):
-        return sp.Rational(value)
+    if isinstance(value, numbers.Rational):  # Fraction, and SymPy's Rational (registered as one)
+        return Fraction(int(value.numerator), int(value.denominator))
     if isinstance(value, str):
         text = value.strip()
         if len(text) > NUMBER_CHARS:
@@ -80,15 +83,24 @@ def parse_number(value: Any, field: str) -> sp.Rational:
             p, q = int(match.group(1)), int(match.group(2))
             if q == 0:
                 raise SpecError(field, f"division by zero in {value!r}", "use a non-zero denominator")
-            return sp.Rational(p, q)
+            return Fraction(p, q)
         if _DECIMAL.match(text):
             exponent = Decimal(text).adjusted()
             if Decimal(text) != 0 and abs(exponent) > NUMBER_EXPONENT:
                 raise SpecError(field, f"{text} is of the order 10^{exponent}", _NUMBER_FIX)
-            return sp.Rational(text)
+            return Fraction(text)
         if text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
             raise SpecError(field, f"expected a finite number, found {text}", "write a finite number")
     raise SpecError(field, f"expected a number, found {value!r}", 'write an integer, a decimal or a fraction "p/q"')
+
+
+def parse_number(value: Any, field: str) -> sp.Rational:
+    """:func:`read_number` as a SymPy number (``sp.Integer`` or ``sp.Rational``), the form the
+    exact engine and the symbolic derivation compute with."""
+    number = read_number(value, field)
+    if isinstance(number, int):
+        return sp.Integer(number)
+    return sp.Rational(number.numerator, number.denominator)
 
 
 _NUMBER_FIX = (f"numbers are limited to {NUMBER_CHARS} characters and magnitudes from 10^-{NUMBER_EXPONENT} "
@@ -245,7 +257,7 @@ def _rational_call(sym_fn: Callable[[Any], Any], mp_fn: Callable[[Any], Any], va
         return Real(result, mp_fn(Real.parts(value)[1]))
 
 
-_exact_log = exact_call(sp.log, mpmath.log)
+_exact_log = exact_call(lambda u: sp.log(u), lambda u: mpmath.log(u))  # noqa: E731 (SymPy loads on first call)
 
 
 def round_half_away(x: Any, decimals: int) -> sp.Rational:

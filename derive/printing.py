@@ -30,6 +30,8 @@ class Printer:
             return self._decimal(value, self.mode.decimals or 0)
         if isinstance(value, (float, np.floating)):
             return self._float(float(value))
+        if isinstance(value, int):  # before SymPy's types are asked for: the float route runs without SymPy
+            return self._minus(str(int(value)))
         if isinstance(value, Real):
             return self._approx(mpmath.nstr(value.approx, self.digits, strip_zeros=True))
         if isinstance(value, (int, sp.Integer)):

@@ -7,16 +7,18 @@ whether the two agree. The writers (text, JSON, LaTeX) only format it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import backprop, symbolic
+from . import backprop
 from .backprop import Trace
 from .errors import SpecError
 from .network import Spec
 from .numbers import FLOAT, Mode
-from .symbolic import Derivation, SymbolicGradients
+
+if TYPE_CHECKING:  # the symbolic route is imported when asked for: it needs SymPy
+    from .symbolic import Derivation, SymbolicGradients
 
 # sympy.diff of the nested expression is the naive route the lectures warn about; past this
 # many parameters it takes minutes, so the command skips it and says so.
@@ -101,6 +103,8 @@ def build(spec: Spec, mode: Mode | None = None, with_symbolic: bool = True) -> R
         return Report(spec, trace, None, None, None,
                       "symbolic comparison skipped: float64 overflowed (the cost or a gradient is inf or "
                       "NaN), so there is nothing to compare; --exact computes without overflow")
+    from . import symbolic
+
     derivation = symbolic.derive(spec.network, spec.notation)
     values = symbolic.evaluate(derivation, spec.examples, reference.mode)
     return Report(spec, trace, derivation, values, symbolic.agrees(values, reference), reference=reference)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
-from .at_point import activation_at, derivative, derivative_at, softmax_at, substituted
+from .at_point import activation_at, derivative_at, fill, formula, softmax_at
 from .numbers import Real
 from .printing import LatexPrinter, Printer
 from .report import Report
@@ -370,18 +369,20 @@ def _derivative_steps(report: Report, p: Printer, i: int, l: int) -> list[Step]:
     if not _formulas_compute(p, (*zs, *outs)):
         return []
     latex = _is_latex(p)
-    expr, var = derivative(act)
+    prime = formula(act, "derivative")
+    var = prime.var
+
     # the rule in the layer's own symbols, where one formula holds for every entry
     def rule(node: str) -> str:
-        return "" if expr.has(sp.Piecewise) else substituted(expr, var, node, latex)
+        return "" if prime.piecewise else fill(prime.branches[0].latex if latex else prime.branches[0].text, node, latex)
 
-    detail = tuple(Step(_sigma(p, act.name, p.node("z", l, j + 1), prime=True), rule(p.node(var.name, l, j + 1)),
+    detail = tuple(Step(_sigma(p, act.name, p.node("z", l, j + 1), prime=True), rule(p.node(var, l, j + 1)),
                         derivative_at(act, zs[j], outs[j], p.number(zs[j]), p.number(outs[j]), latex),
                         p.number(primes[j])) for j in range(len(zs)))
     if not any(d.substituted for d in detail):
         return []
-    vector_rule = rule(p.node(var.name, l))
-    if isinstance(expr, sp.Mul) and sum(f.has(var) for f in expr.args) > 1:
+    vector_rule = rule(p.node(var, l))
+    if prime.entrywise:
         # a(1 − a) multiplies two vectors entry by entry; 2z only scales one
         vector_rule = vector_rule.replace(r"\cdot", r"\odot").replace(" · ", " ⊙ ")
     return _vector_step(p, Step(_sigma(p, act.name, p.node("z", l), prime=True), vector_rule, "",
