@@ -186,18 +186,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     for option in ("at", "mode", "wrt"):
         if getattr(args, option) is not None and args.graph is None:
             raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
-    preset = None
+    if args.example and args.spec:
+        raise SpecError("--example", "given together with a spec file", "give one of them")
+    if not (args.example or args.spec):
+        raise SpecError("spec", "no network given", "name a spec file, or try derive --example herrmann-backprop")
     # float mode without the symbolic route reads the spec's numbers as Python's own and runs
     # without SymPy (its import is most of the start-up, which a student pays at every run)
-    exact = not (args.float and args.no_symbolic and not args.check and args.graph is None)
-    if args.example:
-        if args.spec:
-            raise SpecError("--example", "given together with a spec file", "give one of them")
-        spec, preset = catalogue.load(args.example, exact)
-    elif args.spec:
-        spec = load_spec(args.spec, exact)
-    else:
-        raise SpecError("spec", "no network given", "name a spec file, or try derive --example herrmann-backprop")
+    light = args.no_symbolic and not (args.exact or args.decimals is not None or args.check or args.graph is not None)
+    spec, preset = _load(args, exact=not light)
+    if light and not args.float and (preset is not None or spec.network.rational):
+        spec, preset = _load(args, exact=True)  # exact or hand mode by default: SymPy's numbers
     spec = Spec(spec.network, spec.examples,
                 spec.notation.updated(layer_index=args.layer_index, bias=args.bias_as, cost=args.cost_symbol,
                                       index_order=args.index_order),
@@ -209,6 +207,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
     write(_render(rep, args.format), args.output, args.force)
     return 0
+
+
+def _load(args: argparse.Namespace, exact: bool) -> tuple[Spec, Mode | None]:
+    if args.example:
+        return catalogue.load(args.example, exact)
+    return load_spec(args.spec, exact), None
 
 
 def _graph_write(report: GraphReport, args: argparse.Namespace) -> int:

@@ -71,6 +71,7 @@ def test_the_float_route_prints_the_same_without_importing_sympy(tmp_path, capsy
         for fmt in ("text", "json"):
             argvs.append([str(path), "--float", "--no-symbolic", "--format", fmt])
     argvs.append(["--example", "herrmann-backprop", "--float", "--no-symbolic"])
+    argvs.append([argvs[0][0], "--no-symbolic"])  # sigmoid and BCE: float mode by default
     child = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(argvs), capture_output=True, text=True,
                            timeout=120)
     assert child.returncode == 0, child.stderr[-2000:]
@@ -79,6 +80,17 @@ def test_the_float_route_prints_the_same_without_importing_sympy(tmp_path, capsy
     for argv, (code, out) in zip(argvs, result["outputs"]):
         assert main(argv) == code == 0
         assert capsys.readouterr().out == out, argv
+
+
+def test_a_rational_network_without_a_mode_is_computed_exactly_when_read_for_float(tmp_path, capsys):
+    path = tmp_path / "r.toml"
+    path.write_text(_spec("relu", "identity", "half_sse", "[0.5]"), encoding="utf-8")
+    assert main([str(path), "--no-symbolic"]) == 0
+    out = capsys.readouterr().out
+    assert "exact mode" in out.splitlines()[0]
+    assert "C = 16481/14400 before" in out
+    assert main(["--example", "bhadani-sigmoid", "--no-symbolic"]) == 0  # the example's own mode: hand, 4 decimals
+    assert capsys.readouterr().out.splitlines()[0].endswith("hand, 4 decimals mode")
 
 
 def test_a_route_that_needs_sympy_loads_it_through_the_stand_in(capsys):
