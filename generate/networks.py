@@ -121,8 +121,12 @@ def _text(value: sp.Rational) -> Any:
     return f"{value.p}/{value.q}"
 
 
-def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dict[str, Any]:
-    """A derive spec (its dict form, JSON-ready) drawn at random under ``opts``."""
+def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1, screen_forward: bool = False) -> dict[str, Any]:
+    """A derive spec (its dict form, JSON-ready) drawn at random under ``opts``.
+
+    ``screen_forward``: in integer style, also reject the draws that :func:`check` would
+    reject for their forward pass (a kink hit, a dead layer, a target met), where the raw
+    integers show it; only for a spec that goes to :func:`compute` as drawn."""
     numeric = []
     for l, (n_in, n_out) in enumerate(zip(opts.sizes, opts.sizes[1:]), start=1):
         name = opts.activations[l - 1]
@@ -136,7 +140,7 @@ def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dic
         numeric.append((weights, bias if opts.bias else None, name))
     pairs = [(_inputs(rng, opts), _targets(rng, opts)) for _ in range(examples)]
     if opts.integer:
-        _prescreen(numeric, pairs, opts)  # before the spec is written: most integer draws end here
+        _prescreen(numeric, pairs, opts, screen_forward)  # before the spec is written: most integer draws end here
     layers = []
     for weights, bias, name in numeric:
         layer: dict[str, Any] = {"weights": [[_text(w) for w in row] for row in weights],
@@ -155,29 +159,53 @@ def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1) -> dic
     return data
 
 
+# σ maps an integer z to an integer a, computed exactly by NumPy below 2^53 (step: with
+# integer parameters, which the check below sees in its values)
+EXACT_ON_INTEGERS = ("identity", "square", "relu", "step")
+
+
 def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[tuple[list, list]],
-               opts: NetOptions) -> None:
+               opts: NetOptions, screen_forward: bool = False) -> None:
     """The forward half of the bound check on the raw (integer) draw, before any spec is built.
 
     Most integer draws overflow the bound in the forward pass (σ = z² squares twice); plain
-    floats find that in microseconds, where parsing and tracing the spec take a millisecond.
+    integers find that in microseconds, where parsing and tracing the spec take a millisecond.
     Only draws the full check would reject are rejected here (it has the same margin).
+
+    ``screen_forward``: while every value is still an integer (computed exactly), also the
+    forward half of :func:`check`: a z on a kink, a hidden layer that is zero for every
+    example, a prediction equal to its target. Each of them had cost an exact trace.
     """
     limit, costs = opts.bound * (1 + 1e-9), []
     acts = [activations.get(name, {"alpha": opts.alpha} if name == "leaky_relu" else None) for _, _, name in layers]
+    # hidden layer l is dead if it is exactly zero for every example
+    dead = [screen_forward] * (len(layers) - 1)
     for x, y in pairs:
-        a = [float(int(v)) for v in x]
-        for (weights, bias, _), act in zip(layers, acts):
+        a: list[Any] = [int(v) for v in x]
+        exact = True
+        for l, ((weights, bias, _), act) in enumerate(zip(layers, acts), start=1):
             zs = [sum(int(w) * v for w, v in zip(row, a)) for row in weights]
             if bias is not None:
                 zs = [z + int(b) for z, b in zip(zs, bias)]
-            a = [float(v) for v in act.np_value(np.array(zs, dtype=float))]
-            if max(max(map(abs, zs)), max(map(abs, a))) > limit:
-                raise Degenerate(f"a forward value = {max(map(abs, a)):g} is beyond the bound {opts.bound}")
+            if max(map(abs, zs)) > limit:
+                raise Degenerate(f"a forward value = {max(map(abs, zs)):g} is beyond the bound {opts.bound}")
+            outputs = [float(v) for v in act.np_value(np.array(zs, dtype=float))]
+            if max(map(abs, outputs)) > limit:
+                raise Degenerate(f"a forward value = {max(map(abs, outputs)):g} is beyond the bound {opts.bound}")
+            if screen_forward and exact and any(z == kink for z in zs for kink in act.kinks):
+                raise Degenerate("a value sits on a kink")
+            exact = exact and act.name in EXACT_ON_INTEGERS and all(v.is_integer() for v in outputs)
+            a = [int(v) for v in outputs] if exact else outputs
+            if l < len(layers):
+                dead[l - 1] = dead[l - 1] and exact and not any(a)
+        if screen_forward and exact and any(int(t) == v for t, v in zip(y, a)):
+            raise Degenerate("a target equals its prediction")
         error = [(int(t) - v) ** 2 for t, v in zip(y, a)]
         costs.append(0.5 * sum(error) if opts.loss == "half_sse" else sum(error) / len(error))
     if sum(costs) / len(costs) > limit:  # the mean: a batch's cost C = (1/m) Σ C_i
         raise Degenerate(f"cost = {sum(costs) / len(costs):g} is beyond the bound {opts.bound}")
+    if any(dead):
+        raise Degenerate(f"layer {dead.index(True) + 1} is dead")
 
 
 def _inputs(rng: np.random.Generator, opts: NetOptions) -> list[sp.Rational]:
@@ -380,4 +408,4 @@ def fingerprint(data: Mapping[str, Any]) -> str:
 
 
 def sample_computed(rng: np.random.Generator, opts: NetOptions, sheet: Sheet, examples: int = 1) -> Computed:
-    return compute(sample(rng, opts, examples), opts, sheet.decimals, sheet.notation)
+    return compute(sample(rng, opts, examples, screen_forward=True), opts, sheet.decimals, sheet.notation)

@@ -1,4 +1,5 @@
-"""The cheap forward screen on a raw draw rejects only what the full check rejects."""
+"""The cheap forward screen on a raw draw (bounds, and kinks, dead layers and met targets while
+every value is an exact integer) rejects only what the full check rejects."""
 
 from __future__ import annotations
 
@@ -12,22 +13,31 @@ from gradsheet.generate.options import Table
 from gradsheet.generate.problem import Degenerate
 
 
-@pytest.mark.parametrize("table", [{"activation": "square", "bias": True}, {"activation": ["relu", "identity"]},
-                                   {"activation": "leaky_relu", "sizes": [2, 3, 1], "loss": "mse"}])
-def test_a_prescreened_draw_fails_the_full_check_too(table: dict) -> None:
+TABLES = [{"activation": "square", "bias": True}, {"activation": ["relu", "identity"]},
+          {"activation": "leaky_relu", "sizes": [2, 3, 1], "loss": "mse"},
+          {"activation": ["relu", "relu", "identity"], "sizes": [2, 3, 2, 2]},
+          {"activation": ["step", "identity"], "bias": True}]
+
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("examples", [1, 3])
+def test_a_prescreened_draw_fails_the_full_check_too(table: dict, examples: int) -> None:
     opts = networks.parse(Table(dict(table), "problems[1]"), "medium")
-    screened = 0
+    screened = by_forward = 0
     for seed in range(400):
         try:
-            networks.sample(np.random.default_rng(seed), opts)
+            networks.sample(np.random.default_rng(seed), opts, examples, screen_forward=True)
             continue
-        except Degenerate:
+        except Degenerate as why:
             screened += 1
+            by_forward += "beyond the bound" not in str(why)
         with mock.patch.object(networks, "_prescreen", lambda *args: None):
-            data = networks.sample(np.random.default_rng(seed), opts)
+            data = networks.sample(np.random.default_rng(seed), opts, examples)
         with pytest.raises(Degenerate):
             networks.compute(data, opts, 4, networks_notation())
     assert screened > 0
+    if "relu" in str(table["activation"]):  # ReLU's kink and dead layers: the forward screen finds them
+        assert by_forward > 0
 
 
 def networks_notation():  # type: ignore[no-untyped-def]
