@@ -76,7 +76,9 @@ def fill(slotted: str, number: str, latex: bool) -> str:
     text = text.replace(_SLOT, f"({number})" if negative else number)
     if negative:  # a negative number alone in an exponent or an argument needs no second pair
         text = text.replace(f"{{({number})}}", f"{{{number}}}").replace(f"(({number}))", f"({number})")
-        text = re.sub(r"\\left\(\s*\(" + re.escape(number) + r"\)\s*\\right\)", lambda _: rf"\left({number}\right)", text)
+        if r"\left" in text and f"({number})" in text:  # each pattern is compiled anew: rarely needed
+            text = re.sub(r"\\left\(\s*\(" + re.escape(number) + r"\)\s*\\right\)", lambda _: rf"\left({number}\right)",
+                          text)
     return text
 
 
