@@ -3,7 +3,7 @@ before evaluating: σ(0.3000) = 1/(1 + e^(−0.3000)), ReLU(−0.5) = 0, and sof
 exponentials over their sum. The number goes in as printed, so the step computes from what
 the reader sees.
 
-SymPy prints each formula once (:func:`compiled`: its branches, each with a slot for the
+SymPy prints each formula once (:func:`compile_formula`: its branches, each with a slot for the
 number); the shipped activations' printed formulas are stored with the package
 (``formulas.json``), so that the float engine's steps print without importing SymPy, whose
 import was most of ``derive --float --no-symbolic``'s start-up. A test compiles them again
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import numbers
+import operator
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 import sympy as sp
@@ -130,6 +131,8 @@ def derivative(act: Activation) -> tuple[sp.Expr, sp.Symbol]:
 _OPS = {"StrictGreaterThan": ">", "StrictLessThan": "<", "GreaterThan": ">=", "LessThan": "<=", "Equality": "==",
         "Unequality": "!="}
 _FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
+_COMPARE = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le, "==": operator.eq,
+            "!=": operator.ne}
 _LOGIC = {"And": "and", "Or": "or", "Not": "not"}
 # a condition: None (everywhere), (op, c) for `var op c`, or ("and" | "or" | "not", condition, …)
 Condition = Any
@@ -140,11 +143,23 @@ def holds(condition: Condition, at: Any) -> bool:
     if condition is None:
         return True
     op, *args = condition
+    if op == "and":
+        return all(holds(c, at) for c in args)
+    if op == "or":
+        return any(holds(c, at) for c in args)
+    if op == "not":
+        return not holds(args[0], at)
+    return bool(_COMPARE[op](at, args[0]))
+
+
+def _thresholds(condition: Condition, convert: Callable[[Any], Any]) -> Condition:
+    """``condition`` with ``convert`` applied to each number it compares with (to and from JSON)."""
+    if condition is None:
+        return None
+    op, *args = condition
     if op in ("and", "or", "not"):
-        results = [holds(c, at) for c in args]
-        return all(results) if op == "and" else any(results) if op == "or" else not results[0]
-    c = args[0]
-    return {">": at > c, "<": at < c, ">=": at >= c, "<=": at <= c, "==": at == c, "!=": at != c}[op]
+        return (op, *(_thresholds(c, convert) for c in args))
+    return op, convert(args[0])
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,9 @@ class Branch:
     text: str
     latex: str
     trivial: bool  # the variable itself or a constant: says nothing more than the result
+
+    def slotted(self, latex: bool) -> str:
+        return self.latex if latex else self.text
 
 
 @dataclass(frozen=True)
@@ -179,7 +197,11 @@ class Formula:
         """The branch at ``value`` (the only one, if None) with ``number`` in it; "" where that
         branch is trivial."""
         chosen = self.branches[0] if value is None else self.at(value)
-        return "" if chosen.trivial else fill(chosen.latex if latex else chosen.text, number, latex)
+        return "" if chosen.trivial else fill(chosen.slotted(latex), number, latex)
+
+    def rule(self, symbol: str, latex: bool) -> str:
+        """The formula with ``symbol`` in it, where one formula holds for every entry ("" otherwise)."""
+        return "" if self.piecewise else fill(self.branches[0].slotted(latex), symbol, latex)
 
 
 def _point(value: Any) -> Any:
@@ -243,32 +265,14 @@ def _table() -> dict[str, dict[str, Formula]]:
 
 
 def _from_json(data: dict[str, Any]) -> Formula:
-    branches = tuple(Branch(_condition_from(b["condition"]), b["text"], b["latex"], b["trivial"])
+    branches = tuple(Branch(_thresholds(b["condition"], Fraction), b["text"], b["latex"], b["trivial"])
                      for b in data["branches"])
     return Formula(data["var"], branches, data["piecewise"], data["entrywise"])
 
 
-def _condition_from(data: Any) -> Condition:
-    if data is None:
-        return None
-    op, *args = data
-    if op in ("and", "or", "not"):
-        return (op, *(_condition_from(c) for c in args))
-    return op, Fraction(args[0])
-
-
-def _condition_to(condition: Condition) -> Any:
-    if condition is None:
-        return None
-    op, *args = condition
-    if op in ("and", "or", "not"):
-        return [op, *(_condition_to(c) for c in args)]
-    return [op, str(args[0])]
-
-
 def _to_json(f: Formula) -> dict[str, Any]:
     return {"var": f.var, "piecewise": f.piecewise, "entrywise": f.entrywise,
-            "branches": [{"condition": _condition_to(b.condition), "text": b.text, "latex": b.latex,
+            "branches": [{"condition": _thresholds(b.condition, str), "text": b.text, "latex": b.latex,
                           "trivial": b.trivial} for b in f.branches]}
 
 

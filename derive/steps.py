@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .at_point import activation_at, derivative_at, fill, formula, softmax_at
+from .at_point import activation_at, derivative_at, formula, softmax_at
 from .numbers import Real
 from .printing import LatexPrinter, Printer
 from .report import Report
@@ -371,17 +371,13 @@ def _derivative_steps(report: Report, p: Printer, i: int, l: int) -> list[Step]:
     latex = _is_latex(p)
     prime = formula(act, "derivative")
     var = prime.var
-
-    # the rule in the layer's own symbols, where one formula holds for every entry
-    def rule(node: str) -> str:
-        return "" if prime.piecewise else fill(prime.branches[0].latex if latex else prime.branches[0].text, node, latex)
-
-    detail = tuple(Step(_sigma(p, act.name, p.node("z", l, j + 1), prime=True), rule(p.node(var, l, j + 1)),
+    # the rule in the layer's own symbols
+    detail = tuple(Step(_sigma(p, act.name, p.node("z", l, j + 1), prime=True), prime.rule(p.node(var, l, j + 1), latex),
                         derivative_at(act, zs[j], outs[j], p.number(zs[j]), p.number(outs[j]), latex),
                         p.number(primes[j])) for j in range(len(zs)))
     if not any(d.substituted for d in detail):
         return []
-    vector_rule = rule(p.node(var, l))
+    vector_rule = prime.rule(p.node(var, l), latex)
     if prime.entrywise:
         # a(1 − a) multiplies two vectors entry by entry; 2z only scales one
         vector_rule = vector_rule.replace(r"\cdot", r"\odot").replace(" · ", " ⊙ ")

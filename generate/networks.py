@@ -187,11 +187,9 @@ def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[
             zs = [sum(int(w) * v for w, v in zip(row, a)) for row in weights]
             if bias is not None:
                 zs = [z + int(b) for z, b in zip(zs, bias)]
-            if max(map(abs, zs)) > limit:
-                raise Degenerate(f"a forward value = {max(map(abs, zs)):g} is beyond the bound {opts.bound}")
+            _within(zs, limit, opts.bound)  # before a float: an integer past 10^308 has none
             outputs = [float(v) for v in act.np_value(np.array(zs, dtype=float))]
-            if max(map(abs, outputs)) > limit:
-                raise Degenerate(f"a forward value = {max(map(abs, outputs)):g} is beyond the bound {opts.bound}")
+            _within(outputs, limit, opts.bound)
             if screen_forward and exact and any(z == kink for z in zs for kink in act.kinks):
                 raise Degenerate("a value sits on a kink")
             exact = exact and act.name in EXACT_ON_INTEGERS and all(v.is_integer() for v in outputs)
@@ -206,6 +204,12 @@ def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[
         raise Degenerate(f"cost = {sum(costs) / len(costs):g} is beyond the bound {opts.bound}")
     if any(dead):
         raise Degenerate(f"layer {dead.index(True) + 1} is dead")
+
+
+def _within(values: Sequence[Any], limit: float, bound: Any) -> None:
+    peak = max(map(abs, values))
+    if peak > limit:
+        raise Degenerate(f"a forward value = {peak:g} is beyond the bound {bound}")
 
 
 def _inputs(rng: np.random.Generator, opts: NetOptions) -> list[sp.Rational]:
