@@ -8,6 +8,10 @@ Issue 19's targets, all measured here in the same run on the same machine:
   that the floor cannot be raised to win;
 * ``derive`` for a 2-2-1 network in float mode without the symbolic route: at most 0.3 s.
 
+The CPU lines say what the machine allows: the build's CPU seconds (its pdflatex runs
+included) over the cores is the least time any schedule can take, and 1.5 × the floor on
+those cores leaves Python a budget of 1.5 · floor · cores minus TeX's own CPU.
+
 Each figure is the median of three runs (five for the short ones). The breakdown measures
 each stage alone, in one process (``--stages``; the build overlaps them): Python's imports,
 drawing the 600 variants (CPU time, one process), rendering both documents, the key, and
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,9 +47,21 @@ FLAGS = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-fil
 
 
 def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
-    start = time.perf_counter()
+    return timed_cpu(command, cwd, env)[0]
+
+
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every finished child process and its own children:
+    the build's pdflatex runs count with it."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_cpu(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and everything it ran)."""
+    cpu, start = children_cpu(), time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def yardstick(folder: Path, runs: int = 5) -> float:
@@ -57,28 +75,45 @@ def roster(folder: Path, names: list[str], tag: str) -> Path:
     return path
 
 
-def build(folder: Path, class_csv: Path, tag: str) -> list[float]:
-    return [timed([sys.executable, "-m", "gradsheet.generate", "--demo", "--roster", str(class_csv), "--per-student",
-                   "--out", str(folder / f"{tag}{r}")]) for r in range(3)]
+def build(folder: Path, class_csv: Path, tag: str) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of three builds."""
+    return [timed_cpu([sys.executable, "-m", "gradsheet.generate", "--demo", "--roster", str(class_csv),
+                       "--per-student", "--out", str(folder / f"{tag}{r}")]) for r in range(3)]
 
 
-def floor(folder: Path, built: Path, runs: int = 3) -> float:
-    """Both documents of the build compiled once each, at once, as the build compiles them."""
+def floor(folder: Path, built: Path, runs: int = 3) -> tuple[float, float]:
+    """Both documents of the build compiled once each, at once, as the build compiles them:
+    (wall, CPU) seconds, medians."""
     from gradsheet.generate.pdf import _env
 
-    times = []
+    times, cpus = [], []
     for r in range(runs):
         work = folder / f"floor{r}"
         shutil.copytree(built / "tex", work)
         engines = ["lualatex" if (work / f"{d}.tex").read_text(encoding="utf-8").startswith("%!TEX program = lualatex")
                    else "pdflatex" for d in ("exam", "solutions")]
-        start = time.perf_counter()
+        cpu, start = children_cpu(), time.perf_counter()
         procs = [subprocess.Popen([e, *FLAGS, f"{d}.tex"], cwd=work, env=_env(), stdout=subprocess.DEVNULL)
                  for e, d in zip(engines, ("exam", "solutions"))]
         for p in procs:
             p.wait()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        cpus.append(children_cpu() - cpu)
+    return statistics.median(times), statistics.median(cpus)
+
+
+def cpu_bound(total: float, build_cpu: float, tex_floor: float, tex_cpu: float, cores: int) -> None:
+    """What the CPU the build needs allows: no schedule on ``cores`` cores ends before
+    CPU / cores, and 1.5 × the floor leaves Python a budget of 1.5 · floor · cores − TeX's CPU."""
+    rest = build_cpu - tex_cpu
+    least = build_cpu / cores
+    budget = 1.5 * tex_floor * cores - tex_cpu
+    print(f"CPU: the build {build_cpu:.2f} CPU-s median (TeX {tex_cpu:.2f}, as in the floor; Python and the rest "
+          f"{rest:.2f}) on {cores} cores")
+    print(f"  the least time that CPU allows here: {least:.2f} s = {least / tex_floor:.2f} × the floor; "
+          f"the build reaches {least / total:.0%} of it")
+    print(f"  1.5 × the floor on {cores} cores allows {1.5 * tex_floor * cores:.2f} CPU-s in all: "
+          f"{budget:.2f} beside TeX's {tex_cpu:.2f} (now {rest:.2f})")
 
 
 def derive_start(runs: int = 5) -> tuple[float, float]:
@@ -175,9 +210,10 @@ def main() -> None:
         folder = Path(tmp)
         stick = yardstick(folder)
         latin = roster(folder, [f"Student Number {i}" for i in range(1, 101)], "latin")
-        runs = build(folder, latin, "latin")
-        total = statistics.median(runs)
-        tex_floor = floor(folder, folder / "latin0")
+        measured = build(folder, latin, "latin")
+        runs = [wall for wall, _ in measured]
+        total, build_cpu = statistics.median(runs), statistics.median(cpu for _, cpu in measured)
+        tex_floor, tex_cpu = floor(folder, folder / "latin0")
         pages = {d: next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(folder / "latin0" / f"{d}.pdf")],
                                                                      capture_output=True, text=True).stdout.splitlines()
                          if line.startswith("Pages")) for d in ("exam", "solutions")}
@@ -188,6 +224,7 @@ def main() -> None:
         print(f"TeX floor (its exam.tex and solutions.tex at once): {tex_floor:.2f} s")
         print(f"cost: {total / tex_floor:.2f} × the floor (target <= 1.5), "
               f"{total / stick:.1f} yardsticks (target <= 30)")
+        cpu_bound(total, build_cpu, tex_floor, tex_cpu, len(os.sched_getaffinity(0)))
         start, bare = derive_start()
         print(f"derive, 2-2-1 network, float, no symbolic route: {start:.2f} s (target <= 0.3; "
               f"a bare Python start: {bare:.2f} s)")
@@ -195,8 +232,8 @@ def main() -> None:
             stages(folder, latin, folder / "latin0")
         if args.scripts:
             scripts = roster(folder, [f"{SCRIPTS[i % len(SCRIPTS)]} {i}" for i in range(1, 101)], "scripts")
-            runs = build(folder, scripts, "scripts")
-            lua_floor = floor(folder, folder / "scripts0")
+            runs = [wall for wall, _ in build(folder, scripts, "scripts")]
+            lua_floor = floor(folder, folder / "scripts0")[0]
             print(f"the same, names in ten scripts (LuaLaTeX): {statistics.median(runs):.2f} s median "
                   f"(runs: {', '.join(f'{t:.2f}' for t in runs)}); its floor {lua_floor:.2f} s, "
                   f"{statistics.median(runs) / lua_floor:.2f} × the floor, {statistics.median(runs) / stick:.1f} yardsticks")
