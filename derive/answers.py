@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -36,6 +36,7 @@ class Answers:
     values: dict[str, sp.Rational]
     example: int  # 0-based
     decimals: int | None = None  # the most decimal places written (0.125 → 3); None: no decimals
+    written: dict[str, str] = field(default_factory=dict)  # each value's text as written ("0.70", "9/2")
 
 
 def shapes(names: list[str]) -> dict[str, tuple[int, ...]]:
@@ -57,18 +58,26 @@ def parse(data: Mapping[str, Any], names: list[str], examples: int = 1) -> Answe
         raise SpecError("answers.example", f"{example!r} is not an example of the spec",
                         f"give a number from 1 to {examples}")
     values: dict[str, sp.Rational] = {}
+    written: dict[str, str] = {}
     for key, value in data.items():
         if key == "example":
             continue
-        for name, number in _entries(str(key), value, known):
+        for name, raw, where in _entries(str(key), value, known):
             if name in values:
                 raise SpecError(f"answers.{name}", "given twice", "give each value once, whole or by entry")
-            values[name] = number
+            values[name] = parse_number(raw, f"answers.{where}")
+            written[name] = _as_written(raw)
     if not values:
         raise SpecError("answers", "no values given", 'write values such as z1 = [1, 2] or "grad_W1[2,2]" = 108')
-    places = [_places(v) for k, v in data.items() if k != "example" for v in _flat(v)]
-    written = [p for p in places if p]
-    return Answers(values, example - 1, max(written) if written else None)
+    places = [p for k, v in data.items() if k != "example" for p in map(_places, _flat(v)) if p]
+    return Answers(values, example - 1, max(places) if places else None, written)
+
+
+def _as_written(value: Any) -> str:
+    """The number's text as the student wrote it (a valid number: :func:`parse_number` read it)."""
+    if isinstance(value, Written):
+        return value.text
+    return value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
 
 
 def _flat(value: Any) -> list[Any]:
@@ -94,14 +103,15 @@ def load(path: str | Path, names: list[str], examples: int = 1) -> Answers:
     return parse(data, names, examples)
 
 
-def _entries(key: str, value: Any, known: dict[str, tuple[int, ...]]) -> list[tuple[str, sp.Rational]]:
+def _entries(key: str, value: Any, known: dict[str, tuple[int, ...]]) -> list[tuple[str, Any, str]]:
+    """(entry name, the value as read from the file, the name its errors give) for each entry."""
     match = _KEY.match(key.replace(" ", ""))
     base = match["base"] if match else key
     if not match or base not in known:
         raise SpecError(f"answers.{key}", "unknown quantity", _suggest(base, known))
     shape = known[base]
     if match["index"] is not None:
-        return [(_indexed(key, base, match["index"], shape), _number(value, key))]
+        return [(_indexed(key, base, match["index"], shape), value, key)]
     return _whole(base, value, shape)
 
 
@@ -120,28 +130,24 @@ def _indexed(key: str, base: str, text: str, shape: tuple[int, ...]) -> str:
     return f"{base}[{','.join(map(str, index))}]"
 
 
-def _whole(base: str, value: Any, shape: tuple[int, ...]) -> list[tuple[str, sp.Rational]]:
-    field = f"answers.{base}"
+def _whole(base: str, value: Any, shape: tuple[int, ...]) -> list[tuple[str, Any, str]]:
+    where = f"answers.{base}"
     if not shape:
-        return [(base, _number(value, base))]
+        return [(base, value, base)]
     if len(shape) == 1:
         if shape[0] == 1 and not isinstance(value, list):
             value = [value]
         if not isinstance(value, list) or len(value) != shape[0] or any(isinstance(v, list) for v in value):
-            raise SpecError(field, f"expected a vector of {shape[0]} numbers, found {_describe(value)}",
+            raise SpecError(where, f"expected a vector of {shape[0]} numbers, found {_describe(value)}",
                             f"write {base} = [{', '.join(['…'] * shape[0])}]")
-        return [(f"{base}[{j}]", _number(v, f"{base}[{j}]")) for j, v in enumerate(value, start=1)]
+        return [(f"{base}[{j}]", v, f"{base}[{j}]") for j, v in enumerate(value, start=1)]
     rows, cols = shape
     if (not isinstance(value, list) or len(value) != rows
             or any(not isinstance(r, list) or len(r) != cols for r in value)):
-        raise SpecError(field, f"expected a {rows}×{cols} matrix (a list of {rows} rows of {cols}), "
+        raise SpecError(where, f"expected a {rows}×{cols} matrix (a list of {rows} rows of {cols}), "
                         f"found {_describe(value)}", "row j lists the weights into neuron j")
-    return [(f"{base}[{j},{k}]", _number(v, f"{base}[{j},{k}]"))
+    return [(f"{base}[{j},{k}]", v, f"{base}[{j},{k}]")
             for j, row in enumerate(value, start=1) for k, v in enumerate(row, start=1)]
-
-
-def _number(value: Any, name: str) -> sp.Rational:
-    return parse_number(value, f"answers.{name}")
 
 
 def _size(shape: tuple[int, ...]) -> str:

@@ -21,7 +21,7 @@ import sympy as sp
 from .network import Example, Network
 from .errors import SpecError
 from .limits import EXACT_WRITTEN_DIGITS, describe_limit, too_large
-from .numbers import PRECISION, Mode, Real
+from .numbers import PRECISION, Mode, Real, places
 
 Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
 
@@ -105,7 +105,7 @@ class Trace:
             if layer.activation.gradient_vanishes:
                 notes.append(f"layer {l} uses a step activation: step' = 0, so every gradient through it vanishes")
         if saturated(self.network, self.forward.output, self.mode):
-            at = f"rounds to 0 or 1 at {self.mode.decimals} decimals" if self.mode.name == "hand" else \
+            at = f"rounds to 0 or 1 at {places(self.mode.decimals)}" if self.mode.name == "hand" else \
                 "is within 10^-70 of 0 or 1"
             notes.append(f"ŷ {at}, where log ŷ or log(1 − ŷ) cannot be taken from it: the cost is computed "
                          "from z^(L) (log σ(z) = −log(1 + e^−z)), and δ^(L) = ŷ − y as below")

@@ -27,7 +27,7 @@ from . import backprop, quantities
 from .answers import Answers
 from .errors import SpecError
 from .network import Spec
-from .numbers import EXACT, FLOAT, Mode, hand
+from .numbers import EXACT, FLOAT, Mode, hand, places
 from .own import own_trace
 
 CORRECT, WRONG, CARRIED = "correct", "wrong", "carried"
@@ -57,7 +57,7 @@ class Tolerance:
         if self.relative is not None:
             return f"relative tolerance {self.relative * 100:g}%"
         if self.decimals is not None:
-            return f"rounded to {self.decimals} decimals, intermediates too"
+            return f"rounded to {places(self.decimals)}, intermediates too"
         return "exact"
 
 
@@ -69,6 +69,7 @@ class Row:
     own: Any  # the same step from the student's own earlier values
     verdict: str
     diagnosis: str = ""
+    written: str = ""  # the given value's text as the student wrote it; "" when not read from a file
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def check(spec: Spec, answers: Answers, tolerance: Tolerance | None = None) -> C
     out = []
     for name, given, expected, mine, verdict in rows:
         why = diagnose(name, given, spec, own, truth, judge, verdicts, answers) if verdict == WRONG and own else ""
-        out.append(Row(name, given, expected, mine, verdict, why))
+        out.append(Row(name, given, expected, mine, verdict, why, answers.written.get(name, "")))
     return Check(spec, mode, tolerance, tuple(out))
 
 

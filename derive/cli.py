@@ -188,6 +188,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
     if args.example and args.spec:
         raise SpecError("--example", "given together with a spec file", "give one of them")
+    if args.check and (args.exact or args.float):
+        raise SpecError("--exact" if args.exact else "--float", "does not apply to --check, which compares exactly "
+                        "where the spec's numbers are rational and in float otherwise",
+                        "leave it out; --decimals D or --tol T say how close counts")
     if not (args.example or args.spec):
         raise SpecError("spec", "no network given", "name a spec file, or try derive --example herrmann-backprop")
     # float mode without the symbolic route reads the spec's numbers as Python's own and runs

@@ -348,10 +348,15 @@ EXACT = Mode("exact")
 FLOAT = Mode("float")
 
 
+def places(decimals: int) -> str:
+    """``1 decimal``, ``4 decimals``: a count of decimal places in words."""
+    return f"{decimals} decimal" + ("" if decimals == 1 else "s")
+
+
 def hand(decimals: int) -> Mode:
     """Hand mode rounding to ``decimals`` places (0 to ``limits.MAX_DECIMALS``)."""
     if not 0 <= decimals <= MAX_DECIMALS:
-        raise SpecError("decimals", f"{decimals} decimals", f"hand mode rounds to 0 to {MAX_DECIMALS} decimals")
+        raise SpecError("decimals", places(decimals), f"hand mode rounds to 0 to {MAX_DECIMALS} decimals")
     return Mode("hand", decimals)
 
 

@@ -25,7 +25,7 @@ from gradsheet.derive import activations, backprop, losses, quantities
 from gradsheet.derive.backprop import Trace
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import Spec, parse_spec
-from gradsheet.derive.numbers import EXACT, FLOAT, hand
+from gradsheet.derive.numbers import EXACT, FLOAT, hand, places
 from gradsheet.derive.report import Report
 
 from .options import MAX_LEARNING_RATE, Table
@@ -308,12 +308,12 @@ def _check_value(name: str, value: Any, opts: NetOptions, decimals: int) -> None
     if opts.integer:
         # after the update step decimals are expected; the tolerance covers them
         if not is_short(value, decimals) and "_new" not in name:
-            raise Degenerate(f"{name} has more than {decimals} decimals")
+            raise Degenerate(f"{name} has more than {places(decimals)}")
     else:
         ambiguous_rounding(value, decimals, name)
     if magnitude and not rounded(value, decimals):
         # a key of "0" for a gradient that is not 0 tests nothing a student computed
-        raise Degenerate(f"{name} = {float(value):g} rounds to 0 at {decimals} decimals")
+        raise Degenerate(f"{name} = {float(value):g} rounds to 0 at {places(decimals)}")
 
 
 def ambiguous_rounding(value: Any, decimals: int, name: str) -> None:

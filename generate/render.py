@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from gradsheet.derive.formats.layout import LINE_EM, width
 from gradsheet.derive.formats.layout import rows as laid_out
+from gradsheet.derive.numbers import places
 from gradsheet.derive.steps import Step
 from gradsheet.derive.templating import environment, escape, options
 
@@ -48,8 +49,8 @@ class Header:
 def rounding(decimals: int) -> str:
     if decimals == 0:
         return "Round every result to a whole number (halves away from zero)."
-    places = f"{decimals} decimal{'s' if decimals > 1 else ''}"
-    return (f"Give a result with at most {places} exactly; round every other one to {places} "
+    written = places(decimals)
+    return (f"Give a result with at most {written} exactly; round every other one to {written} "
             "(halves away from zero).")
 
 

@@ -33,7 +33,8 @@ def text(check: Check, source: str = "answers") -> str:
     lines = [f"Checking {source} against {name} ({check.mode.name} values; {check.tolerance.describe()})", ""]
     table = [("value", "given", "expected", "verdict")]
     for row in check.rows:
-        table.append((text_label(row.name), _text_number(row.given, True), _text_number(row.expected, exact),
+        given = row.written or _text_number(row.given, True)  # as written: 0.70, not 7/10
+        table.append((text_label(row.name), given, _text_number(row.expected, exact),
                       row.verdict))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, (cells, row) in enumerate(zip(table, (None,) + check.rows)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..autodiff import Line, Traces
 from ..graph import Graph
 from ..graph_report import GraphReport
+from ..numbers import places
 from ..terms import Num, Sym, TermPrinter, printer_for
 
 
@@ -41,7 +42,7 @@ def render(report: GraphReport, decimals: int = 3) -> str:
     p = printer_for("text", decimals, mode=t.mode)
     g = t.graph
     n, m = g.n_inputs, len(g.outputs)
-    mode = "exact" if t.mode is None else t.mode.name + (f", {t.mode.decimals} decimals" if t.mode.name == "hand" else "")
+    mode = "exact" if t.mode is None else t.mode.name + (f", {places(t.mode.decimals)}" if t.mode.name == "hand" else "")
     at = ", ".join(f"{p.doprint(g.input_name(q))} = {p.doprint(Num(t.at[q]))}" for q in g.inputs)
     out = [f"Computation graph of {report.title}",
            f"  {n} input(s), {len(g.operations)} elementary operation(s), {m} output(s); {mode} mode",

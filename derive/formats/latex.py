@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 from .. import paths, scaling, symbolic
+from ..numbers import places
 from ..printing import LONG_DIGITS, LatexPrinter
 from ..report import Report, gradients_side_by_side
 from ..steps import Section, Step, sections
@@ -177,7 +178,7 @@ def render(report: Report, digits: int = 6) -> str:
         loss=escape(net.loss.name),
         loss_latex=net.loss.latex,
         cost=report.spec.notation.cost_symbol,
-        mode=escape(report.mode.name + (f", {report.mode.decimals} decimals" if report.mode.name == "hand" else "")),
+        mode=escape(report.mode.name + (f", {places(report.mode.decimals)}" if report.mode.name == "hand" else "")),
         nested=nested,
         before=blocks[:split],
         after=blocks[split:],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..numbers import places
 from ..printing import TextPrinter
 from ..report import Report, gradients_side_by_side
 from ..steps import sections
@@ -11,7 +12,7 @@ def render(report: Report, digits: int = 10) -> str:
     p = TextPrinter(report.mode, report.spec.notation, digits)
     net = report.spec.network
     acts = ", ".join(layer.activation.describe() for layer in net.layers)
-    mode = report.mode.name + (f", {report.mode.decimals} decimals" if report.mode.name == "hand" else "")
+    mode = report.mode.name + (f", {places(report.mode.decimals)}" if report.mode.name == "hand" else "")
     title = report.spec.name or "network"
     lines = [f"{title}: {'-'.join(map(str, net.sizes))} network ({acts}), loss {net.loss.name}, "
              f"{len(report.spec.examples)} example(s), {mode} mode"]

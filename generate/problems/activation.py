@@ -10,7 +10,7 @@ import sympy as sp
 
 from gradsheet.derive import activations
 from gradsheet.derive.at_point import branch, substituted, written
-from gradsheet.derive.numbers import EXACT, hand, round_half_away
+from gradsheet.derive.numbers import EXACT, hand, places, round_half_away
 from gradsheet.derive.steps import Section, Step
 
 from .. import networks
@@ -87,7 +87,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                                       latex=True), q(from_a)))
         if from_a != round_half_away(prime, d):
             notes = (f" From the rounded $a$ the derivative comes out as ${q(from_a)}$, "
-                     f"from $z$ as ${q(prime)}$: both are right to {d} decimals.")
+                     f"from $z$ as ${q(prime)}$: both are right to {places(d)}.")
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
     texts = [rf"Compute ${act.latex}({p.number(z0)})$.",

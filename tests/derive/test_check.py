@@ -156,6 +156,35 @@ def test_the_command_prints_the_table_and_fails_when_a_value_is_wrong(tmp_path, 
     assert '"verdict": "correct"' in capsys.readouterr().out
 
 
+def test_the_table_shows_each_given_value_as_the_student_wrote_it(tmp_path, capsys):
+    ans = tmp_path / "mine.toml"
+    ans.write_text('z1 = [-3.0, "-4"]\ncost = "9/2"\n"delta1[2]" = 96.50\noutput = 4\n')
+    assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 1
+    out = capsys.readouterr().out
+    assert "(exact values; rounded to 2 decimals, intermediates too)" in out
+    table = {line.split()[0]: line.split()[1] for line in out.splitlines()[3:8]}
+    assert table == {"z^(1)_1": "-3.0", "z^(1)_2": "-4", "ŷ_1": "4", "C": "9/2", "δ^(1)_2": "96.50"}
+    # the JSON stays exact: fraction strings whatever was written
+    assert main(["--example", "herrmann-backprop", "--check", str(ans), "--format", "json"]) == 1
+    assert '"given": "193/2"' in capsys.readouterr().out
+
+
+def test_one_decimal_is_singular_in_the_tolerance():
+    spec = sigmoid_net()
+    value = quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT))["output[1]"]
+    assert run(spec, {"output": f"{float(value):.1f}"}).tolerance.describe() == "rounded to 1 decimal, intermediates too"
+    assert Tolerance(decimals=0).describe() == "rounded to 0 decimals, intermediates too"
+
+
+@pytest.mark.parametrize("mode", ["--exact", "--float"])
+def test_a_number_mode_with_check_is_refused_in_one_line(tmp_path, capsys, mode):
+    ans = tmp_path / "mine.toml"
+    ans.write_text("cost = 4.5\n")
+    assert main(["--example", "herrmann-backprop", "--check", str(ans), mode]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"derive: error: {mode}: does not apply to --check") and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("text, words", [
     ('grad_W9 = [[1]]\n', "answers.grad_W9: unknown quantity"),
     ('gradW1 = [[1, 2], [3, 4]]\n', "did you mean grad_W1?"),
