@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from . import catalogue, report
-from .errors import SpecError, printable
+from .errors import OneLineParser, SpecError, printable
 from .network import Spec, load_spec
 from .numbers import EXACT, FLOAT, Mode, hand
 
@@ -68,13 +68,6 @@ spec format (TOML; the same structure in JSON):
   x = [3, 2]
   y = [1]
 """
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Usage errors as one line and exit status 2, without the usage dump (both commands)."""
-
-    def error(self, message: str) -> None:
-        self.exit(2, f"{self.prog}: error: {printable(message, 400)} (see {self.prog} --help)\n")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 
 class SpecError(ValueError):
     """Bad input, reported as one line naming the field and the fix.
@@ -35,3 +37,10 @@ def printable(text: str, limit: int) -> str:
     """``text`` on one line: control characters escaped (``\\n``), cut to ``limit`` characters."""
     out = "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in str(text))
     return out if len(out) <= limit else out[:limit - 1] + "…"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line and exit status 2, without the usage dump (both commands)."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {printable(message, 400)} (see {self.prog} --help)\n")

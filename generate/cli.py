@@ -10,11 +10,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from gradsheet.derive.cli import OneLineParser
-from gradsheet.derive.errors import SpecError
-
-from . import problems, roster, spec
-from .build import Request, build, formats
+from gradsheet.derive.errors import OneLineParser, SpecError
 
 DESCRIPTION = """\
 Build randomized forward-/backprop exercise sheets: one unique variant per student, drawn
@@ -91,6 +87,8 @@ def demo_spec() -> Path:
 
 
 def kinds_listing() -> str:
+    from . import problems
+
     lines = ["problem kinds (kind = \"…\" in [[problems]]):"]
     for name in problems.NAMES:
         kind = problems.get(name)
@@ -99,6 +97,10 @@ def kinds_listing() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not above: --help and a usage error answer at once, without SymPy
+    from . import problems, roster, spec
+    from .build import Request, build, formats
+
     if args.kinds is not None:
         if not args.kinds:
             sys.stdout.write(kinds_listing())
@@ -151,6 +153,7 @@ UNREAD_SHOWN = 50  # rows not graded named on stderr; a class's worth, not a run
 
 def _grade(args: argparse.Namespace) -> int:
     from . import grade, report_pdf
+    from .build import formats
 
     if not (args.grade and args.answers):
         raise SpecError("--grade" if not args.grade else "--answers", "grading needs both --grade KEY.json and --answers",
