@@ -26,6 +26,7 @@ import sympy as sp
 from . import backprop, quantities
 from .answers import Answers
 from .errors import SpecError
+from .limits import MAX_DECIMALS
 from .network import Spec
 from .numbers import EXACT, FLOAT, Mode, hand, places
 from .own import own_trace
@@ -84,8 +85,12 @@ class Check:
 
 
 def inferred_tolerance(answers: Answers) -> Tolerance:
-    """The most decimals the student wrote: a student giving 0.1235 rounded to 4."""
-    return Tolerance(decimals=answers.decimals) if answers.decimals is not None else Tolerance()
+    """The most decimals the student wrote: a student giving 0.1235 rounded to 4. Beyond hand
+    mode's 30 places (``limits.MAX_DECIMALS``) the comparison is at 30: far finer than any
+    hand computation, and the rounded trace it needs stays within its limits."""
+    if answers.decimals is None:
+        return Tolerance()
+    return Tolerance(decimals=min(answers.decimals, MAX_DECIMALS))
 
 
 class Judge:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 from . import catalogue, report
 from .errors import OneLineParser, SpecError, printable
 from .network import Spec, load_spec
+from .limits import MAX_DECIMALS
 from .numbers import EXACT, FLOAT, Mode, hand
 
 if TYPE_CHECKING:  # the graph routes are imported when asked for: they need SymPy
@@ -156,6 +157,8 @@ def write(text: str, target: str | None, force: bool) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.decimals is not None and not 0 <= args.decimals <= MAX_DECIMALS:
+        raise SpecError("--decimals", f"{args.decimals} is out of range", f"give 0 to {MAX_DECIMALS} decimal places")
     if args.list_examples:
         write(catalogue.listing(), args.output, args.force)
         return 0

@@ -27,6 +27,17 @@ def _text_number(value: Any, exact: bool) -> str:
     return f"{float(value):.6g}"
 
 
+LONGEST = 24  # characters of a value the table shows whole; a longer one is shortened in the middle
+
+
+def _shortened(text: str) -> str:
+    """A value as long as the file allows (thousands of digits) keeps the table readable: its
+    head and tail, and how long it is."""
+    if len(text) <= LONGEST:
+        return text
+    return f"{text[:12]}…{text[-6:]} ({len(text)} characters)"
+
+
 def text(check: Check, source: str = "answers") -> str:
     exact = not check.mode.is_float
     name = check.spec.name or "the spec"
@@ -34,7 +45,7 @@ def text(check: Check, source: str = "answers") -> str:
     table = [("value", "given", "expected", "verdict")]
     for row in check.rows:
         given = row.written or _text_number(row.given, True)  # as written: 0.70, not 7/10
-        table.append((text_label(row.name), given, _text_number(row.expected, exact),
+        table.append((text_label(row.name), _shortened(given), _shortened(_text_number(row.expected, exact)),
                       row.verdict))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, (cells, row) in enumerate(zip(table, (None,) + check.rows)):

@@ -169,6 +169,18 @@ def test_the_table_shows_each_given_value_as_the_student_wrote_it(tmp_path, caps
     assert '"given": "193/2"' in capsys.readouterr().out
 
 
+def test_a_long_given_value_is_shortened_in_the_table_and_many_decimals_compare_at_30(tmp_path, capsys):
+    ans = tmp_path / "mine.toml"
+    ninety = "-432." + "0" * 89 + "1"
+    ans.write_text(f'cost = 1e999\n"grad_W1[1,1]" = "{ninety}"\n')
+    assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 1
+    out = capsys.readouterr().out
+    assert "rounded to 30 decimals, intermediates too" in out  # not an error about hand mode's limit
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert rows["C"].split()[1:] == ["1e999", "9/2", "wrong"]
+    assert rows["∂C/∂w^(1)_11"].split()[1:] == ["-432.0000000…000001", "(95", "characters)", "-432", "correct"]
+
+
 def test_one_decimal_is_singular_in_the_tolerance():
     spec = sigmoid_net()
     value = quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT))["output[1]"]
