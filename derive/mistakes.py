@@ -16,6 +16,7 @@ import sympy as sp
 
 from .answers import Answers
 from .network import Spec
+from .numbers import exact_decimal
 from .own import OwnTrace
 from .quantities import split, text_label
 
@@ -38,6 +39,9 @@ class Context:
     def fmt(self, value: Any) -> str:
         if isinstance(value, (float, np.floating)) or self.own.mode.is_float:
             return f"{float(value):.6g}"
+        if self.judge.tolerance.decimals is not None and isinstance(value, sp.Rational):
+            # decimals compared, decimals shown: 0.01 · 150 = 1.5, not 1/100 · 150 = 3/2
+            return exact_decimal(value) or f"{float(value):.6g}"
         return str(sp.nsimplify(value))
 
     def right(self, name: str) -> Any:

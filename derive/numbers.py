@@ -348,6 +348,22 @@ EXACT = Mode("exact")
 FLOAT = Mode("float")
 
 
+def exact_decimal(value: sp.Rational) -> str | None:
+    """``3/2`` → ``"1.5"``, ``-1/100`` → ``"-0.01"``: a rational whose denominator has no prime
+    but 2 and 5 as its exact decimal, from integers; None for any other (1/3)."""
+    p, q = int(value.p), int(value.q)
+    twos = fives = 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    if q != 1:
+        return None
+    k = max(twos, fives)  # 10^k is the least power of ten that q divides
+    whole, part = divmod(abs(p) * 10**k // int(value.q), 10**k)
+    return ("-" if p < 0 else "") + f"{whole}" + (f".{part:0{k}d}" if k else "")
+
+
 def places(decimals: int) -> str:
     """``1 decimal``, ``4 decimals``: a count of decimal places in words."""
     return f"{decimals} decimal" + ("" if decimals == 1 else "s")

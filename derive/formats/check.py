@@ -14,14 +14,18 @@ from typing import Any
 import sympy as sp
 
 from ..check import CARRIED, WRONG, Check
-from ..numbers import to_fraction_string
+from ..numbers import exact_decimal, to_fraction_string
 from ..quantities import text_label
 from .json import dumps
 
 
-def _text_number(value: Any, exact: bool) -> str:
+def _text_number(value: Any, exact: bool, decimal: bool = False) -> str:
+    """A value for the table; ``decimal``: one with an exact decimal is written so (1.432, not
+    179/125), as the student who wrote decimals reads it."""
     if value is None:
         return ""
+    if decimal and isinstance(value, sp.Rational) and exact_decimal(value) is not None:
+        return exact_decimal(value)
     if exact or isinstance(value, sp.Rational):
         return to_fraction_string(sp.Rational(value)) if isinstance(value, (int, sp.Rational)) else str(value)
     return f"{float(value):.6g}"
@@ -43,9 +47,10 @@ def text(check: Check, source: str = "answers") -> str:
     name = check.spec.name or "the spec"
     lines = [f"Checking {source} against {name} ({check.mode.name} values; {check.tolerance.describe()})", ""]
     table = [("value", "given", "expected", "verdict")]
+    decimal = check.tolerance.decimals is not None
     for row in check.rows:
         given = row.written or _text_number(row.given, True)  # as written: 0.70, not 7/10
-        table.append((text_label(row.name), _shortened(given), _shortened(_text_number(row.expected, exact)),
+        table.append((text_label(row.name), _shortened(given), _shortened(_text_number(row.expected, exact, decimal)),
                       row.verdict))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, (cells, row) in enumerate(zip(table, (None,) + check.rows)):
@@ -53,7 +58,7 @@ def text(check: Check, source: str = "answers") -> str:
         if row is None:
             continue
         if row.verdict == CARRIED:
-            lines.append(f"      right from your own earlier values (they give {_text_number(row.own, exact)}): "
+            lines.append(f"      right from your own earlier values (they give {_text_number(row.own, exact, decimal)}): "
                          "the mistake is earlier and not counted again")
         elif row.verdict == WRONG and row.diagnosis:
             lines.append(f"      {row.diagnosis}")

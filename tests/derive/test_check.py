@@ -177,8 +177,20 @@ def test_a_long_given_value_is_shortened_in_the_table_and_many_decimals_compare_
     out = capsys.readouterr().out
     assert "rounded to 30 decimals, intermediates too" in out  # not an error about hand mode's limit
     rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
-    assert rows["C"].split()[1:] == ["1e999", "9/2", "wrong"]
+    assert rows["C"].split()[1:] == ["1e999", "4.5", "wrong"]
     assert rows["∂C/∂w^(1)_11"].split()[1:] == ["-432.0000000…000001", "(95", "characters)", "-432", "correct"]
+
+
+def test_a_student_who_writes_decimals_reads_decimals_in_the_expected_column_and_the_diagnosis(tmp_path, capsys):
+    ans = tmp_path / "mine.toml"
+    ans.write_text('"W1_new[1,1]" = 0.568\n')  # the step added: 1 + 0.001 · (−432)
+    assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 1
+    out = capsys.readouterr().out
+    assert "w^(1)_11 after the step  0.568  1.432     wrong" in out
+    assert "= w − α ∂C/∂w = 1 − 0.001 · -432 = 1.432" in out and "179/125" not in out
+    ans.write_text('"W1_new[1,1]" = "71/125"\n')  # the same mistake as a fraction: fractions shown
+    assert main(["--example", "herrmann-backprop", "--check", str(ans)]) == 1
+    assert "= w − α ∂C/∂w = 1 − 1/1000 · -432 = 179/125" in capsys.readouterr().out
 
 
 def test_one_decimal_is_singular_in_the_tolerance():

@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gradsheet.derive.numbers import Real, exact_call, round_half_away
+from gradsheet.derive.numbers import Real, exact_call, exact_decimal, round_half_away
 
 
 @pytest.mark.parametrize("value,decimals,expected", [
@@ -38,3 +38,21 @@ def test_an_irrational_exact_value_rounds_by_its_digits() -> None:
     assert isinstance(root2, Real)
     assert round_half_away(root2, 4) == sp.Rational("1.4142")
     assert round_half_away(-root2, 3) == sp.Rational("-1.414")
+
+
+@pytest.mark.parametrize("value, text", [("3/2", "1.5"), ("-1/100", "-0.01"), ("1/1024", "0.0009765625"),
+                                         ("-7", "-7"), ("0", "0"), ("12345/1000", "12.345"), ("10**40/8", "1" + "25" + "0" * 37),
+                                         ("1/3", None), ("-5/6", None)])
+def test_exact_decimal_is_the_terminating_expansion_or_none(value, text):
+    assert exact_decimal(sp.Rational(sp.sympify(value))) == text
+
+
+@given(st.integers(-10**30, 10**30), st.integers(0, 60), st.integers(0, 60), st.sampled_from([1, 3, 7, 11]))
+def test_exact_decimal_reads_back_as_the_same_rational(p, twos, fives, other):
+    value = sp.Rational(p, 2**twos * 5**fives * other)
+    text = exact_decimal(value)
+    if all(f in (2, 5) for f in sp.factorint(int(value.q))):
+        assert text is not None and Fraction(Decimal(text)) == Fraction(int(value.p), int(value.q))
+        assert "e" not in text.lower() and (text.count(".") == 0 or not text.endswith("0"))
+    else:
+        assert text is None
