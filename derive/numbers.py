@@ -110,6 +110,9 @@ _NUMBER_FIX = (f"numbers are limited to {NUMBER_CHARS} characters and magnitudes
 PRECISION = 80  # decimal digits carried by an irrational exact value
 
 
+LATEX_OPS = 40  # a Real's exact form is shown up to this many operations (a deep network's is thousands)
+
+
 class Real:
     """An exact irrational value: its SymPy expression, and that value to 80 digits.
 
@@ -220,6 +223,14 @@ class Real:
 
     def __repr__(self) -> str:
         return f"Real({mpmath.nstr(self.approx, 15)})"
+
+    def _repr_latex_(self) -> str:
+        """Jupyter shows the exact value and its decimals: ``\\log{\\left(2 \\right)} + 10 −
+        \\sin{\\left(5 \\right)} ≈ 11.652…``; an expression too long to read, its decimals alone."""
+        approx = mpmath.nstr(self.approx, 15)
+        # evaluated for print (the arithmetic kept it unevaluated): small enough to be cheap
+        exact = sp.latex(self.expr.doit()) if sp.count_ops(self.expr) <= LATEX_OPS else ""
+        return f"$\\displaystyle {exact} \\approx {approx}$" if exact else f"$\\approx {approx}$"
 
 
 def _is_zero(value: Any) -> bool:

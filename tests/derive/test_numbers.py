@@ -56,3 +56,15 @@ def test_exact_decimal_reads_back_as_the_same_rational(p, twos, fives, other):
         assert "e" not in text.lower() and (text.count(".") == 0 or not text.endswith("0"))
     else:
         assert text is None
+
+
+def test_a_real_shows_its_exact_form_and_decimals_in_jupyter():
+    import gradsheet
+
+    g = gradsheet.graph("y = log(x1) + x1*x2 - sin(x2)", {"x1": 2, "x2": 5})
+    assert g.value._repr_latex_() == (r"$\displaystyle \log{\left(2 \right)} - \sin{\left(5 \right)} + 10"
+                                      r" \approx 11.6520714552231$")
+    deep = Real(sp.Integer(0), mpmath.mpf(0))
+    for k in range(1, 30):
+        deep = deep + Real(sp.exp(sp.Integer(k)), mpmath.exp(k)) * sp.Rational(1, k)
+    assert deep._repr_latex_().startswith(r"$\approx ") and "e^" not in deep._repr_latex_()
