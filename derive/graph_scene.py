@@ -39,6 +39,8 @@ _LANE_APART = 0.42  # cm between two lanes over the same stretch: a label on one
 _TWIN_BOW = 0.3  # cm each of two edges between the same nodes bows out from their middle
 _ALONG = tuple(round(0.1 + 0.04 * i, 2) for i in range(21))  # along an edge, by length
 _SHIFTS = tuple((fx, dy) for dy in (0.0, 0.12, 0.24, 0.36) for fx in (0, -0.25, 0.25, -0.45, 0.45, -0.6, 0.6))
+# further out, only where every spot of _SHIFTS leaves the label on a node, a label or an edge
+_LIFTS = tuple((fx, dy) for dy in (0.6, 0.9) for fx in (0, -0.25, 0.25, -0.45, 0.45, -0.6, 0.6))
 
 
 @dataclass(frozen=True)
@@ -226,13 +228,38 @@ def scene(graph: Graph, where: Layout, symbols: Sequence[str], values: Sequence[
     # columns far enough apart that the widest values of two neighbours leave a gap between them
     base = max(2.6 if where.width <= 6 else 2.2, round(widest + 0.5, 1))
     tried = []
-    for step in range(3):
-        laid = _scene(graph, where, base + 0.4 * step, 2.1 + 0.2 * step, symbols, values, adjoints, partials, outputs)
+    # last, rows far enough apart for the labels between two nodes of a column (a wide symbol
+    # such as □⁻¹ makes a large node): needed only where the first three leave a defect
+    rows = [2.1, 2.3, 2.5, max(2.7, _rows_apart(graph, where, symbols, values, adjoints))]
+    for step, yscale in enumerate(rows):
+        laid = _scene(graph, where, base + 0.4 * step, yscale, symbols, values, adjoints, partials, outputs)
         defects = len(laid.defects())
         if defects == 0:
             return laid
         tried.append((defects, step, laid))
     return min(tried, key=lambda t: t[:2])[2]
+
+
+def _rows_apart(graph: Graph, where: Layout, symbols: Sequence[str], values: Sequence[str],
+                adjoints: Sequence[str]) -> float:
+    """The row scale at which two nodes above each other in a column leave room between them
+    for the upper one's adjoint and the lower one's value, each at its gap."""
+    def height(text: str) -> float:
+        box = geo.text_box(0, 0, text, VALUE_PT, LABEL_PAD)
+        return _GAP + box[3] - box[1]
+
+    shapes = [node_shape(0.0, 0.0, symbols[q], graph.nodes[q].op == "input") for q in range(len(graph.nodes))]
+    need = 0.0
+    for column in {round(x) for x in where.x}:
+        members = sorted((q for q in range(len(graph.nodes)) if round(where.x[q]) == column), key=lambda q: -where.y[q])
+        for upper, lower in zip(members, members[1:]):
+            apart = where.y[upper] - where.y[lower]
+            if apart <= 0:
+                continue
+            room = (shapes[upper].radius + shapes[lower].radius + height(values[lower]) + 0.1
+                    + (height(adjoints[upper]) if adjoints[upper] else 0.0))
+            need = max(need, room / apart)
+    return round(need, 2)
 
 
 def _scene(graph: Graph, where: Layout, xscale: float, yscale: float, symbols: Sequence[str],
@@ -301,8 +328,8 @@ def _node_label_box(node: Node, text: str, side: float, dx: float, dy: float) ->
 
 
 def _badness(box: Box, nodes: Sequence[Node], edges: Sequence[Edge], placed: Sequence[Label],
-             own_edge: int = -1) -> tuple[int, int, int]:
-    on_nodes = sum(node.meets(box, 0.02) for node in nodes)
+             own_edge: int = -1, margin: float = 0.02) -> tuple[int, int, int]:
+    on_nodes = sum(node.meets(box, margin) for node in nodes)
     crossed = sum(e.meets(box) for n, e in enumerate(edges) if n != own_edge)
     overlaps = sum(geo.overlap(box, other.box) for other in placed)
     return on_nodes, overlaps, crossed
@@ -325,6 +352,12 @@ def _place_node_label(nodes: Sequence[Node], q: int, kind: str, text: str, side:
         if bad == (0, 0, 0):
             break
     assert best is not None
+    if best[0] != (0, 0, 0) and _badness(best[2], nodes, edges, placed, margin=0.0) != (0, 0, 0):
+        # a defect (a 28-digit value where an edge comes in): further from the node, if that is clear
+        for fx, dy in _LIFTS:
+            box = _node_label_box(nodes[q], text, side, fx * width, dy)
+            if _badness(box, nodes, edges, placed) == (0, 0, 0):
+                return _label(box, text, kind, q)
     return _label(best[2], text, kind, q)
 
 

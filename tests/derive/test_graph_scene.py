@@ -8,7 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from gradsheet.derive import catalogue
@@ -32,6 +32,10 @@ def _traces(text: str, values: list, mode=EXACT):  # type: ignore[no-untyped-def
 @settings(max_examples=examples(2))
 @given(text=expression_texts(), values=st.lists(input_values, min_size=3, max_size=3),
        exact=st.booleans(), decimals=st.integers(1, 4))
+# two wide □⁻¹ nodes above each other: the adjoint of one and the value of the other met between them
+@example(text="y = (((x1)^(-1) + 1) * (x1)^(-1))", values=[Fraction(3, 4)] * 3, exact=True, decimals=1)
+# a 28-digit value above the last node, where the edge from x₂ comes in: it moves up, clear of it
+@example(text="y = ((x2 - (exp(exp(3)))^3) + x2)", values=[Fraction(1, 4)] * 3, exact=False, decimals=1)
 def test_a_graph_figure_has_no_overlap_no_edge_through_a_node_and_no_crossed_label(text, values, exact, decimals):
     try:
         traces = _traces(text, values, EXACT if exact else hand(decimals))
