@@ -77,6 +77,33 @@ def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[
     return updates
 
 
+SCREEN_MARGIN = 2  # float rejects an epoch only past twice the bound: exact decides the rest
+
+
+def _screen(spec: Spec, rate: Any, schemes: list[list[list[int]]], bound: int) -> None:
+    """The three epochs in float first: a learning rate that makes the parameters diverge
+    (10 on a deep network: 3.7·10¹¹ after two SGD steps) is rejected in microseconds, not
+    after exact epochs whose fractions grow to thousands of digits (50 ms a draw, 1,000
+    draws). Only what is certainly past the bound is rejected, so the exact check below keeps
+    every draw it accepted."""
+    network = spec.network
+    x, y = backprop.batch_arrays(spec.examples, FLOAT)
+    limit = SCREEN_MARGIN * bound
+    with np.errstate(all="ignore"):
+        for key, batches in zip(("full-batch", "SGD", "mini-batch"), schemes):
+            params = backprop.parameters(network, FLOAT)
+            for u, batch in enumerate(batches, start=1):
+                fwd = backprop.forward(network, params, x[batch], y[batch], FLOAT)
+                bwd = backprop.backward(network, params, fwd, FLOAT)
+                params = backprop.step(params, bwd, float(rate), FLOAT)
+                values = [v for w, b in params for v in (w, b) if v is not None]
+                values += [v for g in bwd.layers for v in (g.grad_W, g.grad_b) if v is not None] if key == "full" else []
+                worst = max(float(np.max(np.abs(v))) for v in values)
+                if not worst <= limit:  # nan too
+                    # the reason before " = " is what a failed problem's error names as most frequent
+                    raise networks.Degenerate(f"{key} update {u}: parameters past the bound {bound} = {worst:g}")
+
+
 def _sections(spec: Spec, updates: list[Update], sheet: Sheet, rate: Any, numbers: str, mode: Mode,
               title: str) -> list[Section]:
     """The worked epoch: for each update, each example of its batch through the network and
@@ -167,6 +194,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     }
     n, d = sheet.notation, sheet.decimals
     rate = opts.net.learning_rate
+    _screen(computed.spec, rate, [batches for _, batches in schemes.values()], opts.net.bound)
     sections, answers, groups, finals = [], [], [], {}
     for key, (title, batches) in schemes.items():
         # exact throughout; in decimal style also the hand-rounded epoch, whose drift over the

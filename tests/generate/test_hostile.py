@@ -63,6 +63,9 @@ def _exam(**problem) -> str:
 HOSTILE_EXAMS = [
     ("batching diverging at hard", _exam(kind="batching", difficulty="hard")),
     ("batching with a large rate", _exam(kind="batching", difficulty="hard", learning_rate=10, examples=8)),
+    # five decimal layers at rate 10: every draw diverges; its exact epochs had taken 48 s to say so
+    ("batching diverging deep", json.dumps({"title": "Quiz", "seed": 2235, "decimals": 4, "problems": [
+        {"kind": "batching", "numbers": "decimal", "sizes": [1, 6, 1, 1, 3], "learning_rate": "10", "examples": 4}]})),
     ("empty activation list", _exam(kind="activation", activation=[])),
     ("empty operations list", _exam(kind="autodiff", operations_from=[])),
     ("learning rate 1e300", _exam(kind="regularization", learning_rate=1e300)),
