@@ -383,12 +383,41 @@ def agreement(symbolic: SymbolicGradients, trace: Trace, rel: float = 1e-12) -> 
             pairs += list(zip(np.ravel(s_b), np.ravel(layer.grad_b)))
     if trace.mode.is_float:
         scale = max([abs(float(s)) for s, _ in pairs] + [1e-300])
-        return [bool(abs(float(n) - float(s)) <= rel * scale) for s, n in pairs]
+        sizes = [max(scale, float(m)) if np.isfinite(m) else scale for m in _magnitudes(trace)]
+        return [bool(abs(float(n) - float(s)) <= rel * size) for (s, n), size in zip(pairs, sizes)]
     # the exact engine carries irrational values to 80 digits, which cancellation (ŷ − y for a
     # saturated softmax) can leave with fewer significant ones: compare to the network's scale
     with mpmath.workdps(PRECISION):
         scale = max(abs(_mp(s)) for s, _ in pairs)
     return [same_value(s, n, scale=scale) for s, n in pairs]
+
+
+def _magnitudes(trace: Trace) -> list[float]:
+    """Per parameter, in :func:`agreement`'s order: its gradient with every term taken
+    positive (Eq. 3.23 and 3.14 on |W|, |σ'|, |a| and |∂C/∂ŷ|), the size float's rounding is
+    relative to. A gradient that cancels to 0 through the layers (5/4 · (−3/4) + 3/4 · 5/4)
+    keeps a rounding residue of the size of its terms, not of the other gradients."""
+    network, fwd, layers = trace.network, trace.forward, trace.backward.layers
+    m = fwd.x.shape[0]
+    with np.errstate(all="ignore"):
+        last = network.layers[-1].activation
+        if trace.backward.fused:
+            delta = np.abs(fwd.output) + np.abs(fwd.y)  # ŷ − y
+        elif last.elementwise:
+            delta = np.abs(layers[-1].upstream.astype(float)) * np.abs(layers[-1].sigma_prime.astype(float))
+        else:  # softmax: |Σ_k ∂ŷ_k/∂z_j u_k| ≤ ŷ_j (|u_j| + Σ_k ŷ_k |u_k|)
+            u, out = np.abs(layers[-1].upstream.astype(float)), np.abs(fwd.output.astype(float))
+            delta = out * (u + (out * u).sum(axis=1, keepdims=True))
+        sizes: list[list[float]] = []
+        for l in range(network.depth, 0, -1):
+            if l < network.depth:
+                weights = np.abs(trace.params[l][0].astype(float))
+                delta = (delta @ weights) * np.abs(layers[l - 1].sigma_prime.astype(float))
+            entries = list(np.ravel(delta.T @ np.abs(fwd.a(l - 1).astype(float)) / m))
+            if trace.params[l - 1][1] is not None:
+                entries += list(delta.sum(axis=0) / m)
+            sizes.append(entries)
+    return [float(v) for entries in reversed(sizes) for v in entries]
 
 
 def agrees(symbolic: SymbolicGradients, trace: Trace, rel: float = 1e-12) -> bool:

@@ -3,9 +3,10 @@
 import math
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from gradsheet.derive.backprop import batch_arrays, forward, parameters, trace
+from gradsheet.derive.network import parse_spec
 from gradsheet.derive.numbers import EXACT, FLOAT
 from gradsheet.derive.symbolic import agrees, derive, evaluate
 from tests.conftest import examples
@@ -19,7 +20,15 @@ def _near_kink(spec, t):
     return False
 
 
+# every gradient 0, by 5/4 · (−3/4) + 3/4 · 5/4 two layers up: float leaves 1e−20, not 0
+CANCELLING = parse_spec({"loss": "half_sse", "layers": [
+    {"weights": [[0]], "activation": "identity"}, {"weights": [["1/4"]], "activation": "identity"},
+    {"weights": [["1/4"], [0]], "activation": "identity"},
+    {"weights": [["5/4", 0], ["3/4", 0]], "activation": "leaky_relu"}], "example": {"x": ["1/4"], "y": ["3/4", "-5/4"]}})
+
+
 @given(specs(max_depth=4, max_width=2))
+@example(CANCELLING)
 def test_backprop_equals_symbolic_differentiation_in_float(spec):
     t = trace(spec.network, spec.examples, FLOAT)
     assert agrees(evaluate(derive(spec.network), spec.examples, FLOAT), t, rel=1e-12)
@@ -72,3 +81,11 @@ def test_rational_networks_stay_rational_and_match_symbolic_exactly(spec):
         assert all(type(v).__name__ in ("Integer", "Rational", "Zero", "One", "NegativeOne", "Half")
                    for v in np.ravel(layer.grad_W))
     assert agrees(evaluate(derive(spec.network), spec.examples, EXACT), t)
+
+
+def test_a_gradient_cancelling_to_zero_still_agrees_in_float_and_a_wrong_one_does_not():
+    t = trace(CANCELLING.network, CANCELLING.examples, FLOAT)
+    assert t.backward.layers[0].grad_W[0, 0] != 0  # the residue the comparison must admit
+    assert agrees(evaluate(derive(CANCELLING.network), CANCELLING.examples, FLOAT), t)
+    t.backward.layers[0].grad_W[0, 0] = 1e-6  # far above any rounding of these terms
+    assert not agrees(evaluate(derive(CANCELLING.network), CANCELLING.examples, FLOAT), t)
