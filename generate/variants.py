@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 from dataclasses import dataclass
 from functools import partial
@@ -43,6 +44,9 @@ class StudentSheet:
     variants: tuple[Variant, ...]
 
 
+_VALUE = re.compile(r" = \S+")
+
+
 def sheet_of(exam: ExamSpec) -> Sheet:
     return Sheet(exam.notation, exam.decimals)
 
@@ -57,7 +61,7 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
             problem = kind.make(variant_rng(exam.seed, student.id, pspec.index, attempt), pspec.options, sheet,
                                 pspec.points)
         except Degenerate as why:
-            reason = str(why).split(" = ")[0]
+            reason = _VALUE.sub(" = …", str(why))  # "z1[1] = … is beyond the bound 1": one reason, any value
             reasons[reason] = reasons.get(reason, 0) + 1
             continue
         except SpecError as why:  # a draw past one of derive's limits (a diverging update): draw again

@@ -100,8 +100,7 @@ def _screen(spec: Spec, rate: Any, schemes: list[list[list[int]]], bound: int) -
                 values += [v for g in bwd.layers for v in (g.grad_W, g.grad_b) if v is not None] if key == "full" else []
                 worst = max(float(np.max(np.abs(v))) for v in values)
                 if not worst <= limit:  # nan too
-                    # the reason before " = " is what a failed problem's error names as most frequent
-                    raise networks.Degenerate(f"{key} update {u}: parameters past the bound {bound} = {worst:g}")
+                    raise networks.Degenerate(f"{key} update {u}: a parameter = {worst:g} is beyond the bound {bound}")
 
 
 def _sections(spec: Spec, updates: list[Update], sheet: Sheet, rate: Any, numbers: str, mode: Mode,

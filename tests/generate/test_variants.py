@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 
 from gradsheet.derive import backprop, quantities
+from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import parse_spec
 from gradsheet.derive.numbers import EXACT, FLOAT, hand, round_half_away
 from gradsheet.generate import problems, spec
@@ -306,3 +307,12 @@ def test_decimal_tolerance_covers_the_hand_rounded_student() -> None:
     for a in problem.answers:
         assert abs(float(hand_values[a.part]) - a.key_value) <= a.tolerance + 1e-12
         assert np.isclose(float(a.value), a.key_value, atol=0.5e-4 + 1e-12)
+
+
+def test_a_problem_without_a_usable_variant_names_its_most_frequent_reason_whatever_the_values():
+    exam = spec.parse({"title": "t", "seed": 3, "problems": [{"kind": "backprop", "bound": 1, "sizes": [3, 3, 3]}]})
+    with pytest.raises(SpecError) as failed:
+        draw(exam, Student("s1", "S"), exam.problems[0])
+    # each draw's own value (2.5, 7, …) is left out, so that one reason is counted, not a thousand
+    assert failed.value.problem == ("no usable variant in 1000 draws (most often: a forward value = … is beyond "
+                                    "the bound 1)")
