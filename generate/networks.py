@@ -126,7 +126,8 @@ def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1, screen
 
     ``screen_forward``: in integer style, also reject the draws that :func:`check` would
     reject for their forward pass (a kink hit, a dead layer, a target met), where the raw
-    integers show it; only for a spec that goes to :func:`compute` as drawn."""
+    integers show it; only where the drawn network goes to :func:`compute` unchanged
+    (batching leaves out the learning rate, dropout computes the full network first)."""
     numeric = []
     for l, (n_in, n_out) in enumerate(zip(opts.sizes, opts.sizes[1:]), start=1):
         name = opts.activations[l - 1]

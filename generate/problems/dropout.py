@@ -50,7 +50,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     mask = [int(v) for v in rng.integers(0, 2, hidden)]
     if all(mask) or not any(mask):
         raise networks.Degenerate("the mask keeps all or none")
-    data = networks.sample(rng, opts.net)
+    data = networks.sample(rng, opts.net, screen_forward=True)
     scale = 1 / (1 - opts.p) if opts.inverted else sp.Integer(1)
     thinned = copy.deepcopy(data)
     for row in thinned["layers"][1]["weights"]:
