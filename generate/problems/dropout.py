@@ -117,8 +117,10 @@ def _output(work: Work, a1: list, keep: list, scale: object) -> list:
     assert spec is not None
     mode = EXACT if spec.network.rational else FLOAT
     w2, b2 = backprop.parameters(spec.network, mode)[1]
-    tilde = np.asarray([v * k * scale for v, k in zip(a1, keep)], dtype=object)
-    z2 = mode.fix(np.asarray(w2, dtype=object) @ tilde + (b2 if b2 is not None else 0))
+    # mode.array: in float mode a float64 array (a SymPy scale times a float is a SymPy Float,
+    # which NumPy's exp cannot take), exact values as they are otherwise
+    tilde = mode.array([v * k * scale for v, k in zip(a1, keep)])
+    z2 = mode.fix(w2 @ tilde + (b2 if b2 is not None else 0))
     return list(spec.network.layers[1].activation.value(z2[None, :], mode)[0])
 
 
