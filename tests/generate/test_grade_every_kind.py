@@ -17,15 +17,16 @@ import pytest
 
 from gradsheet.generate import problems
 from gradsheet.generate.cli import main
+from gradsheet.generate.problems.activation import PROPERTIES
 
 STYLES = [{"numbers": "integer"}, {"numbers": "decimal"}]
 NETWORK_KINDS = ("forward", "backprop", "update", "chain_rule", "batching", "dropout", "perceptron")
 EXTRA = {
     "dropout": [{"numbers": "decimal", "activation": ["relu", "sigmoid"]},
                 {"numbers": "decimal", "inverted": False}, {"numbers": "integer", "inverted": False}],
-    "activation": [{}, {"difficulty": "hard"}],
+    "activation": [{"activation": [name]} for name in PROPERTIES],
     "regularization": [{}, {"difficulty": "hard"}],
-    "autodiff": [{}, {"difficulty": "hard"}],
+    "autodiff": [{}, {"difficulty": "hard"}, {"numbers": "decimal"}, {"numbers": "decimal", "difficulty": "hard"}],
     "param_count": [{}],
 }
 ROSTER = "id,name\nplus,Plus One\nneg,Negated\nhalf,Every Other\nnomask,No Mask\n"
