@@ -14,8 +14,8 @@ answered part the verdict ``derive.check`` gives a network's trace quantities:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import sympy as sp
 
@@ -23,6 +23,8 @@ from gradsheet.derive.check import CARRIED, CORRECT, WRONG
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import Spec
 from gradsheet.derive.numbers import parse_number
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,14 @@ class Work:
     given: Mapping[str, Any]  # part → sp.Rational, or str for a text answer
     truth: Mapping[str, Any]  # part → the key's value
     decimals: int
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once for this work: a follower derives the same values (a
+        student's whole epoch) for every part it judges, and a class has thousands of parts."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     def number(self, part: str) -> sp.Rational | None:
         value = self.given.get(part)

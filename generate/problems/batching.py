@@ -282,6 +282,10 @@ def _written(work: Work, prefix: str, params: Any) -> Any:
 def _walk(work: Work) -> dict[str, tuple[Any, Any, Any, list[int]]]:
     """Per scheme and update, the prefix of its parts → (the student's parameters before it,
     the mean gradient from those, the update from those, the batch)."""
+    return work.once("batching.walk", lambda: _epochs_followed(work))
+
+
+def _epochs_followed(work: Work) -> dict[str, tuple[Any, Any, Any, list[int]]]:
     spec, mode = work.network, _mode(work)
     assert spec is not None
     rate = spec.network.learning_rate
