@@ -79,9 +79,25 @@ _SUPER = re.compile(r"\\textasciicircum\{\}\(([A-Za-z0-9]+)\)")
 _SUB = re.compile(r"\\_([A-Za-z0-9]+)")
 
 
+# a letter with a combining accent the notation uses (C̃ the regularized cost, v̄ an adjoint,
+# v̇ a tangent): no precomposed character exists, and pdflatex's text fonts cannot stack one
+_ACCENTED = re.compile("([A-Za-z])([\u0303\u0304\u0307])")
+_MATH_ACCENTS = {"\u0303": r"\tilde", "\u0304": r"\bar", "\u0307": r"\dot"}
+
+
 def prose(text: str) -> str:
-    """A diagnosis as LaTeX text: escaped, with δ^(l)_j's layer raised and its index lowered."""
-    return _SUB.sub(r"\\textsubscript{\1}", _SUPER.sub(r"\\textsuperscript{(\1)}", escape(text)))
+    """A diagnosis as LaTeX text: escaped, with δ^(l)_j's layer raised and its index lowered,
+    and an accented letter of the notation (C̃) in math."""
+    pieces = _ACCENTED.split(text)  # text, letter, accent, text, …
+    escaped = "".join(escape(piece) if i % 3 == 0 else
+                      (f"${_MATH_ACCENTS[pieces[i + 1]]}{{{piece}}}$" if i % 3 == 1 else "")
+                      for i, piece in enumerate(pieces))
+    return _SUB.sub(r"\\textsubscript{\1}", _SUPER.sub(r"\\textsuperscript{(\1)}", escaped))
+
+
+def plain_notation(text: str) -> str:
+    """The text as :func:`prose` needs fonts for it: an accented letter of the notation is math."""
+    return _ACCENTED.sub(r"\1", text)
 
 
 def tex(r: ClassReport) -> str:
@@ -101,7 +117,7 @@ def tex(r: ClassReport) -> str:
     parts = [{"problem": p.problem, "part": p.part, "asked": p.asked, "segments": segments(p.counts),
               "percent": [percent(p.share(v)) for v in VERDICTS]} for p in r.parts]
     typed = [r.title, r.exam, *(a.student for a in r.attention), *(a.name for a in r.attention),
-             *(m.mistake for m in r.mistakes), *(m.example for m in r.mistakes)]
+             *(plain_notation(m.mistake) for m in r.mistakes), *(plain_notation(m.example) for m in r.mistakes)]
     return environment().get_template("report.tex.j2").render(
         r=r, d=d, title=fonts.directed(escape(r.title)), exam=escape(r.exam), maximum=points(d.maximum),
         histogram=histogram(d.bins), figures=figures, parts=parts, mistakes=mistakes, attention=attention,

@@ -392,6 +392,16 @@ def test_the_report_pdf_is_built(graded) -> None:
     assert pdf.read_bytes().startswith(b"%PDF") and (graded["out"] / "report.tex").is_file()
 
 
+def test_the_report_sets_the_notation_s_accents_with_pdflatex(graded) -> None:
+    # bob's regularization slip names ∂C̃/∂w (C and a combining tilde); that alone had sent the
+    # report to LuaLaTeX (1.7 s, not 0.15 s) although every name in the class is Latin
+    source = (graded["out"] / "report.tex").read_text(encoding="utf-8")
+    assert "penalty's gradient was left out" in source
+    assert r"$\partial$$\tilde{C}$/$\partial$w\textsubscript{1}" in source
+    assert "\u0303" not in source
+    assert not source.startswith("%!TEX program = lualatex")
+
+
 @pytest.mark.parametrize("value", ["1e999", "-1e300", "1e-999", "nan", "inf", "banana", "1" * 99])
 def test_an_absurd_answer_on_every_kind_is_wrong_and_grading_goes_on(graded, tmp_path, value) -> None:
     key = graded["out"].parent / "build" / "key.json"
