@@ -268,14 +268,17 @@ def _mode(work: Work) -> Mode:
 
 
 def _written(work: Work, prefix: str, params: Any) -> Any:
-    """``params`` with the student's entries put in where they wrote them (``prefix``W1[1,1], …)."""
+    """``params`` with the student's entries put in where they wrote them (``prefix``W1[1,1], …),
+    in the mode's numbers (float64 on a float network: NumPy's tanh takes no SymPy number)."""
+    mode = _mode(work)
+
     def entry(part: str, value: Any) -> Any:
         mine = work.number(part)
         return value if mine is None else mine
 
-    return [(np.array([[entry(f"{prefix}W{l}[{j + 1},{c + 1}]", v) for c, v in enumerate(row)]
-                       for j, row in enumerate(w)], dtype=object),
-             None if b is None else np.array([entry(f"{prefix}b{l}[{j + 1}]", v) for j, v in enumerate(b)], dtype=object))
+    return [(mode.array([[entry(f"{prefix}W{l}[{j + 1},{c + 1}]", v) for c, v in enumerate(row)]
+                         for j, row in enumerate(w)]),
+             None if b is None else mode.array([entry(f"{prefix}b{l}[{j + 1}]", v) for j, v in enumerate(b)]))
             for l, (w, b) in enumerate(params, start=1)]
 
 

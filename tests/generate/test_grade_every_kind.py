@@ -1,7 +1,7 @@
 """Grading follows wrong answers in every kind and number style: each slip the grader tries
 (and each carried value it recomputes) must compute for the key generate wrote. A kind whose
-follower failed on a float network (dropout with a sigmoid output: a SymPy Float reached
-NumPy's exp) refused the whole class as "not the data generate wrote"."""
+follower failed on a float network (dropout with a sigmoid output, batching with tanh: a SymPy
+number reached NumPy's exp or tanh) refused the whole class as "not the data generate wrote"."""
 
 from __future__ import annotations
 
@@ -21,9 +21,12 @@ from gradsheet.generate.problems.activation import PROPERTIES
 
 STYLES = [{"numbers": "integer"}, {"numbers": "decimal"}]
 NETWORK_KINDS = ("forward", "backprop", "update", "chain_rule", "batching", "dropout", "perceptron")
+FLOAT_ACTIVATIONS = ("sigmoid", "tanh", "softplus", "elu", "silu")  # NumPy's own functions: no SymPy number may reach them
 EXTRA = {
     "dropout": [{"numbers": "decimal", "activation": ["relu", "sigmoid"]},
-                {"numbers": "decimal", "inverted": False}, {"numbers": "integer", "inverted": False}],
+                {"numbers": "decimal", "inverted": False}, {"numbers": "integer", "inverted": False},
+                *({"numbers": "decimal", "activation": name} for name in FLOAT_ACTIVATIONS)],
+    "batching": [{"numbers": "decimal", "activation": name} for name in FLOAT_ACTIVATIONS],
     "activation": [{"activation": [name]} for name in PROPERTIES],
     "regularization": [{}, {"difficulty": "hard"}],
     "autodiff": [{}, {"difficulty": "hard"}, {"numbers": "decimal"}, {"numbers": "decimal", "difficulty": "hard"}],
@@ -31,7 +34,8 @@ EXTRA = {
 }
 ROSTER = "id,name\nplus,Plus One\nneg,Negated\nhalf,Every Other\nnomask,No Mask\n"
 SIGMA = {"sigmoid": lambda z: 1 / (1 + math.exp(-z)), "relu": lambda z: max(z, 0.0), "identity": lambda z: z,
-         "square": lambda z: z * z, "tanh": math.tanh}
+         "square": lambda z: z * z, "tanh": math.tanh, "softplus": lambda z: math.log1p(math.exp(z)),
+         "elu": lambda z: z if z > 0 else math.expm1(z), "silu": lambda z: z / (1 + math.exp(-z))}
 
 
 def _problems() -> list[dict]:
