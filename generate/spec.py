@@ -68,6 +68,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exam"
 
 
+def default_name(title: str) -> str:
+    """The output folder's name when the spec gives none: the title's slug, cut to the name's
+    limit at a word boundary, so that every legal title has one."""
+    name, limit = slug(title), TEXT_CHARS["name"]
+    if len(name) <= limit:
+        return name
+    cut = name[:limit + 1]
+    cut = cut[:cut.rindex("-")] if "-" in cut[limit // 2:] else name[:limit]  # a whole last word where one fits
+    return cut.strip("-")
+
+
 # how long each text field may be (README, "Limits"); the sheets print them whole
 TEXT_CHARS = {"title": 200, "course": 200, "date": 100, "instructions": 2000, "name": 64}
 MAX_PROBLEMS = 100
@@ -97,7 +108,7 @@ def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
     roster = data.get("roster")
     if roster is not None and not isinstance(roster, str):
         raise SpecError("roster", f"expected a file name, found {roster!r}", 'write roster = "students.csv"')
-    name = _text(data, "name", slug(title))
+    name = _text(data, "name", default_name(title))
     if slug(name) != name:
         raise SpecError("name", f"{name!r} is not a folder name", f'use letters, digits and dashes, e.g. name = "{slug(name)}"')
     raw = data.get("problems")
