@@ -17,8 +17,6 @@ Every figure is computed here; the CSV files and the PDF print these objects.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -28,6 +26,7 @@ from typing import Any
 
 from gradsheet.derive.check import CARRIED, CORRECT, WRONG
 
+from . import csv_rows
 from .key import Key
 
 MISSING = "missing"
@@ -223,11 +222,7 @@ def percent(value: Fraction) -> str:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_rows.table(header, rows)
 
 
 def problems_csv(r: ClassReport) -> str:

@@ -1,12 +1,14 @@
-"""Reading the CSV files people write by hand (rosters, answers): each row with the line it
-starts on, so an error names the line a person sees in their editor."""
+"""The CSV files people write by hand (rosters, answers), read with the line each row starts
+on, so an error names the line a person sees in their editor; and the CSV files we write,
+safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
 from gradsheet.derive.errors import SpecError
 
@@ -34,3 +36,27 @@ def printable_cells(row: list[str]) -> bool:
 
 
 UNCLOSED = "close the quote (\"…\") the row opens, or remove the character"
+
+
+# a cell a spreadsheet would run as a formula (=, +, −, @ and their full-width forms; a tab or
+# line break before one), unless it is a plain number such as -0.25, -9/2 or 1e-3
+_FORMULA_START = tuple("=+-@\t\r\n＝＋－＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?")
+
+
+def neutral(cell: Any) -> Any:
+    """A cell as a spreadsheet shows it but never evaluates: text that would start a formula
+    gets a leading apostrophe, as OWASP's CSV-injection advice and spreadsheet-safe exporters
+    do. A roster id ``=cmd|' /C calc'!A0`` is written ``'=cmd|' /C calc'!A0``."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def table(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV file's text: ``header`` and ``rows``, every cell :func:`neutral`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([neutral(cell) for cell in row] for row in rows)
+    return out.getvalue()

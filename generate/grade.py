@@ -15,9 +15,7 @@ given, key, verdict, diagnosis); the summary (one line per problem) goes to stdo
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import re
 from collections import Counter
@@ -313,25 +311,19 @@ def grades_csv(key: Key, grades: list[PartGrade]) -> str:
     earned: dict[tuple[str, int], Fraction] = Counter()
     for g in grades:
         earned[g.student, g.problem] += g.credit
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "name", *(f"problem {p}" for p in problems), "total", "max", "by hand"])
-    points = class_report.points
+    points, rows = class_report.points, []
     for s in key.students:
         row = [earned[s.id, p] for p in problems]
         # questions that ask for nothing in the key (write ŷ as a nested function) are the grader's
-        writer.writerow([s.id, s.name, *(points(v) for v in row), points(sum(row)), points(graded_points(key, s)),
-                         sum(v.by_hand for v in s.variants)])
-    return out.getvalue()
+        rows.append([s.id, s.name, *(points(v) for v in row), points(sum(row)), points(graded_points(key, s)),
+                     sum(v.by_hand for v in s.variants)])
+    return csv_rows.table(["student", "name", *(f"problem {p}" for p in problems), "total", "max", "by hand"], rows)
 
 
 def parts_csv(grades: list[PartGrade]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "problem", "part", "given", "key", "verdict", "points", "diagnosis"])
-    for g in grades:
-        writer.writerow([g.student, g.problem, g.part, g.given, g.key, g.verdict, class_report.points(g.credit), g.diagnosis])
-    return out.getvalue()
+    return csv_rows.table(["student", "problem", "part", "given", "key", "verdict", "points", "diagnosis"],
+                          ([g.student, g.problem, g.part, g.given, g.key, g.verdict, class_report.points(g.credit),
+                            g.diagnosis] for g in grades))
 
 
 def summary(key: Key, grades: list[PartGrade]) -> str:
@@ -389,11 +381,7 @@ def stale_grades(build: Path) -> Path | None:
 
 
 def unread_csv(unread: tuple[Unread, ...]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["line", "row", "why"])
-    writer.writerows([u.line, u.text, u.why] for u in unread)
-    return out.getvalue()
+    return csv_rows.table(["line", "row", "why"], ([u.line, u.text, u.why] for u in unread))
 
 
 def report(key: Key, grades: list[PartGrade], placed: Placed) -> class_report.ClassReport:

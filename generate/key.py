@@ -26,8 +26,6 @@ and point of an autodiff problem; ``{}`` where there is nothing).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -43,6 +41,7 @@ from gradsheet.derive.limits import CLASS_FILE_BYTES
 from gradsheet.derive.network import Spec, loads, parse_spec, read_text
 from gradsheet.derive.numbers import to_fraction_string
 
+from . import csv_rows
 from .spec import ExamSpec
 from .variants import StudentSheet
 
@@ -111,14 +110,9 @@ def to_json(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> str:
 
 
 def to_csv(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "problem", "part", "value", "tolerance"])
-    for s in sheets:
-        for v in s.variants:
-            for a in v.problem.answers:
-                writer.writerow([s.student.id, v.spec.index, a.part, _number(a.key_value), _number(a.tolerance)])
-    return out.getvalue()
+    return csv_rows.table(["student", "problem", "part", "value", "tolerance"],
+                          ([s.student.id, v.spec.index, a.part, _number(a.key_value), _number(a.tolerance)]
+                           for s in sheets for v in s.variants for a in v.problem.answers))
 
 
 # ---- reading a key back (grading): every field checked, errors name its place in the file

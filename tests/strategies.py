@@ -238,7 +238,10 @@ def hostile_exams() -> st.SearchStrategy[str]:
 
 
 _CSV_CELLS = ["s01", "s02", "sample", "1", "2", "99", "0", "-1", "²", "z1[1]", "grad_W1[1,1]", "cost", "yes", "0,5",
-              "1e999999999", "nan", "3/0", "", " ", '"', '""', "\\input{x}", "\x00", "\r", "\n", "é", "1" * 300]
+              "1e999999999", "nan", "3/0", "", " ", '"', '""', "\\input{x}", "\x00", "\r", "\n", "é", "1" * 300,
+              # what a spreadsheet would run as a formula (CSV injection), and numbers that look alike
+              "=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "@SUM(1+1)", "+1+1", "-2+3", "\t=1", "＝1", "-9/2",
+              "+0.5"]
 
 
 @st.composite

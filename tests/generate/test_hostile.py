@@ -7,7 +7,10 @@ line on stderr and no traceback; and nothing is left in or beside the destinatio
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,8 @@ from gradsheet.generate.cli import main
 from tests.conftest import assert_one_line_error, examples, run_command
 from tests.strategies import VALID_EXAM, broken, hostile_csv, hostile_exams, plausible_exams
 
+FORMULA_START = tuple("=+-@\t\r\n＝＋－＠")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?")
 SECONDS = 30  # far above any honest run here (--format tex, one student); a hang fails the test
 
 
@@ -41,7 +46,17 @@ def assert_well_behaved(capsys, args, folder: Path) -> tuple[int, str, str]:
     if code == 2:
         assert_one_line_error(captured.err, "generate", usage)
         assert tree(folder) == before  # nothing half-written
+    for path in set(tree(folder)) - set(before):
+        if path.endswith(".csv"):
+            assert_spreadsheet_safe(folder / path)
     return code, captured.out, captured.err
+
+
+def assert_spreadsheet_safe(path: Path) -> None:
+    """No cell of a CSV we wrote would run as a formula in a spreadsheet (CSV injection)."""
+    for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+        for cell in row:
+            assert not cell.startswith(FORMULA_START) or PLAIN_NUMBER.fullmatch(cell), (path.name, cell)
 
 
 def fresh(folder: Path) -> Path:
@@ -261,3 +276,27 @@ def test_generated_hostile_answers_never_crash(capsys, tmp_path, key_doc, answer
     folder = _grade_folder(tmp_path, key_doc, answers)
     assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv",
                                  "--format", "tex"], folder)
+
+
+def test_a_formula_in_a_roster_id_or_an_answer_is_written_as_text(capsys, tmp_path):
+    folder = fresh(tmp_path / "run")
+    (folder / "quiz.json").write_text(json.dumps({"title": "t", "problems": [{"kind": "activation"}]}))
+    (folder / "class.csv").write_text("id,name\n\"=cmd|' /C calc'!A0\",Eve\n@SUM(1+1),Mallory\n", encoding="utf-8")
+    code, _, _ = assert_well_behaved(capsys, [folder / "quiz.json", "--roster", folder / "class.csv", "--format", "tex",
+                                              "--out", folder / "out"], folder)
+    assert code == 0
+    ids = [row[0] for row in csv.reader(io.StringIO((folder / "out" / "key.csv").read_text()))][1:]
+    assert set(ids) == {"'=cmd|' /C calc'!A0", "'@SUM(1+1)"}
+    key = json.loads((folder / "out" / "key.json").read_text())  # the JSON keeps the id as the roster wrote it
+    assert {s["id"] for s in key["students"]} == {"=cmd|' /C calc'!A0", "@SUM(1+1)"}
+    part = key["students"][0]["variants"][0]["answers"][0]["part"]
+    student = key["students"][0]["id"].replace('"', '""')
+    (folder / "answers.csv").write_text(f'student,problem,part,value\n"{student}",1,{part},"=HYPERLINK(""http://x"")"\n'
+                                        f'"{student}",1,{part},-0.5\nnobody,1,{part},@SUM(1+1)\n', encoding="utf-8")
+    code, _, _ = assert_well_behaved(capsys, ["--grade", folder / "out" / "key.json", "--answers", folder / "answers.csv",
+                                              "--format", "tex"], folder)
+    grading = folder / "out-grading"
+    givens = {row[3] for row in csv.reader(io.StringIO((grading / "parts.csv").read_text()))}
+    assert "'=HYPERLINK(\"http://x\")" in givens, givens
+    unread = [row[1] for row in csv.reader(io.StringIO((grading / "unread.csv").read_text()))]
+    assert "'=cmd|' /C calc'!A0,1,value,-0.5" in unread, unread  # the second answer, the row as written
