@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import SpecError
-from .numbers import PRECISION, Mode, Real, exact_call, read_number
+from .numbers import PRECISION, Mode, Real, exact_call, float_of, read_number
 
 if TYPE_CHECKING:
     from .activation_functions import ActivationFunction
@@ -256,7 +256,7 @@ class Activation:
         """Which entries sit exactly on a kink, where the derivative is a convention."""
         hits = np.zeros(np.shape(zs), dtype=bool)
         for kink in self.kinks:
-            hits |= np.asarray(zs == (float(kink) if np.asarray(zs).dtype != object else kink), dtype=bool)
+            hits |= np.asarray(zs == (float_of(kink) if np.asarray(zs).dtype != object else kink), dtype=bool)
         return hits
 
     def describe(self) -> str:
@@ -346,7 +346,7 @@ def _identity() -> Activation:
 
 
 def _step(threshold: Fraction = Fraction(0), at_threshold: Fraction = Fraction(0)) -> Activation:
-    t, h = float(threshold), float(at_threshold)
+    t, h = float_of(threshold), float_of(at_threshold)
     return Activation(
         "step",
         _formulas(lambda z, a: (sp.Piecewise((1, z > threshold), (at_threshold, sp.Eq(z, threshold)), (0, True)),
@@ -394,7 +394,7 @@ def _relu() -> Activation:
 
 
 def _leaky_relu(alpha: Fraction = Fraction(1, 100)) -> Activation:
-    al = float(alpha)
+    al = float_of(alpha)
     return Activation(
         "leaky_relu",
         _formulas(lambda z, a: (sp.Piecewise((z, z > 0), (alpha * z, True)),
@@ -407,7 +407,7 @@ def _leaky_relu(alpha: Fraction = Fraction(1, 100)) -> Activation:
 
 
 def _elu(alpha: Fraction = Fraction(1)) -> Activation:
-    al = float(alpha)
+    al = float_of(alpha)
     return Activation(
         "elu",
         _formulas(lambda z, a: (sp.Piecewise((z, z > 0), (alpha * (sp.exp(z) - 1), True)),

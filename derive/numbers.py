@@ -414,6 +414,18 @@ def to_fraction_string(value: Any) -> str:
 
 
 def to_float(value: Any) -> float:
-    if isinstance(value, (float, np.floating, int, Real)):
+    if isinstance(value, (float, np.floating, Real)):
         return float(value)
+    if isinstance(value, (int, Fraction)):
+        return float_of(value)
     return float(sp.N(value, 20))
+
+
+def float_of(value: int | Fraction) -> float:
+    """The float64 nearest an exact number, ±inf past float64's range (as NumPy gives for a
+    value that overflows, so float mode's overflow check names it), where Python's float()
+    raises OverflowError: 10^999 is a legal spec number (limits.NUMBER_EXPONENT)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf

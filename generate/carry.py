@@ -79,6 +79,9 @@ class Follow:
 
     own: Callable[[Work], Mapping[str, Any]]
     slips: Callable[[Work, str], Iterable[Slip]] = lambda work, part: ()
+    # the key's values from its data alone, where the kind can recompute them (an autodiff
+    # graph from its source and point): a key whose data and values disagree was edited
+    truth: Callable[[Work], Mapping[str, Any]] = lambda work: {}
 
 
 ANSWER_LIMIT = 10**12  # an answer beyond this is wrong on every sheet, and nothing is computed from it
@@ -104,6 +107,12 @@ def probe(follow: Follow, work: Work, parts: tuple[str, ...]) -> None:
     follow.own(work)
     for part in parts:
         list(follow.slips(work, part))
+    for part, value in follow.truth(work).items():
+        key = work.truth.get(part)
+        if part in work.truth and not isinstance(key, str) and not abs(float(key) - float(value)) <= \
+                10.0 ** -work.decimals * (1 + 1e-9) + 1e-9 * abs(float(value)):
+            raise SpecError(f"answers.{part}", f"the key's {key} is not what its data gives ({float(value):.6g})",
+                            "give the key.json generate wrote")
 
 
 def judge(follow: Follow, work: Work, tolerance: Mapping[str, float]) -> dict[str, tuple[str, str]]:

@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from gradsheet.derive import answers as derive_answers, quantities
+from gradsheet.derive import answers as derive_answers, backprop, quantities
 from gradsheet.derive.check import CARRIED, CORRECT, WRONG, Tolerance, check
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.limits import CLASS_FILE_BYTES
 from gradsheet.derive.network import read_text
-from gradsheet.derive.numbers import parse_number
+from gradsheet.derive.numbers import FLOAT, parse_number
 
 from . import carry, class_report, csv_rows, key as key_format, problems, report_pdf
 from .key import Entry, Key, KeyVariant
@@ -53,7 +53,57 @@ class PartGrade:
 
 
 def load_key(path: Path) -> key_format.Key:
-    return key_format.read(path)
+    """``key.json``, every field checked as it is read: its form (``key.read``), and that what
+    it holds grades: each text answer one the kinds ask for, each network's values the key's
+    (a float trace, within the key's tolerance), each kind's data what its follower computes
+    from. A field edited by hand is one line naming it, before any student is graded."""
+    key = key_format.read(path)
+    kinds = {p.problem: p.kind for p in key.problems}
+    for i, p in enumerate(key.problems):
+        if p.kind not in problems.NAMES:
+            raise SpecError(f"{path.name} problems[{i}].kind", f"unknown problem kind {p.kind!r}", key_format.FIX)
+    for i, s in enumerate(key.students):
+        for j, variant in enumerate(s.variants):
+            _validate_variant(kinds[variant.problem], variant, key.decimals, f"{path.name} students[{i}].variants[{j}]")
+    return key
+
+
+TEXT_ANSWERS = frozenset({"yes", "no", "forward", "reverse"})  # the kinds' non-numeric answers
+
+
+def _validate_variant(kind: str, variant: KeyVariant, decimals: int, where: str) -> None:
+    for k, entry in enumerate(variant.answers):
+        if isinstance(entry.value, str) and entry.value not in TEXT_ANSWERS:
+            raise SpecError(f"{where}.answers[{k}].value", f"{entry.value[:40]!r} is neither a number nor one of the "
+                            f"text answers {', '.join(sorted(TEXT_ANSWERS))}", key_format.FIX)
+    if kind in TRACE_KINDS and variant.network is not None:
+        spec = variant.network
+        try:
+            with np.errstate(all="ignore"):
+                truth = quantities.entries(backprop.trace(spec.network, spec.examples, FLOAT))
+        except SpecError as error:
+            raise error.within(f"{where}.network") from None
+        unit = 10.0 ** -decimals
+        for k, entry in enumerate(variant.answers):
+            if entry.part in truth and not isinstance(entry.value, str):
+                computed = float(truth[entry.part])
+                # the key's value is the hand computation or the exact one rounded: within its
+                # tolerance and a unit of the exact value (float's own error is far below)
+                allowed = (entry.tolerance + unit) * (1 + 1e-9) + 1e-9 * abs(computed)
+                if not abs(float(entry.value) - computed) <= allowed:
+                    raise SpecError(f"{where}.answers[{k}].value",
+                                    f"{entry.value} is not what the variant's network gives for {entry.part} "
+                                    f"({computed:.6g})", key_format.FIX)
+    follow = problems.get(kind).follow
+    if follow is not None:
+        truth_values = {e.part: e.value for e in variant.answers}
+        try:
+            with np.errstate(all="ignore"):
+                carry.probe(follow, carry.Work(variant.data, variant.network, {}, truth_values, decimals),
+                            tuple(truth_values))
+        except _FOLLOW_ERRORS as error:
+            problem = error.problem if isinstance(error, SpecError) else type(error).__name__
+            raise SpecError(f"{where}.data", f"not the data generate wrote ({problem})", key_format.FIX) from None
 
 
 @dataclass(frozen=True)
@@ -202,7 +252,10 @@ def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: in
     own earlier answers: derive's trace checker for the trace kinds, else the kind's own
     :class:`~generate.carry.Follow`; nothing for a kind whose parts do not depend on each other."""
     if kind in TRACE_KINDS:
-        return _checked(variant, mine, decimals)
+        try:
+            return _checked(variant, mine, decimals)
+        except SpecError as error:  # the network's own arithmetic, past a limit: the key's field
+            raise error.within(f"key.json {where}.network") from None
     follow = problems.get(kind).follow if kind in problems.NAMES else None
     if follow is None or not mine:
         return {}

@@ -161,7 +161,7 @@ class Key:
     students: tuple[KeyStudent, ...]
 
 
-_FIX = "give the key.json generate wrote, unedited"
+FIX = _FIX = "give the key.json generate wrote, unedited"
 
 
 def read(path: Path) -> Key:

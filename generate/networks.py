@@ -189,7 +189,8 @@ def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[
             if bias is not None:
                 zs = [z + int(b) for z, b in zip(zs, bias)]
             _within(zs, limit, opts.bound)  # before a float: an integer past 10^308 has none
-            outputs = [float(v) for v in act.np_value(np.array(zs, dtype=float))]
+            with np.errstate(all="ignore"):  # ∞ · 0 for a slope past float's range: nan, which the exact check decides
+                outputs = [float(v) for v in act.np_value(np.array(zs, dtype=float))]
             _within(outputs, limit, opts.bound)
             if screen_forward and exact and any(z == kink for z in zs for kink in act.kinks):
                 raise Degenerate("a value sits on a kink")

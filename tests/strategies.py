@@ -277,6 +277,7 @@ def hostile_expressions(draw) -> str:
 
 EXTREME_ACTIVATIONS = ("identity", "square", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "silu", "gelu",
                        "softplus", "step")
+EXTREME_PARAMETERS = {"leaky_relu": ("alpha",), "elu": ("alpha",), "step": ("threshold", "at_threshold")}
 extreme_numbers = st.one_of(st.integers(-5, 5), st.builds(lambda m, e: f"{m}e{e}", st.integers(-9, 9),
                                                           st.integers(-320, 320)))
 
@@ -295,6 +296,9 @@ def extreme_specs(draw) -> dict:
         last = l == depth - 1
         act = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss) if last and loss in ("bce", "cross_entropy") \
             else draw(st.sampled_from(EXTREME_ACTIVATIONS))
+        if act in EXTREME_PARAMETERS and draw(st.booleans()):  # a slope or threshold over the same range
+            act = {"name": act, **{name: draw(extreme_numbers) for name in EXTREME_PARAMETERS[act]
+                                   if draw(st.booleans())}}
         layers.append({"weights": [[draw(extreme_numbers) for _ in range(sizes[l])] for _ in range(sizes[l + 1])],
                        "bias": [draw(extreme_numbers) for _ in range(sizes[l + 1])], "activation": act})
     if loss in ("bce", "cross_entropy"):
@@ -326,7 +330,7 @@ def plausible_problems(draw) -> dict:
         maybe("loss", st.sampled_from(losses.NAMES))
         maybe("bias", st.booleans())
         maybe("bound", st.sampled_from([1, 5, 100, 1000, 10**9]))
-        maybe("alpha", _FRACTIONS)
+        maybe("alpha", _FRACTIONS | st.sampled_from(["1e999", "1e-999", "1e308"]))
     if kind in ("update", "batching", "regularization"):
         maybe("learning_rate", _FRACTIONS)
     if kind == "backprop":

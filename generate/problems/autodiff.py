@@ -201,6 +201,18 @@ def _own(work: Work) -> dict[str, object]:
     return {"cheaper": "reverse" if reverse < forward else "forward"}
 
 
+def _truth(work: Work) -> dict[str, object]:
+    """y, ẏ and the gradient from the key's source and point, as the sheet computes them."""
+    at = {name: rational(value, f"at.{name}") for name, value in dict(work.data["at"]).items()}
+    if not 1 <= len(at) <= 10:
+        raise SpecError("data.at", f"{len(at)} inputs", "give the key.json generate wrote")
+    graph = parse(f"y = {work.data['source']}", list(at))
+    exact = trace(graph, at, EXACT)
+    shown = trace(graph, at, hand(work.decimals)) if any(not v.is_integer for v in at.values()) else exact
+    truth = {"y": shown.outputs[0], "tangent_y": shown.forward[0].derivatives[0]}
+    return {**truth, **{f"grad_{name}": g for name, g in zip(at, shown.reverse[0].gradient)}}
+
+
 def _slips(work: Work, part: str) -> list[tuple[object, str]]:
     n, m = work.data["n"], work.data["m"]
     if part == "passes_forward":
@@ -288,4 +300,4 @@ def _contributions_text(t: Traces) -> str:
 
 KIND = Kind("autodiff", "Automatic differentiation",
             "a computation graph: primal, tangent (forward mode) and adjoint (reverse mode) traces, passes",
-            options, make, follow=Follow(_own, _slips))
+            options, make, follow=Follow(_own, _slips, _truth))

@@ -92,6 +92,11 @@ HOSTILE_FILES = [
      ".toml"),
     ("tanh on 1e200 squared", 'loss = "half_sse"\n[[layers]]\nweights = [[1e200]]\nactivation = "tanh"\n'
                               "[example]\nx = [1e200]\ny = [0]\n", ".toml"),
+    *[(f"{name} with {param} = {value}", GOOD.replace('activation = "square"\n[example]',
+                                                      f'activation = {{ name = "{name}", {param} = {value} }}\n[example]'),
+       ".toml")
+      for name, param in [("leaky_relu", "alpha"), ("elu", "alpha"), ("step", "threshold"), ("step", "at_threshold")]
+      for value in ["1e999", "-1e999", "1e-999", '"1e308"']],
     ("binary junk", "\x00\xff\xfe" * 100, ".toml"),
     ("empty file", "", ".toml"),
 ]

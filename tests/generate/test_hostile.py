@@ -209,6 +209,15 @@ GRADE_CASES = [
     ("key: no problems", "no problems", "student,problem,part,value\n"),
     ("key: broken network", "bad network", "student,problem,part,value\nsample,1,z1[1],1\n"),
     ("key: students a number", "students 5", "student,problem,part,value\n"),
+    ("key: a numeric value edited to text", "value abc", "student,problem,part,value\n"),
+    ("key: a value edited", "value off", "student,problem,part,value\n"),
+    ("key: a value edited where nobody answered", "value off 2", "student,problem,part,value\n"),
+    ("key: an autodiff source that does not parse", "autodiff source", "student,problem,part,value\n"),
+    ("key: an autodiff source edited", "autodiff other source", "student,problem,part,value\n"),
+    ("key: a kind nobody knows", "unknown kind", "student,problem,part,value\n"),
+    *[(f"key: {name} with {param} {value}", f"activation {name} {param} {value}",
+       "student,problem,part,value\nsample,1,z1[1],1\n")
+      for name, param in [("leaky_relu", "alpha"), ("elu", "alpha"), ("step", "threshold")] for value in ["1e999", "-1e999"]],
     # Fraction("1e999999999") builds a billion-digit number: it hung (found by the fuzz suite)
     ("key: points with an exponent", "points 1e999999999", "student,problem,part,value\nsample,1,z1[1],1\n"),
     ("key: data not an object", "data a list", "student,problem,part,value\nsample,1,z1[1],1\n"),
@@ -234,6 +243,19 @@ def _edit_key(key: dict, how: str) -> dict | str:
         first["answers"][0]["points"] = "1e999999999"
     elif how == "data a list":
         first["data"] = [1, 2]
+    elif how == "value abc":
+        first["answers"][0]["value"] = "abc"
+    elif how.startswith("value off"):
+        variant = key["students"][0]["variants"][1 if how.endswith("2") else 0]
+        variant["answers"][-1]["value"] += 1
+    elif how.startswith("autodiff"):
+        autodiff = next(v for v in key["students"][0]["variants"] if "source" in v["data"])
+        autodiff["data"]["source"] = "y = ((x1" if how == "autodiff source" else autodiff["data"]["source"] + " + x1"
+    elif how == "unknown kind":
+        key["problems"][0]["kind"] = "oracle"
+    elif how.startswith("activation "):  # a parameter that float cannot hold
+        _, name, param, value = how.split()
+        first["network"]["layers"][0]["activation"] = {"name": name, param: value}
     else:
         return how
     return key
