@@ -155,10 +155,61 @@ def write(text: str, target: str | None, force: bool) -> None:
         raise
 
 
+# what each route of the command reads; any other option given is refused (errors.refuse_unused)
+_OUTPUT = {"output", "force"}
+_MODES = {"exact", "float", "decimals"}
+_NOTATION = {"layer_index", "bias_as", "cost_symbol", "index_order"}
+_NETWORK = {"spec", "example"} | _OUTPUT | _NOTATION | {"format"}
+ROUTES = {
+    "list_examples": ("--list-examples", {"list_examples"} | _OUTPUT),
+    "params": ("--params", {"params", "inputs", "outputs", "no_bias"} | _OUTPUT),
+    "scaling": ("--scaling", {"scaling"}),
+    "graph_expression": ("--graph EXPR", {"graph", "at", "mode", "wrt", "format"} | _MODES | _OUTPUT),
+    "check": ("--check", _NETWORK | {"check", "tol", "decimals"}),
+    "graph_network": ("a network's --graph", _NETWORK | _MODES | {"graph", "mode", "wrt"}),
+    "report": ("a network's derivation", _NETWORK | _MODES | {"no_symbolic"}),
+}
+
+
+def _route(args: argparse.Namespace) -> str:
+    if args.list_examples:
+        return "list_examples"
+    if args.params:
+        return "params"
+    if args.scaling:
+        return "scaling"
+    if args.graph:
+        return "graph_expression"
+    if args.check:
+        return "check"
+    return "graph_network" if args.graph is not None else "report"
+
+
 def run(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    ap = parser()
+    args = ap.parse_args(argv)
     if args.decimals is not None and not 0 <= args.decimals <= MAX_DECIMALS:
         raise SpecError("--decimals", f"{args.decimals} is out of range", f"give 0 to {MAX_DECIMALS} decimal places")
+    route = _route(args)
+    if route == "graph_expression" and (args.spec or args.example):
+        raise SpecError("--graph", "an expression given together with a network",
+                        "give --graph EXPR alone, or --graph without EXPR for the network's graph")
+    if route == "check" and (args.exact or args.float):
+        raise SpecError("--exact" if args.exact else "--float", "does not apply to --check, which compares exactly "
+                        "where the spec's numbers are rational and in float otherwise",
+                        "leave it out; --decimals D or --tol T say how close counts")
+    if route == "check" and args.graph is not None:
+        raise SpecError("--check", "checks a network's values", "leave out --check with --graph")
+    if route == "graph_network" and args.at:
+        raise SpecError("--at", "a network's graph takes its values from the spec", "leave out --at")
+    for option in ("at", "mode", "wrt"):
+        if getattr(args, option) is not None and args.graph is None:
+            raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
+    if args.format == "dot" and args.graph is None:
+        raise SpecError("--format", "dot draws a computation graph", "add --graph, or use --format text, latex or json")
+    ap.refuse_unused(args, *ROUTES[route], hints={
+        "tol": "--tol says how close --check counts: add --check ANSWERS, or leave out --tol",
+        "no_symbolic": "leave out --no-symbolic: only a network's derivation has a symbolic route"})
     if args.list_examples:
         write(catalogue.listing(), args.output, args.force)
         return 0
@@ -173,21 +224,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         run_scaling(sys.stdout)
         return 0
     if args.graph is not None and args.graph != "":
-        if args.spec or args.example:
-            raise SpecError("--graph", "an expression given together with a network",
-                            "give --graph EXPR alone, or --graph without EXPR for the network's graph")
         return _graph_expression(args)
-    if args.format == "dot" and args.graph is None:
-        raise SpecError("--format", "dot draws a computation graph", "add --graph, or use --format text, latex or json")
-    for option in ("at", "mode", "wrt"):
-        if getattr(args, option) is not None and args.graph is None:
-            raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
     if args.example and args.spec:
         raise SpecError("--example", "given together with a spec file", "give one of them")
-    if args.check and (args.exact or args.float):
-        raise SpecError("--exact" if args.exact else "--float", "does not apply to --check, which compares exactly "
-                        "where the spec's numbers are rational and in float otherwise",
-                        "leave it out; --decimals D or --tol T say how close counts")
     if not (args.example or args.spec):
         raise SpecError("spec", "no network given", "name a spec file, or try derive --example herrmann-backprop")
     # float mode without the symbolic route reads the spec's numbers as Python's own and runs

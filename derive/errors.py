@@ -44,3 +44,16 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:
         self.exit(2, f"{self.prog}: error: {printable(message, 400)} (see {self.prog} --help)\n")
+
+    def refuse_unused(self, args: argparse.Namespace, route: str, applies: set[str],
+                      hints: dict[str, str] | None = None) -> None:
+        """A :class:`SpecError` for the first option given that does nothing on ``route`` (the
+        options in ``applies`` are its own): an option that is silently ignored (``--tol``
+        without ``--check``, a spec beside ``--params``) looks as if it had been used."""
+        for action in self._actions:
+            if action.dest in applies or action.dest == "help" or not hasattr(args, action.dest):
+                continue
+            if getattr(args, action.dest) != action.default:
+                name = action.option_strings[-1] if action.option_strings else action.dest
+                raise SpecError(name, f"does not apply to {route}", (hints or {}).get(action.dest, f"leave out {name}"))
+

@@ -101,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
     from . import problems, roster, spec
     from .build import Request, build, formats
 
+    ap = parser()
     if args.kinds is not None:
+        ap.refuse_unused(args, "--kinds", {"kinds"})
         if not args.kinds:
             sys.stdout.write(kinds_listing())
             return 0
@@ -115,7 +117,10 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
     formats(args.format)
     if args.grade or args.answers:
+        ap.refuse_unused(args, "grading (--grade)", {"grade", "answers", "out", "force", "format", "timeout", "spec", "demo"})
         return _grade(args)
+    ap.refuse_unused(args, "building an exam", {"spec", "demo", "seed", "roster", "variants", "out", "force", "format",
+                                                "per_student", "templates", "timeout"})
     if args.demo == bool(args.spec):
         raise SpecError("spec", "give an exam spec or --demo (not both)", "run `generate --demo` or `generate quiz.toml`")
     exam = spec.load(demo_spec() if args.demo else args.spec)
@@ -125,6 +130,9 @@ def run(args: argparse.Namespace) -> int:
         exam = replace(exam, seed=args.seed)
     if args.variants is not None and args.roster:
         raise SpecError("--variants", "a roster names the variants already", "give --roster or --variants, not both")
+    if args.variants is not None and exam.roster is not None:
+        raise SpecError("--variants", f"the spec names a roster ({exam.roster.name}), which --variants would ignore",
+                        "leave out --variants to build the roster's sheets, or remove roster from the spec")
     roster_path = None if args.variants is not None else args.roster or exam.roster
     students = roster.load(roster_path) if roster_path else \
         roster.drawn(args.variants) if args.variants is not None else roster.SAMPLE

@@ -204,3 +204,31 @@ def test_bad_graph_input_is_one_line_with_status_2(capsys, args, field):
     code, out, err = _run(capsys, *args)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and field in err
+
+
+@pytest.mark.parametrize("args, field", [
+    (["--example", "herrmann-backprop", "--params", "1x5"], "--example: does not apply to --params"),
+    (["--params", "1x5", "--exact"], "--exact: does not apply to --params"),
+    (["--example", "herrmann-backprop", "--tol", "0.1"], "--tol: does not apply to a network's derivation"),
+    (["--example", "herrmann-backprop", "--inputs", "3"], "--inputs: does not apply to a network's derivation"),
+    (["--list-examples", "--decimals", "2"], "--decimals: does not apply to --list-examples"),
+    (["--graph", "y = x1*2", "--at", "x1=2", "--layer-index", "[]"], "--layer-index: does not apply to --graph EXPR"),
+    (["--example", "herrmann-backprop", "--graph", "--no-symbolic"], "--no-symbolic: does not apply to a network's --graph"),
+    (["--scaling", "--format", "json"], "--format: does not apply to --scaling"),
+])
+def test_an_option_that_would_be_ignored_is_refused_naming_it(capsys, args, field):
+    code, out, err = _run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and field in err and "fix:" in err
+
+
+def test_every_route_takes_the_options_it_documents(capsys, tmp_path):
+    answers = tmp_path / "mine.toml"
+    answers.write_text('"delta1[2]" = 96\n')
+    for args in (["--params", "1x5", "--inputs", "3", "--outputs", "2", "--no-bias"],
+                 ["--example", "herrmann-backprop", "--check", answers, "--tol", "0.1", "--format", "json"],
+                 ["--example", "herrmann-backprop", "--decimals", "2", "--no-symbolic", "--layer-index", "[]"],
+                 ["--example", "herrmann-backprop", "--graph", "--mode", "reverse", "--exact"],
+                 ["--graph", "y = x1*x2", "--at", "x1=2,x2=3", "--wrt", "x1", "--mode", "forward", "--float"]):
+        code, _, err = _run(capsys, *map(str, args))
+        assert code == 0, (args, err)

@@ -5,6 +5,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+from gradsheet.generate.cli import main
+
 # a child in which importing SymPy (and so the build: variants, problems, derive's engines)
 # fails outright: help and usage errors must not need it
 CHILD = textwrap.dedent("""
@@ -46,3 +50,20 @@ def test_help_and_usage_errors_answer_without_importing_the_build():
     assert bad_code == 2 and bad_err == "generate: error: unrecognized arguments: --bogus (see generate --help)\n"
     assert int_code == 2 and int_err.startswith("generate: error: argument --seed: invalid int value: 'seven'")
     assert int_err.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, field", [
+    (["quiz.toml", "--kinds"], "spec: does not apply to --kinds"),
+    (["--kinds", "backprop", "--seed", "3"], "--seed: does not apply to --kinds"),
+    (["--grade", "key.json", "--answers", "a.csv", "--per-student"], "--per-student: does not apply to grading"),
+    (["--grade", "key.json", "--answers", "a.csv", "--seed", "3"], "--seed: does not apply to grading"),
+    (["with-roster.toml", "--variants", "3"], "--variants: the spec names a roster (nope.csv)"),
+])
+def test_an_option_that_would_be_ignored_is_refused_naming_it(capsys, tmp_path, monkeypatch, args, field):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "quiz.toml").write_text('title = "t"\n[[problems]]\nkind = "forward"\n')
+    (tmp_path / "with-roster.toml").write_text('title = "t"\nroster = "nope.csv"\n[[problems]]\nkind = "forward"\n')
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and field in err and "fix:" in err
+    assert not (tmp_path / "output").exists()
