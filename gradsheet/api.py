@@ -23,6 +23,8 @@ from .derive.network import Spec, load_spec, parse_spec
 from .derive.numbers import EXACT, FLOAT, Mode, hand, parse_number
 from .derive.printing import LatexPrinter
 
+from . import arguments
+
 
 def example(name: str) -> Spec:
     """The spec of a shipped lecture example: ``herrmann-backprop``, ``herrmann-homework``,
@@ -34,21 +36,23 @@ def spec(source: str | Path | Mapping[str, Any]) -> Spec:
     """A network spec from a TOML/JSON file, or from a dict with the same fields
     (``{"layers": [...], "example": {"x": [...], "y": [...]}}``)."""
     if isinstance(source, Mapping):
-        return parse_spec(source)
-    return load_spec(source)
+        return parse_spec(arguments.plain(source))  # NumPy arrays and tuples as the lists a file holds
+    return load_spec(arguments.text_or_path(source, "spec", "'net.toml' or a dict with layers and example"))
 
 
 def _mode(s: Spec, mode: str | None, decimals: int | None) -> Mode:
     """``exact``, ``float``, or ``decimals=D`` (every step rounded to D places, as by hand);
     by default the example's own mode, else exact where the values stay rational."""
+    decimals = arguments.decimals(decimals)
     if decimals is not None:
         if mode not in (None, "hand"):
             raise SpecError("decimals", f"given together with mode={mode!r}", "give one of them")
         return hand(decimals)
+    if mode == "hand":
+        raise SpecError("mode", "hand mode rounds to a number of decimals", "give decimals=4 instead of mode='hand'")
     if mode is not None:
         modes = {"exact": EXACT, "float": FLOAT}
-        if mode not in modes:
-            raise SpecError("mode", f"unknown mode {mode!r}", "use 'exact' or 'float', or give decimals=4")
+        arguments.choice(mode, "mode", ("exact", "float"))
         return modes[mode]
     # a shipped example computes as its source does (Bhadani's slides round to 4 decimals)
     preset = next((e.mode for e in catalogue.CATALOGUE
@@ -162,7 +166,7 @@ def derive(s: Spec | str | Path | Mapping[str, Any], mode: str | None = None, de
     """The derivation of a network: ``mode="exact"`` or ``"float"``, or ``decimals=4`` for the
     hand computation (every step rounded); ``symbolic=False`` skips sympy's derivative."""
     s = s if isinstance(s, Spec) else spec(s)
-    return Derivation(_report.build(s, _mode(s, mode, decimals), with_symbolic=symbolic))
+    return Derivation(_report.build(s, _mode(s, mode, decimals), with_symbolic=arguments.flag(symbolic, "symbolic")))
 
 
 @dataclass(frozen=True)
@@ -217,13 +221,25 @@ class Graph:
         return "\n\n".join(out)
 
 
-def graph(expr: str, at: Mapping[str, Any], mode: str = "both", decimals: int | None = None) -> Graph:
+def graph(expr: str, at: Mapping[str, Any] | str, mode: str = "both", decimals: int | None = None) -> Graph:
     """The computation graph of ``expr`` (``"y = x1*x2 + sin(x1)"`` or its right side) at the
-    inputs ``at`` (``{"x1": 2, "x2": "1/2"}``): ``mode`` is ``forward``, ``reverse`` or
-    ``both``; exact numbers, or ``decimals=D`` for the hand computation."""
-    if mode not in ("forward", "reverse", "both"):
-        raise SpecError("mode", f"unknown mode {mode!r}", "use 'forward', 'reverse' or 'both'")
-    values = {str(k): parse_number(v, f"at.{k}") for k, v in at.items()}
+    inputs ``at`` (``{"x1": 2, "x2": "1/2"}``, or ``"x1=2,x2=1/2"`` as ``derive --at`` takes
+    them): ``mode`` is ``forward``, ``reverse`` or ``both``; exact numbers, or ``decimals=D``
+    for the hand computation."""
+    from .derive.graph_report import parse_at
+
+    if not isinstance(expr, str):
+        raise arguments.ArgumentTypeError("expr", f"expected the expression as a string, got {type(expr).__name__}",
+                                          "give expr='x1*x2 + sin(x1)'")
+    arguments.choice(mode, "mode", ("forward", "reverse", "both"))
+    decimals = arguments.decimals(decimals)
+    if isinstance(at, str):
+        values = parse_at(at)
+    elif isinstance(at, Mapping):
+        values = {str(k): parse_number(v, f"at.{k}") for k, v in arguments.plain(at).items()}
+    else:
+        raise arguments.ArgumentTypeError("at", f"expected a dict or 'x1=2,x2=5', got {type(at).__name__}",
+                                          "give at={'x1': 2, 'x2': 5}")
     text = expr if "=" in expr else f"y = {expr}"
     numbers = hand(decimals) if decimals is not None else EXACT
     return Graph(for_expression(text, values, numbers, mode), decimals if decimals is not None else 3)
@@ -271,13 +287,17 @@ def _number(value: Any) -> str:
     return str(value) if getattr(value, "is_Rational", False) and len(str(value)) <= 12 else f"{f:.6g}"
 
 
-def check(s: Spec | str | Path | Mapping[str, Any], answers: Mapping[str, Any], decimals: int | None = None,
-          tol: str | None = None) -> Checked:
-    """A student's values (as in an answers file: ``{"delta2": 13, "grad_W1": [[...]]}``)
-    checked against the network's: rounded to ``decimals`` (by default the most decimals the
+def check(s: Spec | str | Path | Mapping[str, Any], answers: Mapping[str, Any] | str | Path,
+          decimals: int | None = None, tol: str | float | None = None) -> Checked:
+    """A student's values (as in an answers file: ``{"delta2": 13, "grad_W1": [[...]]}``, or
+    that file's path) checked against the network's: rounded to ``decimals`` (by default the most decimals the
     student wrote), or within ``tol`` (``"0.005"`` or ``"0.1%"``)."""
     s = s if isinstance(s, Spec) else spec(s)
-    given = _answers.parse(answers, quantities.names(s), len(s.examples))
+    source = arguments.mapping_or_path(answers, "answers", "{'delta2': 13} or 'mine.toml'")
+    decimals, tol = arguments.decimals(decimals), arguments.tolerance(tol)
+    names = quantities.names(s)
+    given = _answers.load(source, names, len(s.examples)) if isinstance(source, Path) else \
+        _answers.parse(source, names, len(s.examples))
     if tol is not None and decimals is not None:
         raise SpecError("tol", "given together with decimals", "give one of them")
     if tol is not None:
@@ -291,7 +311,7 @@ def check(s: Spec | str | Path | Mapping[str, Any], answers: Mapping[str, Any], 
 
 
 def build(exam: str | Path | Mapping[str, Any], roster: str | Path | Sequence[tuple[str, str]] | None = None,
-          out: str | Path | None = None, formats: Sequence[str] = ("pdf",), *, seed: int | None = None,
+          out: str | Path | None = None, formats: Sequence[str] | str = ("pdf",), *, seed: int | None = None,
           force: bool = False) -> Path:
     """Build an exam as ``generate`` does: the spec (a TOML file or a dict), a roster (a CSV
     file, or (id, name) pairs; by default the spec's, else one sample sheet), into ``out``
@@ -302,7 +322,9 @@ def build(exam: str | Path | Mapping[str, Any], roster: str | Path | Sequence[tu
     from .generate import roster as rosters, spec as exam_spec
     from .generate.build import Request, build as run, formats as known
 
-    e = exam_spec.parse(dict(exam)) if isinstance(exam, Mapping) else exam_spec.load(exam)
+    e = exam_spec.parse(arguments.plain(exam)) if isinstance(exam, Mapping) else \
+        exam_spec.load(arguments.text_or_path(exam, "exam", "'quiz.toml' or a dict with title and problems"))
+    seed, force = arguments.seed(seed), arguments.flag(force, "force")
     if seed is not None:
         e = replace(e, seed=seed)
     if roster is None:
@@ -310,8 +332,18 @@ def build(exam: str | Path | Mapping[str, Any], roster: str | Path | Sequence[tu
     elif isinstance(roster, (str, Path)):
         students = rosters.load(Path(roster))
     else:
+        if not isinstance(roster, Sequence) or not all(isinstance(row, Sequence) and not isinstance(row, str)
+                                                       and len(row) == 2 for row in roster):
+            raise arguments.ArgumentTypeError("roster", "expected a CSV file's path or (id, name) pairs",
+                                              "give roster='class.csv' or roster=[('s01', 'Ada')]")
         lines = "\n".join(",".join('"' + str(c).replace('"', '""') + '"' for c in row) for row in roster)
         students = rosters.parse("id,name\n" + lines)
-    wanted = ",".join(known(",".join(formats)))
-    made, _ = run(Request(e, students, Path(out) if out is not None else Path("output") / e.name, force, wanted))
+    asked = arguments.names(formats, "formats", "('pdf', 'moodle') or 'pdf,moodle'")
+    try:
+        wanted = ",".join(known(",".join(asked)))
+    except SpecError as error:
+        raise SpecError("formats", error.problem, "use one or more of pdf, tex, moodle, qti, e.g. ('pdf', 'moodle')") \
+            from None
+    folder = Path(arguments.text_or_path(out, "out", "'output/quiz'")) if out is not None else Path("output") / e.name
+    made, _ = run(Request(e, students, folder, force, wanted))
     return made

@@ -7,12 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import sympy as sp
 
 import gradsheet
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.numbers import FLOAT
 from gradsheet.generate.lms.moodle import answers_of
+from tests.conftest import examples
 
 HERRMANN_GRAD_W1 = [[-432, -288], [288, 192]]
 
@@ -90,3 +93,71 @@ def test_build_writes_an_exam_for_a_roster_given_in_python(tmp_path: Path) -> No
     with pytest.raises(SpecError, match="already exists"):
         gradsheet.build({"title": "Quiz", "name": "quiz", "problems": [{"kind": "forward"}]}, out=out,
                         formats=("tex",))
+
+
+# ---- arguments: checked as the commands check their options
+
+
+@pytest.mark.parametrize("call, argument, error", [
+    (lambda s: gradsheet.derive(s, decimals=4.5), "decimals", TypeError),
+    (lambda s: gradsheet.derive(s, decimals=True), "decimals", TypeError),
+    (lambda s: gradsheet.derive(s, decimals="4"), "decimals", TypeError),
+    (lambda s: gradsheet.derive(s, decimals=31), "decimals", ValueError),
+    (lambda s: gradsheet.derive(s, mode="hand"), "mode", ValueError),
+    (lambda s: gradsheet.derive(s, mode=3), "mode", TypeError),
+    (lambda s: gradsheet.derive(s, symbolic="no"), "symbolic", TypeError),
+    (lambda s: gradsheet.derive(42), "spec", TypeError),
+    (lambda s: gradsheet.check(s, "cost=5"), "answers", TypeError),
+    (lambda s: gradsheet.check(s, None), "answers", TypeError),
+    (lambda s: gradsheet.check(s, {"delta2": 12}, tol=[1]), "tol", TypeError),
+    (lambda s: gradsheet.check(s, {"delta2": 12}, decimals=2.0), "decimals", TypeError),
+    (lambda s: gradsheet.graph(5, at={"x1": 2}), "expr", TypeError),
+    (lambda s: gradsheet.graph("x1*2", at=[2]), "at", TypeError),
+    (lambda s: gradsheet.graph("x1*2", at="x1=2", mode="sideways"), "mode", ValueError),
+    (lambda s: gradsheet.build({"title": "t", "problems": [{"kind": "forward"}]}, formats="docx"), "formats", ValueError),
+    (lambda s: gradsheet.build({"title": "t", "problems": [{"kind": "forward"}]}, formats=[1]), "formats", TypeError),
+    (lambda s: gradsheet.build({"title": "t", "problems": [{"kind": "forward"}]}, roster=5), "roster", TypeError),
+    (lambda s: gradsheet.build({"title": "t", "problems": [{"kind": "forward"}]}, seed=1.5), "seed", TypeError),
+])
+def test_a_bad_argument_is_one_line_naming_it_and_the_fix(call, argument, error) -> None:
+    with pytest.raises(error) as raised:
+        call(gradsheet.example("herrmann-backprop"))
+    message = str(raised.value)
+    assert isinstance(raised.value, SpecError) and "\n" not in message
+    assert message.startswith(f"{argument}: ") and "(fix: " in message, message
+
+
+def test_what_a_numpy_user_passes_is_taken(tmp_path: Path) -> None:
+    import numpy as np
+
+    s = gradsheet.example("herrmann-backprop")
+    assert gradsheet.derive(s, decimals=np.int64(2)).mode.decimals == 2
+    net = {"layers": [{"weights": np.array([[1, 2]]), "activation": "identity"}],
+           "example": {"x": (1, np.int64(1)), "y": np.array([0])}}
+    assert gradsheet.derive(net).grad_W[0].tolist() == [[3, 3]]
+    assert gradsheet.check(s, {"delta1": np.array([-144, 96])}, tol=0.5).counts()["correct"] == 2
+    assert gradsheet.graph("x1*2", at="x1=2").gradient == (2,)
+    answers = tmp_path / "mine.toml"
+    answers.write_text('"delta1[2]" = 96\n')
+    assert gradsheet.check(s, answers).verdicts() == {"delta1[2]": "correct"}
+    made = gradsheet.build({"title": "t", "problems": [{"kind": "forward"}]}, out=tmp_path / "out", formats="tex")
+    assert (made / "key.json").is_file()
+
+
+_ANY = st.one_of(st.none(), st.booleans(), st.integers(-10**40, 10**40), st.floats(allow_nan=True), st.text(max_size=8),
+                 st.lists(st.integers(-3, 3), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+                 st.tuples(st.integers(), st.text(max_size=2)))
+
+
+@settings(max_examples=examples(1), deadline=None)
+@given(decimals=_ANY, mode=_ANY, tol=_ANY, answers=_ANY, at=_ANY, symbolic=_ANY)
+def test_any_argument_is_a_result_or_a_one_line_error(decimals, mode, tol, answers, at, symbolic) -> None:
+    s = gradsheet.example("herrmann-backprop")
+    for call in (lambda: gradsheet.derive(s, mode=mode, decimals=decimals, symbolic=symbolic),
+                 lambda: gradsheet.check(s, answers, decimals=decimals, tol=tol),
+                 lambda: gradsheet.check(s, {"delta2": 12}, decimals=decimals, tol=tol),
+                 lambda: gradsheet.graph("x1*x2", at=at, mode=mode, decimals=decimals)):
+        try:
+            call()
+        except SpecError as error:
+            assert "\n" not in str(error) and "(fix: " in str(error)
