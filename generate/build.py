@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+import jinja2
+
 from gradsheet.derive.errors import SpecError
 
 from . import key, pdf, render, typeset
@@ -118,6 +120,8 @@ def build(request: Request) -> tuple[Path, tuple[StudentSheet, ...]]:
         with locked(out):
             check_destination(out, request.force)  # again, now that no other build can change it
             return _build_locked(request, out)
+    except jinja2.TemplateError as error:  # an instructor's template (TemplateNotFound is an OSError too)
+        raise render.template_error(error, request.templates) from None
     except OSError as error:  # an unwritable or vanished parent folder
         raise SpecError(str(out), f"cannot write: {error.strerror or error}",
                         "choose an --out in a folder you can write to") from None

@@ -7,13 +7,15 @@ and rendered in Jinja2's sandbox, so a template cannot reach Python objects' int
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from gradsheet.derive.errors import SpecError
 from gradsheet.derive.formats.layout import LINE_EM, width
 from gradsheet.derive.formats.layout import rows as laid_out
 from gradsheet.derive.numbers import places
@@ -28,12 +30,49 @@ from .variants import StudentSheet
 
 
 def templates(user_dir: Path | None = None) -> jinja2.Environment:
+    """gradsheet's templates, or an instructor's folder searched first and sandboxed. Every
+    template of that folder is compiled here, so a syntax error is one line before any
+    variant is drawn (:func:`template_error`)."""
     if user_dir is None:
         return environment()
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)), jinja2.PackageLoader("gradsheet.templates", ".")])
     env = SandboxedEnvironment(loader=loader, **options())
     env.filters["tex"] = escape
+    for path in sorted(user_dir.rglob("*.j2")):
+        name = path.relative_to(user_dir).as_posix()
+        try:
+            env.get_template(name)
+        except UnicodeDecodeError as error:
+            raise SpecError(f"--templates {name}", f"not UTF-8 text (byte {error.start})",
+                            "save the template as UTF-8") from None
+        except jinja2.TemplateError as error:
+            raise template_error(error, user_dir) from None
     return env
+
+
+def template_error(error: jinja2.TemplateError, user_dir: Path | None) -> SpecError:
+    """A template's failure as one line: the template file and line, the cause, the fix.
+    Jinja2 gives a syntax error its place; for an error while rendering (an undefined name,
+    an attribute the sandbox refuses, an include of a template that does not exist) the
+    place is the template's frame in the traceback, which Jinja2 rewrites to name it."""
+    name, line = getattr(error, "name", None), getattr(error, "lineno", None)
+    if not isinstance(error, jinja2.TemplateSyntaxError) or line is None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            name, line = frames[-1].filename, frames[-1].lineno
+    if name and user_dir is not None and Path(name).is_relative_to(user_dir.resolve()):
+        name = Path(name).relative_to(user_dir.resolve()).as_posix()
+    elif name and Path(name).is_absolute():
+        name = f"gradsheet's templates/{Path(name).name}"
+    if isinstance(error, jinja2.TemplateNotFound):
+        missing = ", ".join(getattr(error, "templates", None) or [error.name])
+        cause = f"no template {missing} (an include, import or extends names a template neither folder has)"
+    elif isinstance(error, SecurityError):
+        cause = f"the sandbox refuses it: {error.message}"
+    else:
+        cause = error.message or type(error).__name__
+    where = f"--templates {name}" + (f" line {line}" if line else "") if name else "--templates"
+    return SpecError(where, cause, "correct the template; gradsheet's own one of the same name shows what it receives")
 
 
 @dataclass(frozen=True)

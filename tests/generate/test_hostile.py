@@ -322,3 +322,44 @@ def test_a_formula_in_a_roster_id_or_an_answer_is_written_as_text(capsys, tmp_pa
     assert "'=HYPERLINK(\"http://x\")" in givens, givens
     unread = [row[1] for row in csv.reader(io.StringIO((grading / "unread.csv").read_text()))]
     assert "'=cmd|' /C calc'!A0,1,value,-0.5" in unread, unread  # the second answer, the row as written
+
+
+# ---- generate --templates DIR: an instructor's own templates
+
+TEMPLATE_CASES = [
+    ("undefined name", "\\VAR{nosuchname}", "line 3: 'nosuchname' is undefined"),
+    ("sandbox", "\\VAR{exam.__class__.__mro__}", "line 3: the sandbox refuses it"),
+    ("syntax", "\\BLOCK{if}", "line 3: Expected an expression"),
+    ("include outside", "\\BLOCK{include '/etc/passwd'}", "line 3: no template /etc/passwd"),
+    ("include missing", "\\BLOCK{include 'mine.tex.j2'}", "line 3: no template mine.tex.j2"),
+    ("unclosed block", "\\BLOCK{for x in students}", "Unexpected end of template"),
+    ("filter unknown", "\\VAR{exam.title | shout}", "line 3: No filter named 'shout'"),
+]
+
+
+@pytest.mark.parametrize("case,line,message", TEMPLATE_CASES, ids=[c[0] for c in TEMPLATE_CASES])
+@pytest.mark.parametrize("output", ["tex", "pdf"])
+def test_a_broken_template_is_one_line_naming_its_file_line_and_cause(capsys, tmp_path, case, line, message, output):
+    from gradsheet.templates import __file__ as shipped
+
+    if output == "pdf" and case not in ("undefined name", "include outside"):
+        pytest.skip("a template's syntax is checked before anything is drawn: the same for every format")
+    folder = fresh(tmp_path / "run")
+    (folder / "quiz.json").write_text(_exam(kind="forward"))
+    mine = folder / "mine"
+    mine.mkdir()
+    lines = (Path(shipped).parent / "exam.tex.j2").read_text().split("\n")
+    (mine / "exam.tex.j2").write_text("\n".join([*lines[:2], line, *lines[2:]]))
+    code, _, err = assert_well_behaved(capsys, [folder / "quiz.json", "--templates", mine, "--format", output,
+                                                "--out", folder / "out"], folder)
+    assert code == 2 and "--templates exam.tex.j2" in err and message in err, err
+
+
+def test_a_template_that_is_not_utf8_is_one_line(capsys, tmp_path):
+    folder = fresh(tmp_path / "run")
+    (folder / "quiz.json").write_text(_exam(kind="forward"))
+    (folder / "mine" / "problems").mkdir(parents=True)
+    (folder / "mine" / "problems" / "forward.tex.j2").write_bytes(b"\xff\xfe caf\xe9")
+    code, _, err = assert_well_behaved(capsys, [folder / "quiz.json", "--templates", folder / "mine", "--format", "tex",
+                                                "--out", folder / "out"], folder)
+    assert code == 2 and "--templates problems/forward.tex.j2: not UTF-8" in err
