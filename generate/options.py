@@ -20,6 +20,7 @@ class Option:
     key: str
     accepts: str
     default: Any
+    values: tuple[Any, ...] = ()  # every value it takes, where they are few (a choice, a flag, a name list)
 
 
 class Drawn(str):
@@ -37,8 +38,8 @@ class Table:
         self.data, self.field, self.used = dict(data), field, set(ignore)
         self.read: dict[str, Option] = {}
 
-    def _record(self, key: str, accepts: str, default: Any) -> None:
-        self.read.setdefault(key, Option(key, accepts, self.data.get(key, default)))
+    def _record(self, key: str, accepts: str, default: Any, values: tuple[Any, ...] = ()) -> None:
+        self.read.setdefault(key, Option(key, accepts, self.data.get(key, default), values))
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -61,7 +62,7 @@ class Table:
         return f"{self.field}.{key}"
 
     def choice(self, key: str, default: str, choices: Sequence[str]) -> str:
-        self._record(key, "one of " + ", ".join(map(repr, choices)), default)
+        self._record(key, "one of " + ", ".join(map(repr, choices)), default, tuple(choices))
         value = self._get(key, default)
         if value not in choices:
             raise SpecError(self.where(key), f"unknown value {value!r}", f"use one of {', '.join(map(repr, choices))}")
@@ -84,7 +85,7 @@ class Table:
         return first, last
 
     def boolean(self, key: str, default: bool) -> bool:
-        self._record(key, "true or false", default)
+        self._record(key, "true or false", default, (True, False))
         value = self._get(key, default)
         if not isinstance(value, bool):
             raise SpecError(self.where(key), f"expected true or false, found {value!r}", f"write {key} = true")
@@ -123,7 +124,7 @@ class Table:
     def strings(self, key: str, default: Sequence[str] | None,
                 choices: Sequence[str] | None = None) -> tuple[str, ...] | None:
         self._record(key, "a name or a non-empty list of names" + (f" from {', '.join(choices)}" if choices else ""),
-                     default)
+                     default, tuple(choices or ()))
         value = self._get(key, default)
         if value is None:
             return None

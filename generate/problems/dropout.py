@@ -67,6 +67,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     # ã = m ⊙ a / (1 − p) and the output layer on ã, in the solution's arithmetic, so each
     # printed step computes from the numbers printed before it
     tilde = mode.fix(np.asarray([v * scale * m for v, m in zip(a1, mask)], dtype=object))
+    if not any(tilde):  # the kept neurons are the inactive ones: ŷ is the bias alone, the mask teaches nothing
+        raise networks.Degenerate("every kept activation is 0")
     w2, b2 = worked.trace.params[1]
     z2 = mode.fix(np.asarray(w2, dtype=object) @ tilde + (b2 if b2 is not None else 0))
     act2 = full.spec.network.layers[1].activation
@@ -101,7 +103,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                    solution=(Section("Forward pass with dropout", steps,
                                      "Dropped neurons contribute nothing; at prediction time the whole "
                                      "network is used" + (" unscaled." if opts.inverted else
-                                                          ", its activations scaled by 1 − p.")),),
+                                                          ", its activations scaled by $1 - p$.")),),
                    statement={**problem.statement, "mask": sheet.printer.vector(mask), "p": sheet.printer.number(opts.p),
                               "inverted": opts.inverted, "values": {"mask": mask, "p": str(opts.p)}},
                    fingerprint=problem.fingerprint + str(mask),
