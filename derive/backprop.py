@@ -20,7 +20,7 @@ import sympy as sp
 
 from .network import Example, Network
 from .errors import SpecError
-from .limits import EXACT_WRITTEN_DIGITS, describe_limit, too_large
+from .limits import EXACT_WRITTEN_DIGITS, check_work, describe_limit, too_large
 from .numbers import PRECISION, Mode, Real, places
 
 Params = tuple[tuple[np.ndarray, np.ndarray | None], ...]
@@ -334,6 +334,7 @@ def batch_arrays(examples: Sequence[Example], mode: Mode) -> tuple[np.ndarray, n
 
 def trace(network: Network, examples: Sequence[Example], mode: Mode) -> Trace:
     """Everything a lecture asks of one network: forward, backward, update, verification."""
+    check_work(network.parameter_count, len(examples), mode.name, network.rational)
     if mode.is_float:
         # overflow is found by looking at the values (derive.report), not by warnings on stderr
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):

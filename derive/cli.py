@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 from . import catalogue, report
 from .errors import OneLineParser, SpecError, printable
 from .network import Spec, load_spec
-from .limits import MAX_DECIMALS
+from .limits import MAX_DECIMALS, check_printed
 from .numbers import EXACT, FLOAT, Mode, hand
 
 if TYPE_CHECKING:  # the graph routes are imported when asked for: they need SymPy
@@ -243,6 +243,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _check(spec, args)
     if args.graph is not None:
         return _graph_network(spec, args, preset)
+    if args.format in ("text", "latex"):  # before computing what could not be printed
+        check_printed(spec.network.parameter_count, len(spec.examples))
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
     write(_render(rep, args.format), args.output, args.force)
     return 0

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 from . import backprop
 from .autodiff import Symbolic, Traces, symbolic, trace
 from .errors import SpecError
+from .limits import MAX_GRAPH_PARAMETERS
 from .expression import parse
 from .graph import Graph
 from .network import Spec
@@ -108,6 +109,10 @@ def _wrt(graph: Graph, wrt: Sequence[str] | None) -> tuple[int, ...] | None:
 def for_network(spec: Spec, mode: Mode, example: int = 0, how: str = "reverse",
                 wrt: Sequence[str] | None = None) -> GraphReport:
     """Reverse mode on the network's graph, beside the backprop engine (Eq. 3.14-3.23)."""
+    if spec.network.parameter_count > MAX_GRAPH_PARAMETERS:
+        raise SpecError("--graph", f"a network of {spec.network.parameter_count:,} parameters: its graph has a few "
+                        f"operations for each, past the {MAX_GRAPH_PARAMETERS:,} parameters derive builds one for",
+                        "leave out --graph (backpropagation computes the same gradients), or use a smaller network")
     ng = network_graph(spec, example)
     graph = ng.graph
     if how != "reverse" and not wrt:

@@ -314,9 +314,10 @@ def _scene(graph: Graph, where: Layout, xscale: float, yscale: float, symbols: S
         w = geo.text_box(0, 0, text, NORMAL_PT)
         box = (end[0] + 0.03, start[1] + w[1], end[0] + 0.03 + (w[2] - w[0]), start[1] + w[3])
         placed.append(Label(round((box[0] + box[2]) / 2, 3), start[1], text, "output", box, q))
+    around = _Obstacles(nodes, edges)
     for q, kind, text, side in wants:
-        placed.append(_place_node_label(nodes, q, kind, text, side, edges, placed))
-    placed += _place_partials(nodes, partials, edges, placed)
+        placed.append(_place_node_label(around, q, kind, text, side, placed))
+    placed += _place_partials(around, partials, placed)
     return Scene(nodes, tuple(edges), tuple(placed))
 
 
@@ -327,10 +328,69 @@ def _node_label_box(node: Node, text: str, side: float, dx: float, dy: float) ->
     return geo.text_box(node.x + dx, cy, text, VALUE_PT, LABEL_PAD)
 
 
-def _badness(box: Box, nodes: Sequence[Node], edges: Sequence[Edge], placed: Sequence[Label],
-             own_edge: int = -1, margin: float = 0.02) -> tuple[int, int, int]:
-    on_nodes = sum(node.meets(box, margin) for node in nodes)
-    crossed = sum(e.meets(box) for n, e in enumerate(edges) if n != own_edge)
+_CELL = 1.0  # cm: the side of a _Grid cell, about a label's width
+_MARGIN = 0.02  # cm a label keeps from a node
+
+
+class _Grid:
+    """Boxes bucketed by the cells they cover, so that a label's spot is tested against the
+    nodes and edges near it, not against all of them: placing every label of a graph had
+    been quadratic in its size (a 100-operation graph took 16 s, a 200-operation one a
+    minute). A query gives a superset of what may meet its box, in index order; the exact
+    test then decides, so the figure is the one the full scan gives."""
+
+    def __init__(self, boxes: Sequence[Box]) -> None:
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        for i, box in enumerate(boxes):
+            for key in self._keys(box):
+                self.cells.setdefault(key, []).append(i)
+
+    @staticmethod
+    def _keys(box: Box) -> list[tuple[int, int]]:
+        x0, y0 = math.floor(box[0] / _CELL), math.floor(box[1] / _CELL)
+        x1, y1 = math.floor(box[2] / _CELL), math.floor(box[3] / _CELL)
+        return [(gx, gy) for gx in range(x0, x1 + 1) for gy in range(y0, y1 + 1)]
+
+    def near(self, box: Box) -> list[int]:
+        found: set[int] = set()
+        for key in self._keys(geo.grown(box, 1e-6)):  # boxes that only touch it count too
+            found.update(self.cells.get(key, ()))
+        return sorted(found)
+
+
+class _Obstacles:
+    """The nodes and the routed edges a label must keep clear of, indexed by where they are."""
+
+    def __init__(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
+        self.nodes, self.edges = nodes, edges
+        self._nodes = _Grid([geo.grown((n.x, n.y, n.x, n.y), n.radius + _MARGIN) for n in nodes])
+        # each edge's segments on their own: a lane across the figure has a box as wide as it
+        self._segments = [(n, p, q) for n, e in enumerate(edges) for p, q in zip(e.path, e.path[1:])]
+        self._grid = _Grid([(min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
+                            for _, p, q in self._segments])
+
+    def on_nodes(self, box: Box, margin: float) -> int:
+        return sum(self.nodes[i].meets(box, margin) for i in self._nodes.near(box))
+
+    def crossed(self, box: Box, own_edge: int = -1) -> int:
+        """Edges other than ``own_edge`` through the box: those with a segment through it
+        (``Edge.meets``; a segment through the box has its box meeting the box, so it is near)."""
+        hit = {n for n, p, q in (self._segments[i] for i in self._grid.near(box))
+               if n != own_edge and geo.meets_segment(box, p, q)}
+        return len(hit)
+
+    def near_edges(self, point: Point, distance: float, own_edge: int) -> int:
+        """Edges other than ``own_edge`` passing within ``distance`` of ``point``."""
+        x, y = point
+        box = (x - distance, y - distance, x + distance, y + distance)
+        candidates = {self._segments[i][0] for i in self._grid.near(box)}
+        return sum(self.edges[m].near(point, distance) for m in sorted(candidates) if m != own_edge)
+
+
+def _badness(box: Box, around: _Obstacles, placed: Sequence[Label], own_edge: int = -1,
+             margin: float = _MARGIN) -> tuple[int, int, int]:
+    on_nodes = around.on_nodes(box, margin)
+    crossed = around.crossed(box, own_edge)
     overlaps = sum(geo.overlap(box, other.box) for other in placed)
     return on_nodes, overlaps, crossed
 
@@ -339,24 +399,25 @@ def _label(box: Box, text: str, kind: str, owner: int) -> Label:
     return Label(round((box[0] + box[2]) / 2, 3), round((box[1] + box[3]) / 2, 3), text, kind, box, owner)
 
 
-def _place_node_label(nodes: Sequence[Node], q: int, kind: str, text: str, side: float,
-                      edges: Sequence[Edge], placed: Sequence[Label]) -> Label:
+def _place_node_label(around: _Obstacles, q: int, kind: str, text: str, side: float,
+                      placed: Sequence[Label]) -> Label:
     """A value above its node (an adjoint below), shifted sideways or outwards where an edge runs."""
+    nodes = around.nodes
     width = geo.text_box(0, 0, text, VALUE_PT)[2] * 2
     best: tuple[tuple[int, int, int], int, Box] | None = None
     for rank, (fx, dy) in enumerate(_SHIFTS):
         box = _node_label_box(nodes[q], text, side, fx * width, dy)
-        bad = _badness(box, nodes, edges, placed)
+        bad = _badness(box, around, placed)
         if best is None or (bad, rank) < (best[0], best[1]):
             best = (bad, rank, box)
         if bad == (0, 0, 0):
             break
     assert best is not None
-    if best[0] != (0, 0, 0) and _badness(best[2], nodes, edges, placed, margin=0.0) != (0, 0, 0):
+    if best[0] != (0, 0, 0) and _badness(best[2], around, placed, margin=0.0) != (0, 0, 0):
         # a defect (a 28-digit value where an edge comes in): further from the node, if that is clear
         for fx, dy in _LIFTS:
             box = _node_label_box(nodes[q], text, side, fx * width, dy)
-            if _badness(box, nodes, edges, placed) == (0, 0, 0):
+            if _badness(box, around, placed) == (0, 0, 0):
                 return _label(box, text, kind, q)
     return _label(best[2], text, kind, q)
 
@@ -373,11 +434,11 @@ def _along(path: tuple[Point, ...], fraction: float) -> Point:
     return path[-1]
 
 
-def _place_partials(nodes: Sequence[Node], partials: Sequence[str], edges: Sequence[Edge],
-                    placed: list[Label]) -> list[Label]:
+def _place_partials(around: _Obstacles, partials: Sequence[str], placed: list[Label]) -> list[Label]:
     """Each edge's partial derivative on the edge (on a white ground), where no other edge runs
     and no other label is; the edges with the fewest such places are labelled first. Where
     only a value or an adjoint is in the way, that label moves to another of its places."""
+    nodes, edges = around.nodes, around.edges
     options: dict[int, list[tuple[int, float, Box]]] = {}
     for n, text in enumerate(partials):
         if not text:
@@ -386,9 +447,9 @@ def _place_partials(nodes: Sequence[Node], partials: Sequence[str], edges: Seque
         for fraction in _ALONG:
             x, y = _along(path, fraction)
             box = geo.text_box(x, y, text, PARTIAL_PT, LABEL_PAD)
-            on_nodes, _, crossed = _badness(box, nodes, edges, (), own_edge=n)
+            on_nodes, _, crossed = _badness(box, around, (), own_edge=n)
             # another edge passing close to the centre would make the label look like its own
-            near = sum(e.near((x, y), 0.12) for m, e in enumerate(edges) if m != n)
+            near = around.near_edges((x, y), 0.12, n)
             scored.append((on_nodes + crossed + near, abs(fraction - 0.45), box))
         options[n] = sorted(scored, key=lambda o: o[:2])
     labels: dict[int, Label] = {}
@@ -405,7 +466,7 @@ def _place_partials(nodes: Sequence[Node], partials: Sequence[str], edges: Seque
             moved = {}
             for i in in_way:
                 rest = [lab for j, lab in enumerate(others) if j != i and j not in moved] + list(moved.values())
-                spot = _node_label_spot(nodes, placed[i], edges, rest, box)
+                spot = _node_label_spot(around, placed[i], rest, box)
                 if spot is None:
                     break
                 moved[i] = spot
@@ -423,13 +484,12 @@ def _place_partials(nodes: Sequence[Node], partials: Sequence[str], edges: Seque
     return [labels[n] for n in sorted(labels)]
 
 
-def _node_label_spot(nodes: Sequence[Node], label: Label, edges: Sequence[Edge], others: Sequence[Label],
-                     keep_clear: Box) -> Label | None:
+def _node_label_spot(around: _Obstacles, label: Label, others: Sequence[Label], keep_clear: Box) -> Label | None:
     """Another clear place for a value or an adjoint, away from ``keep_clear``; None if none is."""
     side = 1.0 if label.kind == "value" else -1.0
     width = geo.text_box(0, 0, label.text, VALUE_PT)[2] * 2
     for fx, dy in _SHIFTS:
-        box = _node_label_box(nodes[label.owner], label.text, side, fx * width, dy)
-        if not geo.overlap(box, keep_clear) and _badness(box, nodes, edges, others) == (0, 0, 0):
+        box = _node_label_box(around.nodes[label.owner], label.text, side, fx * width, dy)
+        if not geo.overlap(box, keep_clear) and _badness(box, around, others) == (0, 0, 0):
             return _label(box, label.text, label.kind, label.owner)
     return None

@@ -38,6 +38,12 @@ MAX_WIDTH = 1_000         # neurons in a layer, inputs of the network
 MAX_PARAMETERS = 20_000
 MAX_EXAMPLES = 1_000
 MAX_DECIMALS = 30         # hand mode's --decimals
+# how much a trace computes: parameters × examples, the gradient entries per example (README,
+# "Limits"; benchmarks/bench_limits.py times each at its limit, within 30 s and 1 GB on 2 cores)
+MAX_VALUES_EXACT = 400_000       # exact and hand arithmetic (rational numbers of growing length)
+MAX_VALUES_IRRATIONAL = 20_000   # exact arithmetic through σ, tanh, …: every value an expression
+MAX_VALUES_PRINTED = 100_000     # the text and LaTeX derivations, which print every value
+MAX_GRAPH_PARAMETERS = 2_000     # derive --graph of a network: a few operations per parameter, each printed
 # derive --graph: an expression
 EXPRESSION_CHARS = 2_000
 EXPRESSION_DEPTH = 50     # operations nested in one another
@@ -96,3 +102,33 @@ def power_too_large(base: Any, exponent: sp.Rational, is_float: bool) -> bool:
 
 def describe_limit(is_float: bool) -> str:
     return "the largest float64 (about 1.8e308)" if is_float else f"10^{EXACT_DIGITS}"
+
+
+def check_work(parameters: int, examples: int, mode_name: str, rational: bool) -> None:
+    """Refuse at once a trace past what its arithmetic computes in seconds: float takes every
+    network the spec limits allow; exact and hand arithmetic ``MAX_VALUES_EXACT`` parameters ×
+    examples, exact arithmetic through an irrational activation ``MAX_VALUES_IRRATIONAL``."""
+    from .errors import SpecError
+
+    values = parameters * examples
+    if mode_name == "float":
+        return
+    limit = MAX_VALUES_IRRATIONAL if mode_name == "exact" and not rational else MAX_VALUES_EXACT
+    if values > limit:
+        what = "exact arithmetic through an irrational activation" if limit == MAX_VALUES_IRRATIONAL else \
+            f"{mode_name} arithmetic"
+        raise SpecError("layers", f"{parameters:,} parameters × {examples:,} examples = {values:,} values, more than "
+                        f"{what} computes in seconds ({limit:,})",
+                        "use --float, or fewer examples or parameters")
+
+
+def check_printed(parameters: int, examples: int) -> None:
+    """Refuse at once a text or LaTeX derivation of more values than a person reads: it prints
+    every step of every example (about 60 bytes a value), where JSON holds them compactly."""
+    from .errors import SpecError
+
+    values = parameters * examples
+    if values > MAX_VALUES_PRINTED:
+        raise SpecError("--format", f"the derivation would print {values:,} values ({parameters:,} parameters × "
+                        f"{examples:,} examples), more than {MAX_VALUES_PRINTED:,}",
+                        "use --format json, or fewer examples or parameters")

@@ -67,7 +67,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, help="the exam's seed (overrides the spec's)")
     ap.add_argument("--roster", type=Path, metavar="FILE.csv", help="students, columns id,name (overrides the spec's)")
     ap.add_argument("--variants", type=int, metavar="N",
-                    help="without a roster: N variants per problem (v1, v2, …), e.g. for a Moodle question bank")
+                    help="N variants per problem (v1, v2, …) instead of a roster's students (overrides the "
+                         "spec's roster), e.g. for a Moodle question bank")
     ap.add_argument("--out", type=Path, metavar="DIR", help="destination (default output/<exam name>/)")
     ap.add_argument("--force", action="store_true", help="replace an existing destination")
     ap.add_argument("--format", default="pdf", metavar="LIST",
@@ -131,8 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if args.variants is not None and args.roster:
         raise SpecError("--variants", "a roster names the variants already", "give --roster or --variants, not both")
     if args.variants is not None and exam.roster is not None:
-        raise SpecError("--variants", f"the spec names a roster ({exam.roster.name}), which --variants would ignore",
-                        "leave out --variants to build the roster's sheets, or remove roster from the spec")
+        roster.load(exam.roster)  # --variants overrides the spec's roster, which must still be one
     roster_path = None if args.variants is not None else args.roster or exam.roster
     students = roster.load(roster_path) if roster_path else \
         roster.drawn(args.variants) if args.variants is not None else roster.SAMPLE

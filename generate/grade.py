@@ -76,6 +76,21 @@ def _validate_variant(kind: str, variant: KeyVariant, decimals: int, where: str)
         if isinstance(entry.value, str) and entry.value not in TEXT_ANSWERS:
             raise SpecError(f"{where}.answers[{k}].value", f"{entry.value[:40]!r} is neither a number nor one of the "
                             f"text answers {', '.join(sorted(TEXT_ANSWERS))}", key_format.FIX)
+        if isinstance(entry.value, str):
+            if entry.exact != entry.value:
+                raise SpecError(f"{where}.answers[{k}].exact", f"{entry.exact[:40]!r} is not the answer {entry.value!r}",
+                                key_format.FIX)
+        else:
+            try:
+                exact = parse_number(entry.exact, "exact")
+            except SpecError:
+                raise SpecError(f"{where}.answers[{k}].exact", f"{entry.exact[:40]!r} is not a number",
+                                key_format.FIX) from None
+            # the printed value is the exact one rounded, or the hand computation: within the tolerance
+            if not abs(float(exact) - float(entry.value)) <= (entry.tolerance + 10.0 ** -decimals) * (1 + 1e-9) \
+                    + 1e-9 * abs(float(exact)):
+                raise SpecError(f"{where}.answers[{k}].exact", f"{entry.exact[:40]} is not the value {entry.value} "
+                                "unrounded", key_format.FIX)
     if kind in TRACE_KINDS and variant.network is not None:
         spec = variant.network
         try:

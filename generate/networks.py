@@ -61,12 +61,17 @@ class NetOptions:
         return self.numbers == "integer"
 
 
+# a sheet's network: inputs and up to 7 layers of up to 6 neurons, which its figure and its
+# worked steps still fit on a page (README, "Limits")
+MAX_SIZES = 8
+
+
 def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: str = "integer",
           activations_allowed: Sequence[str] = ELEMENTWISE + ("softmax",)) -> NetOptions:
     """The options every network kind takes: sizes, activation, loss, bias, numbers, bound."""
     style = t.choice("numbers", numbers, ("integer", "decimal"))
     sizes_default, int_acts, dec_acts = DEFAULTS[difficulty]
-    sizes = t.integers("sizes", sizes_default, 1, 6)
+    sizes = t.integers("sizes", sizes_default, 1, 6, longest=MAX_SIZES)
     assert sizes is not None
     if len(sizes) < 2:
         raise SpecError(t.where("sizes"), "a network needs an input and at least one layer", "write e.g. sizes = [2, 2, 1]")

@@ -110,14 +110,17 @@ class Table:
                             f'write e.g. {key} = "1/10"')
         return number
 
-    def integers(self, key: str, default: Sequence[int] | None, low: int = 1, high: int = 12) -> tuple[int, ...] | None:
-        self._record(key, f"a list of integers from {low} to {high}", default)
+    def integers(self, key: str, default: Sequence[int] | None, low: int = 1, high: int = 12,
+                 longest: int = 100) -> tuple[int, ...] | None:
+        self._record(key, f"a list of up to {longest} integers from {low} to {high}", default)
         value = self._get(key, default)
         if value is None:
             return None
+        if isinstance(value, (list, tuple)) and len(value) > longest:  # before looking at each entry
+            raise SpecError(self.where(key), f"a list of {len(value):,} entries", f"give at most {longest}")
         if not isinstance(value, (list, tuple)) or not value or not all(
                 isinstance(v, int) and not isinstance(v, bool) and low <= v <= high for v in value):
-            raise SpecError(self.where(key), f"expected a list of integers from {low} to {high}, found {value!r}",
+            raise SpecError(self.where(key), f"expected a list of integers from {low} to {high}, found {value!r:.80}",
                             f"write e.g. {key} = [2, 2, 1]")
         return tuple(value)
 
@@ -130,6 +133,8 @@ class Table:
             return None
         if isinstance(value, str):
             value = [value]
+        if isinstance(value, (list, tuple)) and len(value) > 100:  # more names than any kind has
+            raise SpecError(self.where(key), f"a list of {len(value):,} names", "give at most 100")
         if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
             raise SpecError(self.where(key), f"expected a name or a non-empty list of names, found {value!r}",
                             f'write e.g. {key} = "{choices[0] if choices else "relu"}"')

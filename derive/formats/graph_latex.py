@@ -52,6 +52,11 @@ def figure_scene(traces: Traces, decimals: int = 3, adjoints: bool = True, value
     return scene(g, where, symbols, texts, adjoint_texts, partials, [p.doprint(name) for name in g.output_names])
 
 
+# the largest graph drawn as a figure: its labels are placed in about 5 s on the 2-core machine
+# (a network's graph has about 3 nodes a parameter), and a larger one does not read on a page
+FIGURE_NODES = 300
+
+
 def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
            fractions: bool = True) -> dict[str, Any]:
     """The context of ``graph_figure.tex.j2``: :func:`figure_scene`'s coordinates, and a legend."""
@@ -111,7 +116,8 @@ def render(report: GraphReport, decimals: int = 3) -> str:
                        "rows": rows})
     return environment().get_template("graph.tex.j2").render(
         title=escape(report.title),
-        figure=figure(t, decimals),
+        figure=figure(t, decimals) if len(g.nodes) <= FIGURE_NODES else None,
+        figure_nodes=FIGURE_NODES, nodes=len(g.nodes),
         primal=[equation(p, ln) for ln in t.primal.lines],
         passes=passes,
         derivatives=_derivatives(report, p),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 from .. import paths, scaling, symbolic
+from ..limits import check_printed
 from ..numbers import places
 from ..printing import LONG_DIGITS, LatexPrinter
 from ..report import Report, gradients_side_by_side
@@ -147,6 +148,7 @@ def _table(report: Report, p: LatexPrinter) -> tuple[list[tuple[str, str, str, s
 
 
 def render(report: Report, digits: int = 6) -> str:
+    check_printed(report.spec.network.parameter_count, len(report.spec.examples))
     p = LatexPrinter(report.mode, report.spec.notation, digits)
     net = report.spec.network
     derivation = report.derivation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..limits import check_printed
 from ..numbers import places
 from ..printing import TextPrinter
 from ..report import Report, gradients_side_by_side
@@ -9,6 +10,7 @@ from ..steps import sections
 
 
 def render(report: Report, digits: int = 10) -> str:
+    check_printed(report.spec.network.parameter_count, len(report.spec.examples))
     p = TextPrinter(report.mode, report.spec.notation, digits)
     net = report.spec.network
     acts = ", ".join(layer.activation.describe() for layer in net.layers)

@@ -238,3 +238,44 @@ def test_ctrl_c_is_status_130_and_one_line(tmp_path, delay):
     assert process.returncode == 130
     assert err == "derive: interrupted; nothing was written\n"
     assert os.listdir(tmp_path) == []
+
+
+# ---- time and memory: what each arithmetic computes in seconds (derive/limits.py, README "Limits")
+
+
+def _network(sizes: list[int], examples: int, activation: str) -> str:
+    layers = [{"weights": [[0.5] * a for _ in range(b)], "activation": activation} for a, b in zip(sizes, sizes[1:])]
+    layers[-1]["activation"] = "identity"
+    return json.dumps({"loss": "half_sse", "layers": layers,
+                       "examples": [{"x": [0.25] * sizes[0], "y": [0.5] * sizes[-1]}] * examples})
+
+
+@pytest.mark.parametrize("sizes,examples,activation,options,message", [
+    ([10, 1000, 10], 1000, "sigmoid", ["--float"], "--format: the derivation would print 20,000,000 values"),
+    ([10, 1000, 10], 6, "sigmoid", ["--float", "--format", "latex"], "more than 100,000"),
+    ([10, 1000, 10], 21, "relu", ["--exact", "--format", "json"], "more than exact arithmetic computes in seconds (400,000)"),
+    ([10, 1000, 10], 21, "sigmoid", ["--decimals", "4", "--format", "json"], "hand arithmetic computes in seconds"),
+    ([10, 100, 10], 11, "sigmoid", ["--exact", "--format", "json"], "through an irrational activation"),
+    ([10, 1000, 10], 1000, "relu", ["--check", "ANSWERS"], "exact arithmetic computes in seconds"),
+    ([10, 200, 2], 1, "tanh", ["--graph", "--float"], "--graph: a network of 2,400 parameters"),
+])
+def test_a_computation_past_what_its_arithmetic_does_in_seconds_is_refused_at_once(capsys, tmp_path, sizes, examples,
+                                                                                   activation, options, message):
+    import time
+
+    path = tmp_path / "net.json"
+    path.write_text(_network(sizes, examples, activation))
+    (tmp_path / "answers.toml").write_text("cost = 1\n")
+    options = [str(tmp_path / "answers.toml") if o == "ANSWERS" else o for o in options]
+    started = time.perf_counter()
+    code, _, err = assert_well_behaved(capsys, [path, *options])
+    assert code == 2 and message in err, err
+    assert time.perf_counter() - started < 5  # refused before computing, not after
+
+
+def test_a_graph_too_large_to_draw_keeps_its_traces_and_says_why(capsys, tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text(_network([6, 6, 6, 6, 6, 6], 1, "tanh"))  # 180 parameters: about 520 nodes
+    code, out, _ = assert_well_behaved(capsys, [path, "--graph", "--float", "--format", "latex"])
+    assert code == 0 and "The figure is drawn for graphs of up to 300 nodes; this one has" in out
+    assert "\\begin{tikzpicture}" not in out and "Reverse mode" in out
