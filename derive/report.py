@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import sympy as sp
 
 from . import backprop
 from .backprop import Trace
 from .errors import SpecError
 from .network import Spec
-from .numbers import FLOAT, Mode
+from .limits import MAX_DECIMALS
+from .numbers import FLOAT, Mode, exact_decimal, places, round_half_away
 
 if TYPE_CHECKING:  # the symbolic route is imported when asked for: it needs SymPy
     from .symbolic import Derivation, SymbolicGradients
@@ -83,8 +85,35 @@ def overflow(trace: Trace) -> str:
     return ""
 
 
+def unrounded_given(spec: Spec, decimals: int) -> SpecError | None:
+    """Hand mode rounds what it computes, not what it is given: a weight, input, target or
+    learning rate with more decimals than it keeps would be printed rounded while the step
+    computed with it, or (0.001 at 1 decimal) rounded to another number. Such a spec gets
+    this error instead of a derivation that silently changed its data."""
+    givens: list[tuple[str, Any]] = [("learning_rate", spec.network.learning_rate)]
+    for l, layer in enumerate(spec.network.layers, start=1):
+        givens += [(f"layers[{l}].weights", w) for row in layer.weights for w in row]
+        givens += [(f"layers[{l}].bias", b) for b in layer.bias or ()]
+    for i, example in enumerate(spec.examples, start=1):
+        givens += [(f"examples[{i}].x", v) for v in example.x] + [(f"examples[{i}].y", v) for v in example.y]
+    for field, value in givens:
+        if value is None or round_half_away(value, decimals) == value:
+            continue
+        exact = exact_decimal(sp.Rational(value))
+        needed = len(exact.split(".")[1]) if exact and "." in exact else None
+        fix = (f"give --decimals {needed} or more" if needed is not None and needed <= MAX_DECIMALS
+               else "write it in the spec as rounded as the exercise wants it")
+        return SpecError(field, f"{exact or value} has more decimals than hand mode keeps ({places(decimals)}); "
+                         f"it would compute with {round_half_away(value, decimals)}", fix)
+    return None
+
+
 def build(spec: Spec, mode: Mode | None = None, with_symbolic: bool = True) -> Report:
     mode = mode or default_mode(spec)
+    if mode.name == "hand":
+        error = unrounded_given(spec, mode.decimals)  # type: ignore[arg-type]
+        if error is not None:
+            raise error
     trace = backprop.trace(spec.network, spec.examples, mode)
     where = overflow(trace) if mode.is_float else ""
     if where:

@@ -227,8 +227,26 @@ def test_every_route_takes_the_options_it_documents(capsys, tmp_path):
     answers.write_text('"delta1[2]" = 96\n')
     for args in (["--params", "1x5", "--inputs", "3", "--outputs", "2", "--no-bias"],
                  ["--example", "herrmann-backprop", "--check", answers, "--tol", "0.1", "--format", "json"],
-                 ["--example", "herrmann-backprop", "--decimals", "2", "--no-symbolic", "--layer-index", "[]"],
+                 ["--example", "herrmann-backprop", "--decimals", "3", "--no-symbolic", "--layer-index", "[]"],
                  ["--example", "herrmann-backprop", "--graph", "--mode", "reverse", "--exact"],
                  ["--graph", "y = x1*x2", "--at", "x1=2,x2=3", "--wrt", "x1", "--mode", "forward", "--float"]):
         code, _, err = _run(capsys, *map(str, args))
         assert code == 0, (args, err)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--example", "herrmann-backprop", "--decimals", "1"],
+     "learning_rate: 0.001 has more decimals than hand mode keeps (1 decimal); it would compute with 0 "
+     "(fix: give --decimals 3 or more)"),
+])
+def test_hand_mode_refuses_to_round_what_it_is_given(capsys, args, message):
+    code, out, err = _run(capsys, *args)
+    assert code == 2 and out == "" and message in err
+
+
+def test_hand_mode_names_a_given_that_no_decimals_hold(capsys, tmp_path):
+    path = _spec(tmp_path, 'loss = "half_sse"\n[[layers]]\nweights = [["1/3"]]\nactivation = "identity"\n'
+                           "[example]\nx = [1]\ny = [0]\n")
+    code, _, err = _run(capsys, path, "--decimals", "4")
+    assert code == 2 and "layers[1].weights: 1/3 has more decimals than hand mode keeps (4 decimals)" in err
+    assert "write it in the spec as rounded as the exercise wants it" in err
