@@ -5,8 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gradsheet.derive.cli import main
+from tests.conftest import examples, run_command
 
 
 def _run(capsys, *args):
@@ -250,3 +253,35 @@ def test_hand_mode_names_a_given_that_no_decimals_hold(capsys, tmp_path):
     code, _, err = _run(capsys, path, "--decimals", "4")
     assert code == 2 and "layers[1].weights: 1/3 has more decimals than hand mode keeps (4 decimals)" in err
     assert "write it in the spec as rounded as the exercise wants it" in err
+
+
+# every option with a value that works where it applies; the property: no run succeeds while
+# an option it was given did nothing (errors.refuse_unused over cli.ROUTES)
+_OPTIONS = {
+    "--params": ["1x5"], "--inputs": ["3"], "--outputs": ["2"], "--no-bias": [], "--list-examples": [],
+    "--exact": [], "--float": [], "--decimals": ["3"], "--graph": [], "--at": ["x1=2"], "--mode": ["reverse"],
+    "--wrt": ["x1"], "--tol": ["0.5"], "--format": ["json"], "--no-symbolic": [], "--layer-index": ["[]"],
+    "--bias-as": ["w0"], "--cost-symbol": ["L"], "--index-order": ["kj"], "--check": ["ANSWERS"],
+}
+
+
+@settings(max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=st.sampled_from([[], ["--example", "herrmann-backprop"], ["--graph", "y = x1*x1"]]),
+       chosen=st.lists(st.sampled_from(sorted(_OPTIONS)), max_size=4, unique=True))
+def test_no_run_succeeds_while_ignoring_an_option_it_was_given(capsys, tmp_path, source, chosen):
+    from gradsheet.derive.cli import ROUTES, _route, parser
+
+    answers = tmp_path / "mine.toml"
+    answers.write_text('"delta1[2]" = 96\n')
+    args = list(source)
+    for option in chosen:
+        if option == "--graph" and "--graph" in args:
+            continue
+        args += [option, *(str(answers) if v == "ANSWERS" else v for v in _OPTIONS[option])]
+    code, _, captured = run_command(main, args, capsys, 30)
+    assert code in (0, 1, 2) and "Traceback" not in captured.err
+    if code in (0, 1):
+        namespace = parser().parse_args(args)
+        applies = ROUTES[_route(namespace)][1]
+        given = {a.dest for a in parser()._actions if getattr(namespace, a.dest, a.default) != a.default}
+        assert given <= applies, (args, given - applies)
