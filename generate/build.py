@@ -211,8 +211,8 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wa
 def _with_kept_log(error: SpecError, tex: Path) -> SpecError:
     """The build folder goes away; its sources and logs are kept in the system's temp folder,
     and the error's own fix (a LaTeX error, a timeout) says where."""
-    if error.field == "pdflatex":  # not installed: nothing ran, nothing to keep
-        return error
+    if error.field == "pdflatex" or error.field.startswith("problems["):  # not installed, or a problem that
+        return error  # could not be drawn while TeX set the sheets before it: nothing of TeX's to keep
     keep = Path(tempfile.mkdtemp(prefix="gradsheet-failed-"))
     for made in tex.iterdir():
         if made.suffix in (".tex", ".log"):

@@ -41,7 +41,7 @@ MEANING = {
     "inverted": "inverted dropout (survivors scaled by 1/(1 − p)) or plain",
 }
 
-COMMON = [Option("points", "an integer from 1 to 1,000", 10),
+COMMON = [Option("points", "an integer from 1 to 1,000, at least one for each question the problem asks", 10),
           Option("difficulty", "one of " + ", ".join(map(repr, DIFFICULTIES)), "easy")]
 
 

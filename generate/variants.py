@@ -64,6 +64,10 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
             reason = _VALUE.sub(" = …", str(why))  # "z1[1] = … is beyond the bound 1": one reason, any value
             reasons[reason] = reasons.get(reason, 0) + 1
             continue
+        except problems.TooFewPoints as short:  # every draw asks as many questions: no other draw helps
+            raise SpecError(f"problems[{pspec.index}].points", f"{pspec.points} point{'s' if pspec.points > 1 else ''} "
+                            f"for {short.needed} questions, and a question worth nothing reads as a mistake",
+                            f"give points = {short.needed} or more") from None
         except SpecError as why:  # a draw past one of derive's limits (a diverging update): draw again
             reasons[why.problem] = reasons.get(why.problem, 0) + 1
             continue

@@ -218,7 +218,7 @@ VALID_EXAM = {
          "activation": ["tanh", "sigmoid"], "alpha": "1/10"},
         {"kind": "update", "points": 4, "learning_rate": "1/10", "numbers": "decimal"},
         {"kind": "chain_rule", "points": 3},
-        {"kind": "activation", "points": 2, "activation": ["sigmoid", "elu"]},
+        {"kind": "activation", "points": 3, "activation": ["sigmoid", "elu"]},
         {"kind": "param_count", "points": 2, "min_depth": 1, "max_depth": 3, "min_width": 2, "max_width": 6},
         {"kind": "regularization", "points": 2, "lambda": "1/10", "learning_rate": "1/2", "weights": 3},
         {"kind": "batching", "points": 4, "examples": 4, "batch_size": 2, "learning_rate": "1/10"},

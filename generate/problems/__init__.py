@@ -40,11 +40,21 @@ def get(name: str) -> Kind:
     return import_module(f"{__name__}.{name}").KIND  # type: ignore[no-any-return]
 
 
+class TooFewPoints(Exception):
+    """A problem's points cannot give each of its questions one: ``needed`` is how many it asks."""
+
+    def __init__(self, needed: int) -> None:
+        super().__init__(needed)
+        self.needed = needed
+
+
 def split_points(total: int, weights: list[int]) -> list[int]:
     """Share ``total`` points over parts in proportion to ``weights``; the shares add up exactly,
-    and where there are points enough every part gets at least one (a question worth nothing
-    reads as a mistake)."""
-    floor = 1 if total >= len(weights) else 0
+    and every part gets at least one: a question worth nothing reads as a mistake (and is a
+    0-weight field in Moodle and QTI), so fewer points than questions is :class:`TooFewPoints`."""
+    if total < len(weights):
+        raise TooFewPoints(len(weights))
+    floor = 1
     rest, whole = total - floor * len(weights), sum(weights)
     shares = [floor + rest * w // whole for w in weights]
     for i in sorted(range(len(weights)), key=lambda i: -(rest * weights[i] % whole))[: total - sum(shares)]:

@@ -23,7 +23,7 @@ kind = "forward"
 points = 4
 [[problems]]
 kind = "activation"
-points = 2
+points = 3
 """
 
 HOSTILE = ["\\input{/etc/passwd}", "Dollar $ sign", "100% sure", "R&D", "#hash", "snake_case", "{braces}",

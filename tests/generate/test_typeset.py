@@ -30,7 +30,7 @@ points = 4
 difficulty = "medium"
 [[problems]]
 kind = "activation"
-points = 2
+points = 3
 """
 
 
