@@ -39,10 +39,15 @@ MEANING = {
     "batch_size": "examples per mini-batch",
     "p": "the probability of dropping a neuron",
     "inverted": "inverted dropout (survivors scaled by 1/(1 − p)) or plain",
+    "answer_space": "the writing space under each part (by default the exam's answer_space): auto sizes it to "
+                    "the work the part asks (its worked solution's steps), none leaves none",
+    "new_page": "whether the problem starts a new page",
 }
 
 COMMON = [Option("points", "an integer from 1 to 1,000, at least one for each question the problem asks", 10),
-          Option("difficulty", "one of " + ", ".join(map(repr, DIFFICULTIES)), "easy")]
+          Option("difficulty", "one of " + ", ".join(map(repr, DIFFICULTIES)), "easy"),
+          Option("answer_space", '"auto", "none" or a length such as "6cm" (at most 24cm)', "auto"),
+          Option("new_page", "true or false", False)]
 
 
 def _read(kind: str, table: dict[str, Any], difficulty: str) -> dict[str, Option]:

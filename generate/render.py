@@ -22,7 +22,7 @@ from gradsheet.derive.numbers import places
 from gradsheet.derive.steps import Step
 from gradsheet.derive.templating import environment, escape, options
 
-from . import fonts
+from . import fonts, space
 from .figure import Skeleton
 from .roster import Student
 from .spec import ExamSpec
@@ -227,4 +227,6 @@ def stream(document: str, exam: ExamSpec, sheets: Iterable[StudentSheet], roster
         skeletons=[(name, sk) for sk, name in names.items()], skeleton_names=names, rows=section_rows,
         key_per_row=key_per_row,
         lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
+        writing_space=any((p.answer_space or exam.answer_space) != "none" for p in exam.problems),
+        room=lambda v, q: space.room(space.setting(exam, v), v.problem, q),
     )

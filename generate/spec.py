@@ -8,6 +8,8 @@
     decimals = 4                         # rounding of decimal answers
     roster = "students.csv"              # optional; id,name; relative to this file
     name = "quiz-1"                      # optional; the folder under output/
+    answer_space = "auto"                # writing space under each part: "auto" (sized to the work
+                                         # it asks), "none" (compact), or a length such as "6cm"
 
     [notation]                           # as in derive: layer_index, bias, cost, index_order
     layer_index = "()"
@@ -16,6 +18,8 @@
     kind = "forward"                     # see `generate --kinds`
     points = 6
     difficulty = "easy"                  # easy | medium | hard: default sizes and activations
+    answer_space = "8cm"                 # optional: this problem's own writing space
+    new_page = true                      # optional: the problem starts a page
     numbers = "integer"                  # the kind's options follow
 """
 
@@ -33,7 +37,8 @@ from gradsheet.derive.notation import Notation
 from . import problems, text
 from .options import Table
 
-_TOP = ("title", "course", "date", "instructions", "seed", "decimals", "roster", "name", "notation", "problems")
+_TOP = ("title", "course", "date", "instructions", "seed", "decimals", "roster", "name", "notation", "answer_space",
+        "problems")
 DIFFICULTIES = ("easy", "medium", "hard")
 
 
@@ -44,6 +49,8 @@ class ProblemSpec:
     points: int
     difficulty: str
     options: Any  # the kind's parsed options
+    answer_space: str | None = None  # "auto", "none" or a length; None: the exam's
+    new_page: bool = False  # the problem starts a page
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class ExamSpec:
     roster: Path | None
     notation: Notation
     problems: tuple[ProblemSpec, ...]
+    answer_space: str = "auto"  # writing space under each part: "auto", "none" or a length ("6cm")
 
     @property
     def total_points(self) -> int:
@@ -118,7 +126,30 @@ def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
         raise SpecError("problems", f"{len(raw)} problems", f"an exam takes up to {MAX_PROBLEMS}; split it")
     parsed = tuple(_problem(table, i) for i, table in enumerate(raw, start=1))
     return ExamSpec(title, name, _text(data, "course"), _text(data, "date"), _text(data, "instructions"), seed,
-                    decimals, base / roster if roster else None, Notation.parse(data.get("notation")), parsed)
+                    decimals, base / roster if roster else None, Notation.parse(data.get("notation")), parsed,
+                    answer_space(data.get("answer_space", "auto"), "answer_space"))
+
+
+# how much room a part leaves for writing (README, "Writing space"): sized from the work it asks,
+# none (today's compact sheet, for take-home sheets), or a length the instructor gives
+_LENGTH = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)(cm|mm|in)")
+_CM = {"cm": 1.0, "mm": 0.1, "in": 2.54}
+MAX_SPACE_CM = 24.0  # a part's space: at most a page's text height
+
+
+def answer_space(value: Any, field: str) -> str:
+    """``"auto"``, ``"none"`` or a length such as ``"6cm"``, ``"45mm"``, ``"2.5in"`` (at most a page)."""
+    fix = 'write "auto", "none" or a length such as "6cm"'
+    if not isinstance(value, str):
+        raise SpecError(field, f"expected text, found {value!r}", fix)
+    if value in ("auto", "none"):
+        return value
+    match = _LENGTH.fullmatch(value.strip())
+    if match is None:
+        raise SpecError(field, f"{value[:40]!r} is not auto, none or a length in cm, mm or in", fix)
+    if float(match[1]) * _CM[match[2]] > MAX_SPACE_CM:
+        raise SpecError(field, f"{value} is more than a page", f"give at most {MAX_SPACE_CM:g}cm")
+    return value.strip()
 
 
 def _problem(table: Any, index: int) -> ProblemSpec:
@@ -128,12 +159,14 @@ def _problem(table: Any, index: int) -> ProblemSpec:
     kind = table.get("kind")
     if kind not in problems.NAMES:
         raise SpecError(f"{field}.kind", f"unknown problem kind {kind!r}", f"use one of {', '.join(problems.NAMES)}")
-    t = Table(table, field, ignore=("kind",))
+    t = Table(table, field, ignore=("kind", "answer_space"))
     points = t.integer("points", 10, 1, 1000)
     difficulty = t.choice("difficulty", "easy", DIFFICULTIES)
+    new_page = t.boolean("new_page", False)
     opts = problems.get(kind).options(t, difficulty)
     t.done()
-    return ProblemSpec(index, kind, points, difficulty, opts)
+    space = answer_space(table["answer_space"], f"{field}.answer_space") if "answer_space" in table else None
+    return ProblemSpec(index, kind, points, difficulty, opts, space, new_page)
 
 
 def load(path: str | Path) -> ExamSpec:

@@ -37,7 +37,7 @@ def _compiled(figures: list[str], env: Any, skeletons: list[tuple[str, Any]], ti
         raise SpecError("pdftocairo", "not found (it turns the figures into SVG)",
                         "install poppler-utils (Debian: apt-get install poppler-utils)")
     source = env.get_template("figures.tex.j2").render(figures=figures, skeletons=skeletons, lualatex=False,
-                                                        fallbacks=())
+                                                        fallbacks=(), writing_space=False)
     with tempfile.TemporaryDirectory(prefix="gradsheet-figures-") as folder:
         tex = Path(folder) / "figures.tex"
         tex.write_text(source, encoding="utf-8")
