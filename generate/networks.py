@@ -22,6 +22,8 @@ import numpy as np
 import sympy as sp
 
 from gradsheet.derive import activations, backprop, losses, quantities
+from gradsheet.derive.at_point import written
+from gradsheet.derive.formats.layout import LINE_EM, width
 from gradsheet.derive.backprop import Trace
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import Spec, parse_spec
@@ -379,6 +381,18 @@ def given(computed: Computed, printer: Any, *, learning_rate: bool = False, targ
     return lines
 
 
+def formula_rows(formulas: list[str]) -> list[list[str]]:
+    """The statement's definitions (σ(z) = …, C = …) side by side, as many to a row as fit the
+    line (SELU's definition and a cost are wider than a line together)."""
+    rows: list[list[str]] = []
+    for formula in formulas:
+        if rows and width(r",\qquad ".join([*rows[-1], formula])) <= LINE_EM:
+            rows[-1].append(formula)
+        else:
+            rows.append([formula])
+    return rows
+
+
 def activation_lines(computed: Computed) -> list[str]:
     """σ(z) = … for each distinct activation, as the statement defines it."""
     seen, lines = set(), []
@@ -404,7 +418,13 @@ def definition(act: activations.Activation) -> str:
         return rf"\mathrm{{LReLU}}(z) = \begin{{cases}} z & z > 0 \\ {sp.latex(alpha * z)} & z \le 0 \end{{cases}}"
     if act.name == "identity":
         return r"\mathrm{id}(z) = z"
-    return rf"{act.latex}(z) = {sp.latex(act.expr)}"
+    # as the lectures write it: tanh through exponentials (tanh(z) = tanh(z) defines nothing), SELU
+    # with λ and α by name and their values beside (their 30 digits would swamp the line)
+    formula = rf"{act.latex}(z) = {sp.latex(written(act))}"
+    if act.name == "selu":
+        lam, alpha = (sp.N(c, 5) for c in (activations.SELU_LAMBDA, activations.SELU_ALPHA))
+        formula += rf",\quad \lambda \approx {lam},\ \alpha \approx {alpha}"
+    return formula
 
 
 def nonzero(computed: Computed, parts: Iterable[str]) -> None:

@@ -60,6 +60,8 @@ def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = F
         "activations": networks.activation_lines(computed),
         "layer_activations": [layer.activation.name for layer in net.layers],
         "loss": rf"{sheet.notation.cost_symbol} = {net.loss.latex}" if targets else "",
+        "formulas": networks.formula_rows(networks.activation_lines(computed) + (
+            [rf"{sheet.notation.cost_symbol} = {net.loss.latex}"] if targets else [])),
         "decimals": sheet.decimals,
         "integer": net.rational,
     }

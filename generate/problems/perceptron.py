@@ -39,13 +39,14 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     outputs = [p for p in values if p.startswith("output")]
     groups = [(rf"Compute ${n.node('z', l)}$ and ${n.node('a', l)}$.", parts) for l, parts in enumerate(layers, start=1)]
     groups.append((r"Compute the output $\hat{\mathbf{y}}$.", outputs))
-    groups.append((r"Why can such a network not be trained by gradient descent?", []))
+    # asked open, not "why can it not be trained": the question must not give its answer away
+    groups.append((r"Can such a network be trained by gradient descent? Answer yes or no, and give the reason.", []))
     why = ("step'(z) = 0 wherever it is defined, so every delta and every gradient is zero: "
            "gradient descent never moves the weights.")
     solution = (Section("Forward pass", tuple(s for s in forward_steps(computed.report, sheet.printer, 0)
                                               if s.lhs != n.cost_symbol)),
                 Section("Training", (), why))
-    extra = (Answer("trainable", r"\text{trainable by gradients?}", "no", r"\text{no}", "no"),)
+    extra = (Answer("trainable", r"\text{trainable by gradient descent?}", "no", r"\text{no}", "no"),)
     return network_problem("perceptron", "Step-activation network", computed, sheet, points, groups, solution,
                            targets=False, extra=extra)
 
