@@ -62,6 +62,8 @@ def document(report: Report) -> dict[str, Any]:
             "grad_x": per_example_vector(bwd.grad_x),
         },
         "symbolic": None,
+        # why the symbolic route did not run (a program cannot tell a skip from a failure by null alone)
+        "symbolic_skipped": report.skipped if report.symbolic is None else None,
         "update": None,
         "notes": list(trace.notes),
     }
