@@ -26,8 +26,12 @@ MODES = {"float": FLOAT, "exact": EXACT, "hand": hand(4)}
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=2, help="networks per activation and depth (default 2)")
+    parser.add_argument("--limit", type=int, default=report.SYMBOLIC_LIMIT,
+                        help=f"sweep networks up to this many parameters, the route run past derive's limit "
+                             f"({report.SYMBOLIC_LIMIT}) too: where to set the limit")
     args = parser.parse_args()
-    specs = sweep_specs(report.SYMBOLIC_LIMIT, range(args.seeds))
+    report.SYMBOLIC_LIMIT = args.limit  # report.build reads it at each call
+    specs = sweep_specs(args.limit, range(args.seeds))
     report.build(specs[0][1])  # imports and first-call caches out of the figures
     rows, failures, engine = [], [], []
     for label, spec in specs:

@@ -35,6 +35,7 @@ class Question:
     text: str  # LaTeX
     points: int
     parts: tuple[str, ...] = ()  # the answers it asks for: its points are shared over them when graded
+    by_hand: str = ""  # what else it asks that no answer field takes ("its range"), said where it is graded
 
 
 @dataclass(frozen=True)

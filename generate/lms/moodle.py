@@ -75,7 +75,8 @@ def question_html(problem: Any, statement_tex: str, decimals: int, figures: to_h
     worth = weights(problem)
     out = [to_html.statement(statement_tex, figures), f"<p><em>{_xml(rounding(decimals))}</em></p>", "<ol type=\"a\">"]
     for q in problem.questions:
-        points = f"{q.points} pt" + ("" if q.parts else ", graded by hand: not in this quiz")
+        points = f"{q.points} pt" + ("" if q.parts else ", graded by hand: not in this quiz") + (
+            f"; {q.by_hand}: graded by hand, not in this quiz" if q.parts and q.by_hand else "")
         out.append(f"<li>{to_html.fragment(q.text)} <em>({points})</em>")
         if q.parts:
             out.append("<table class=\"gs-fields\">")

@@ -74,7 +74,8 @@ def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
     answers = {a.part: a for a in problem.answers}
     out = [to_html.statement(statement, figures), f"<p><em>{escape(rounding(decimals))}</em></p>", "<ol>"]
     for q in problem.questions:
-        points = f"{q.points} pt" + ("" if q.parts else ", graded by hand: not in this test")
+        points = f"{q.points} pt" + ("" if q.parts else ", graded by hand: not in this test") + (
+            f"; {q.by_hand}: graded by hand, not in this test" if q.parts and q.by_hand else "")
         out.append(f"<li>{to_html.fragment(q.text)}<p><em>({points})</em></p>")
         if q.parts:
             out.append("<table class=\"gs-fields\"><tbody>")

@@ -99,8 +99,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         kind="activation", title="Activation functions", points=points,
         statement={"definition": rf"{act.latex}(z) = {_latex(shown)}", "name": SPOKEN.get(name, name),
                    "activation": name, "at": str(z0)},
-        questions=tuple(Question(t, s, parts) for t, s, parts in
-                        zip(texts, shares, [("value",), ("derivative",), ("zero_centred", "saturating")])),
+        questions=tuple(Question(t, s, parts, by_hand) for t, s, parts, by_hand in
+                        zip(texts, shares, [("value",), ("derivative",), ("zero_centred", "saturating")],
+                            ["", "", "the range"])),
         solution=(Section("Value and derivative", tuple(steps), notes.strip()), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}", data={"activation": name, "z": str(z0)},
     )

@@ -183,8 +183,10 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         kind="autodiff", title="Automatic differentiation", points=points,
         statement={"formula": formula, "inputs": n, "operations": len(graph.operations),
                    "source": text, "at": {k: str(v) for k, v in at.items()}, "jacobian": {"n": n_in, "m": m_out}},
-        questions=tuple(Question(q, s, parts) for q, s, parts in zip(questions, shares, [
-            ("y",), ("tangent_y",), tuple(f"grad_{name}" for name in names), ("passes_forward", "passes_reverse", "cheaper")])),
+        questions=tuple(Question(q, s, parts, by_hand) for q, s, parts, by_hand in zip(questions, shares, [
+            ("y",), ("tangent_y",), tuple(f"grad_{name}" for name in names), ("passes_forward", "passes_reverse", "cheaper")],
+            ["the drawing of the graph and its intermediate values", "which derivative it gives",
+             "which adjoints collect more than one contribution", ""])),
         solution=solution, answers=tuple(answers),
         fingerprint=networks.fingerprint({"f": text, "at": {k: str(v) for k, v in at.items()}}),
         data={"source": text, "at": {k: str(v) for k, v in at.items()}, "n": n_in, "m": m_out},

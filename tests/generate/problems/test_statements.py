@@ -39,3 +39,20 @@ def test_the_perceptron_asks_whether_it_trains_without_saying_so() -> None:
     problem = variants.draw(exam, Student("s", ""), exam.problems[0]).problem
     last = problem.questions[-1]
     assert "not" not in last.text and "yes or no" in last.text and last.parts == ("trainable",)
+
+
+@pytest.mark.parametrize("kind,said", [
+    ("activation", ["the range: graded by hand, not in this quiz"]),
+    ("autodiff", ["the drawing of the graph and its intermediate values: graded by hand", "which derivative it gives: "
+                  "graded by hand", "which adjoints collect more than one contribution: graded by hand"]),
+])
+def test_what_a_part_asks_beyond_its_fields_is_said_to_be_graded_by_hand(kind: str, said: list[str]) -> None:
+    from gradsheet.generate.lms import html as to_html, moodle, qti
+
+    exam = spec.parse({"title": "t", "seed": 4, "problems": [{"kind": kind}]})
+    problem = variants.draw(exam, Student("s", ""), exam.problems[0]).problem
+    html = moodle.question_html(problem, "", 4, to_html.Figures())
+    for text in said:
+        assert text in html, html
+    body = qti._body(problem, "", 4, to_html.Figures(), {a.part: f"R{i}" for i, a in enumerate(problem.answers)})
+    assert said[0].replace("quiz", "test") in body
