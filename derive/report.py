@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the symbolic route is imported when asked for: it needs Sym
 
 # sympy.diff of the nested expression is the naive route the lectures warn about; past this
 # many parameters it takes minutes, so the command skips it and says so.
-SYMBOLIC_LIMIT = 64
+SYMBOLIC_LIMIT = 128
 
 
 @dataclass(frozen=True)

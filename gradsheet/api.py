@@ -84,7 +84,7 @@ def _sections_markdown(sections: Sequence[Any]) -> str:
 
 @dataclass(frozen=True)
 class Derivation:
-    """A network's forward pass, backpropagation and (up to 64 parameters) the symbolic
+    """A network's forward pass, backpropagation and (up to 128 parameters) the symbolic
     gradients beside them. Arrays are per layer, indexed from layer 1: ``z[0]`` is z⁽¹⁾."""
 
     report: _report.Report

@@ -290,8 +290,8 @@ def test_no_run_succeeds_while_ignoring_an_option_it_was_given(capsys, tmp_path,
 def test_the_json_says_why_the_symbolic_route_was_skipped(capsys, tmp_path):
     from gradsheet.derive.report import SYMBOLIC_LIMIT
 
-    # 2-6-6-6-1 with biases: 18 + 42 + 42 + 7 = 109 parameters, past the limit
-    sizes = [2, 6, 6, 6, 1]
+    # 2-8-8-8-1 with biases: 24 + 72 + 72 + 9 = 177 parameters, past the limit
+    sizes = [2, 8, 8, 8, 1]
     layers = [{"weights": [[1] * a for _ in range(b)], "bias": [0] * b, "activation": "relu"}
               for a, b in zip(sizes, sizes[1:])]
     path = tmp_path / "net.json"
@@ -299,7 +299,7 @@ def test_the_json_says_why_the_symbolic_route_was_skipped(capsys, tmp_path):
     code, out, _ = _run(capsys, str(path), "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["symbolic"] is None
-    assert doc["symbolic_skipped"].startswith(f"symbolic derivation skipped: 109 parameters (more than {SYMBOLIC_LIMIT}")
+    assert doc["symbolic_skipped"].startswith(f"symbolic derivation skipped: 177 parameters (more than {SYMBOLIC_LIMIT}")
     code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", "json", "--no-symbolic")
     assert json.loads(out)["symbolic_skipped"] == "symbolic derivation not requested"
     code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", "json")
