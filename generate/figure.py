@@ -25,10 +25,14 @@ from gradsheet.derive.geometry import Box
 DX, DY, RADIUS = 2.8, 1.5, 0.32  # cm: layer spacing, neuron spacing, neuron radius
 
 
+WIDEST_CM = 16.3  # a figure's width on a question's line (17 cm of text, the question's indent)
+
+
 @dataclass(frozen=True)
 class Skeleton:
     sizes: tuple[int, ...]
     bias: bool
+    values_left: bool = False  # inputs named by the variant ("x_1 = −0.8"), not by the skeleton
 
     def position(self, l: int, j: int) -> tuple[float, float]:
         """Centre of neuron j (0-based) of layer l (0 = inputs), in cm."""
@@ -40,8 +44,8 @@ class Skeleton:
         """(x0, y0, width, height) of the drawing, room for the labels included: x_k on the
         left, the biases above and below, ŷ on the right."""
         top = (max(self.sizes) - 1) / 2 * DY
-        x0, y0 = -1.2, -top - 0.8
-        return x0, y0, round((len(self.sizes) - 1) * DX + 2.3, 4), round(2 * top + 1.6, 4)
+        left = round(RADIUS + 0.1, 4) if self.values_left else 1.2  # the variant's labels widen its box
+        return -left, -top - 0.8, round((len(self.sizes) - 1) * DX + 1.1 + left, 4), round(2 * top + 1.6, 4)
 
     def neurons(self) -> list[dict[str, Any]]:
         return [{"l": l, "j": j, "x": x, "y": y, "input": l == 0}
@@ -70,6 +74,7 @@ class Label:
     y: float
     text: str  # LaTeX (math mode)
     kind: str  # "weight" | "bias" | "input" (in its circle, \\small) | "inputsmall" (\\scriptsize)
+    #            | "inputleft" ("x_k = value" ending at (x, y), \\normalsize, where a value fits no circle)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,14 @@ class Figure:
     skeleton: Skeleton
     labels: tuple[Label, ...]
     weights_shown: bool = True  # False: too many arrows to label; the matrices carry the weights
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """The skeleton's box, widened on the left for the inputs' "x_k = value" labels."""
+        x0, y0, w, h = self.skeleton.box
+        left = min([x0] + [_box(lab.x, lab.y, lab.text, lab.kind)[0] - 0.05 for lab in self.labels
+                           if lab.kind == "inputleft"])
+        return round(left, 3), y0, round(w + x0 - left, 3), h
 
 
 # label boxes, in cm, at \scriptsize (8 pt) in a \colorbox with 0.8 pt padding: a digit is
@@ -87,20 +100,32 @@ _CANDIDATES = tuple(round(0.2 + 0.04 * i, 2) for i in range(16))  # t along an a
 _PREFERRED = 0.3  # the lectures write a weight nearer the arrow's source
 
 
-_SCALE = {"weight": 1.0, "bias": 1.0, "input": 1.25, "inputsmall": 1.0}  # \\scriptsize is 8 pt, \\small 10 pt
+_SCALE = {"weight": 1.0, "bias": 1.0, "input": 1.25, "inputsmall": 1.0, "inputleft": 1.375}  # 8, 10 and 11 pt
+_GAP_CM = 0.12  # between two weights side by side: closer, they read as one ("1 −3") where arrows cross
+_CLEAR_CM = 0.04  # between an input's value and its circle's line: a value touching it reads as spilling
 
 
 @lru_cache(maxsize=65536)
 def text_width(tex: str, kind: str = "weight") -> float:
     """The width in cm of a label's math text (commands and braces print nothing)."""
-    plain = re.sub(r"\\[A-Za-z]+|[{}_^\\]", "", tex)
+    plain = re.sub(r"\\[A-Za-z]+|[{}_^\\\s]", "", tex)  # math mode prints no spaces
     pad = 2 * _PAD_CM if kind in ("weight", "bias") else 0.0  # only weights sit in a \\colorbox
     return (sum(_CHAR_CM.get(c, _DIGIT_CM if c.isdigit() else _LETTER_CM) for c in plain) + pad) * _SCALE[kind]
 
 
 def _box(x: float, y: float, text: str, kind: str = "weight") -> Box:
     w, h = text_width(text, kind), _HEIGHT_CM * _SCALE[kind]
+    if kind == "inputleft":  # right-aligned at (x, y)
+        return x - w, y - h / 2, x, y + h / 2
     return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+
+
+def inside_circle(text: str, kind: str) -> bool:
+    """Whether a value fits in an input's circle, its box's corners ``_CLEAR_CM`` inside the
+    line. The box is a digit's height (0.7 em), not the label's line height: that is what ink
+    a number puts near the circle's top and bottom."""
+    half_w, half_h = text_width(text, kind) / 2, 0.7 * 8 * _SCALE[kind] / 72 * 2.54 / 2
+    return (half_w ** 2 + half_h ** 2) ** 0.5 <= RADIUS - _CLEAR_CM
 
 
 @dataclass(frozen=True)
@@ -150,6 +175,10 @@ def _spots(skeleton: Skeleton, n: int, width: float) -> tuple[tuple[float, float
     return tuple(entry[-1] for entry in sorted(scored, key=lambda e: e[:3]))
 
 
+def _widened(box: Box) -> Box:
+    return box[0] - _GAP_CM, box[1], box[2] + _GAP_CM, box[3]
+
+
 def place_weights(skeleton: Skeleton, texts: list[str]) -> list[tuple[float, float]] | None:
     """A point on each arrow (in ``skeleton.arrows()`` order) for its label: its box touches no
     neuron and no other box, no other arrow passes near its centre, and as few as possible pass
@@ -163,7 +192,8 @@ def place_weights(skeleton: Skeleton, texts: list[str]) -> list[tuple[float, flo
         options.append(here)
     placed: dict[int, tuple[float, float, Box]] = {}
     for n in sorted(range(len(arrows)), key=lambda n: (len(options[n]), n)):
-        choice = next((o for o in options[n] if not any(geo.overlap(o[2], p[2]) for p in placed.values())), None)
+        choice = next((o for o in options[n] if not any(geo.overlap(_widened(o[2]), p[2]) for p in placed.values())),
+                      None)
         if choice is None:
             return None
         placed[n] = choice
@@ -192,17 +222,23 @@ def label_boxes(figure: Figure) -> list[tuple[Label, Box]]:
 
 def network_figure(params: Any, x: Any, printer: Any) -> Figure:
     """The figure of one variant: its weights on the arrows where they fit, biases beside their
-    neurons, input values inside their circles (beside them where too wide)."""
+    neurons, input values inside their circles (all as "x_k = value" on their left where one
+    does not fit)."""
     sizes = (len(x),) + tuple(len(w) for w, _ in params)
-    skeleton = Skeleton(sizes, any(b is not None for _, b in params))
-    labels = []
-    for k, value in enumerate(x):
-        px, py = skeleton.position(0, k)
-        text = printer.number(value)
-        # in its circle, smaller if need be; "−0.1234" fits neither: it is in the statement's x
-        kind = next((k for k in ("input", "inputsmall") if text_width(text, k) <= 2 * RADIUS), None)
-        if kind is not None:
-            labels.append(Label(px, py, text, kind))
+    values = [printer.number(value) for value in x]
+    # in its circle, smaller if need be; where one value fits no circle (−0.8 does not: its
+    # minus is as wide as a digit and a half), every input reads "x_k = value" on its left
+    inside = [next((k for k in ("input", "inputsmall") if inside_circle(text, k)), None) for text in values]
+    bias = any(b is not None for _, b in params)
+    skeleton, labels = Skeleton(sizes, bias), []
+    if None not in inside:
+        labels = [Label(*skeleton.position(0, k), text, str(kind)) for k, (text, kind) in enumerate(zip(values, inside))]
+    else:
+        skeleton = Skeleton(sizes, bias, values_left=True)
+        labels = [Label(round(skeleton.position(0, k)[0] - RADIUS - 0.1, 3), skeleton.position(0, k)[1],
+                        f"x_{{{k + 1}}} = {text}", "inputleft") for k, text in enumerate(values)]
+        if Figure(skeleton, tuple(labels)).box[2] > WIDEST_CM:  # a deep network: the statement's x carries them
+            skeleton, labels = Skeleton(sizes, bias), []
     weights = [printer.number(value) for l, (w, _) in enumerate(params, start=1)
                for j, row in enumerate(w) for value in row]
     # skeleton.arrows() runs over layers, then targets j, then sources k: the same order

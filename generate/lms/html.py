@@ -116,7 +116,7 @@ def _with_figures(tex: str) -> str:
 
 def statement(tex: str, figures: Figures) -> str:
     """A problem's statement; its network figure (a picture in a center) becomes an image."""
-    picture = re.compile(r"\\begin\{center\}\s*\\setlength\{\\unitlength\}.*?\\end\{picture\}\s*\\end\{center\}", re.S)
+    picture = re.compile(r"\\begin\{center\}\s*\\setlength\{\\unitlength\}.*?\\end\{picture\}\}?\s*\\end\{center\}", re.S)
     return _with_figures(picture.sub(lambda m: figures.add(m.group(0)), tex))
 
 

@@ -4,6 +4,7 @@ every network shape a sheet accepts up to 4 layers and over the number styles' w
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -43,16 +44,24 @@ def figure(sizes: tuple[int, ...], values: list[float], decimals: int, bias: boo
 def assert_readable(fig: Figure) -> None:
     sk = fig.skeleton
     boxes = label_boxes(fig)
-    x0, y0, w, h = sk.box
+    x0, y0, w, h = fig.box
+    assert w <= 16.3 or not sk.values_left, "the inputs' labels make it wider than a question's line"
     arrows = [((a["x1"], a["y1"]), (a["x2"], a["y2"])) for a in sk.arrows()]
     weights = iter(range(len(arrows)))
     for n, (label, box) in enumerate(boxes):
         assert x0 <= box[0] and box[2] <= x0 + w and y0 <= box[1] and box[3] <= y0 + h, (label, sk.box)
         for other, other_box in boxes[n + 1:]:
             assert not _overlap(box, other_box), (label, other)
+            if label.kind == other.kind == "weight":  # side by side, two weights read as one ("1 −3")
+                assert not _overlap((box[0] - 0.12, box[1], box[2] + 0.12, box[3]), other_box), (label, other)
         if label.kind in ("input", "inputsmall"):
-            # inside its own circle
-            assert (box[2] - box[0]) <= 2 * RADIUS + 1e-9
+            # inside its own circle, clear of its line: the digits' box, corners and all
+            ink_w, ink_h = box[2] - box[0], 0.7 * (10 if label.kind == "input" else 8) / 72 * 2.54
+            assert ((ink_w / 2) ** 2 + (ink_h / 2) ** 2) ** 0.5 <= RADIUS - 0.04 + 1e-9, label
+            continue
+        if label.kind == "inputleft":
+            assert box[2] < label.x + 1e-9 and label.x <= sk.position(0, 0)[0] - RADIUS, label
+            assert re.fullmatch(r"x_\{\d\} = -?[\d.]+", label.text), label
             continue
         for neuron in sk.neurons():
             assert not _meets_circle(box, neuron["x"], neuron["y"], RADIUS), (label, neuron)
@@ -105,7 +114,23 @@ def test_labels_never_overlap_for_any_numbers(sizes: tuple[int, ...], values: li
     assert_readable(figure(sizes, values, decimals, bias))
 
 
-def test_skeletons_do_not_depend_on_the_numbers() -> None:
-    # one skeleton is drawn once per document and shared by every variant of its shape
-    a, b = figure((2, 3, 1), [1.0], 0, True), figure((2, 3, 1), [-0.1234], 4, True)
+def test_skeletons_depend_on_the_numbers_only_through_where_the_inputs_are_named() -> None:
+    # one skeleton is drawn once per document and shared by every variant of its shape: two
+    # at most, inputs named in the skeleton (values in the circles) or beside by the variant
+    a, b = figure((2, 3, 1), [1.0], 0, True), figure((2, 3, 1), [0.5, 2.0], 1, True)
     assert a.skeleton == b.skeleton == Skeleton((2, 3, 1), True)
+    c, d = figure((2, 3, 1), [-100.0], 0, True), figure((2, 3, 1), [-0.1234], 4, True)
+    assert c.skeleton == d.skeleton == Skeleton((2, 3, 1), True, values_left=True)
+
+
+def test_an_input_value_too_wide_for_its_circle_is_written_beside_it_with_its_name() -> None:
+    # −0.8 and −0.9 ran out of their circles into the weight labels (issue 32)
+    fig = figure((2, 2, 1), [-0.8, -0.9, 0.5], 1, True)
+    inputs = [lab for lab in fig.labels if lab.kind.startswith("input")]
+    assert [lab.text for lab in inputs] == ["x_{1} = -0.8", "x_{2} = -0.9"]
+    assert {lab.kind for lab in inputs} == {"inputleft"} and fig.skeleton.values_left
+    assert_readable(fig)
+    # values that fit stay in their circles, and the skeleton names the inputs
+    fig = figure((2, 2, 1), [0.5, 3.0], 1, True)
+    assert [lab.kind for lab in fig.labels if lab.kind.startswith("input")] == ["input", "input"]
+    assert not fig.skeleton.values_left

@@ -153,3 +153,20 @@ difficulty = "hard"
 def test_every_kind_fits_its_pages(tmp_path: Path, seed: int) -> None:
     """Nothing overfull anywhere: the autodiff key's long symbols once ran past the margin."""
     built_without_overfull_boxes(tmp_path, EVERY_KIND.format(seed=seed))
+
+
+@needs_tex
+def test_a_network_deeper_than_the_line_is_scaled_to_it(tmp_path: Path) -> None:
+    # 8 layers are 22 cm of figure: it ran 5 cm into the right margin; inputs beside their
+    # circles ("x_1 = −0.8") must not widen a 6-layer figure past the line either
+    built_without_overfull_boxes(tmp_path, """title = "Deep"
+seed = 1
+[[problems]]
+kind = "forward"
+sizes = [2, 2, 2, 2, 2, 2, 2, 1]
+[[problems]]
+kind = "forward"
+numbers = "decimal"
+sizes = [2, 2, 2, 2, 2, 1]
+""")
+

@@ -99,3 +99,18 @@ def test_variants_without_a_roster_are_a_question_bank(tmp_path: Path) -> None:
     assert main(["--demo", "--variants", "4", "--format", "moodle", "--out", str(tmp_path / "bank")]) == 0
     questions = [i for i, _ in answers_of((tmp_path / "bank" / "moodle.xml").read_text(encoding="utf-8"))]
     assert len(questions) == 4 * 6 and questions[:4] == [f"demo-p1-v{i}" for i in range(1, 5)]
+
+
+def test_figures_labels_are_readable_on_a_screen_at_100_percent(built: Path) -> None:
+    # a \scriptsize digit is 0.644 × 8 pt tall in the drawing; shown at its printed size it was
+    # 7 px on a screen (issue 32): the SVG's displayed size must bring it to 11 px or more
+    import re
+    root = ET.parse(built / "moodle.xml").getroot()
+    svgs = [base64.b64decode(f.text) for f in root.iter("file") if f.get("name", "").endswith(".svg")]
+    assert svgs
+    for svg in svgs:
+        width = float(re.search(rb'<svg [^>]*width="([\d.]+)pt"', svg)[1])
+        drawn = float(re.search(rb'<svg [^>]*viewBox="0 0 ([\d.]+) ', svg)[1])
+        digit_px = 0.644 * 8 * (width / drawn) * 96 / 72
+        assert digit_px >= 11, digit_px
+
