@@ -8,6 +8,7 @@ each example, the gradients for the mean cost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,6 +35,14 @@ class Step:
 
     def parts(self) -> list[str]:
         return [p for p in (self.lhs, self.rule, self.substituted, self.intermediate, self.result) if p]
+
+    @property
+    def tag(self) -> str:
+        """The reference as a MathJax display's ``\\tag``, right of the formula as the sheets
+        print it (a span after the display fell under it and read as the next one's label).
+        A tag is text mode: only plain text goes in."""
+        plain = re.sub(r"[^\w .,:/()-]", "", self.ref)
+        return f"\\tag*{{({plain})}}" if plain else ""
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,13 @@ def _mode(s: Spec, mode: str | None, decimals: int | None) -> Mode:
 SHORT_STEP = 90  # characters of TeX: a step this short reads best on one line
 
 
-def _aligned(lhs: str, parts: Sequence[str]) -> str:
+def _aligned(lhs: str, parts: Sequence[str], tag: str = "") -> str:
+    """A step as one display, its reference ("Eq. 3.4") the display's tag: in a span after it,
+    the reference fell under the formula and read as the next one's label."""
     if sum(len(p) for p in (lhs, *parts)) <= SHORT_STEP:
-        return "$$" + " = ".join((lhs, *parts)) + "$$"
+        return "$$" + " = ".join((lhs, *parts)) + tag + "$$"
     rows = [f"{lhs} &= {parts[0]}"] + [f"&= {p}" for p in parts[1:]] if parts else [lhs]
-    return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
+    return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}" + tag + "$$"
 
 
 def _sections_markdown(sections: Sequence[Any]) -> str:
@@ -76,7 +78,7 @@ def _sections_markdown(sections: Sequence[Any]) -> str:
         out.append(f"**{section.title}**\n")
         for step in section.steps:
             out.append(_aligned(step.lhs, [p for p in (step.rule, step.substituted, step.intermediate, step.result)
-                                           if p]) + (f" *({step.ref})*" if step.ref else ""))
+                                           if p], step.tag))
         if section.text:
             out.append(section.text)
     return "\n\n".join(out)

@@ -70,9 +70,8 @@ def _step(step: Step) -> str:
     then its entries one by one where it has them."""
     parts = [p for p in (step.rule, step.substituted, step.intermediate, step.result) if p]
     rows = [f"{step.lhs} &= {parts[0]}"] + [f"&= {p}" for p in parts[1:]] if parts else [step.lhs]
-    ref = f"<span class=\"gs-ref\">({html.escape(step.ref)})</span>" if step.ref else ""
     body = _math(" \\\\ ".join(rows))
-    out = f"<div class=\"gs-display\">\\[\\begin{{aligned}}{body}\\end{{aligned}}\\]{ref}</div>"
+    out = f"<div class=\"gs-display\">\\[\\begin{{aligned}}{body}\\end{{aligned}}{_math(step.tag)}\\]</div>"
     return out + "".join(_step(d) for d in step.detail)
 
 

@@ -43,6 +43,18 @@ def test_derive_shows_the_derivation_in_a_notebook() -> None:
     assert "$$\\begin{aligned}" in shown and "agrees with backpropagation" in shown
 
 
+def test_a_steps_reference_is_the_tag_of_its_own_display_in_a_notebook() -> None:
+    # "*(Eq. 3.4)*" after the display fell on a line of its own under the formula (issue 32)
+    import re
+    shown = gradsheet.derive(gradsheet.example("herrmann-backprop"))._repr_markdown_()
+    displays = re.findall(r"\$\$(.*?)\$\$", shown, re.S)
+    assert sum("\\tag*{(Eq. 3.4)}" in d for d in displays) >= 2
+    # one tag, the display's last item (after aligned's end, where MathJax accepts it)
+    assert all(d.count("\\tag") == 0 or (d.count("\\tag") == 1 and re.search(r"\\tag\*\{\([^{}]*\)\}$", d))
+               for d in displays)
+    assert "(Eq." not in re.sub(r"\$\$.*?\$\$", "", shown, flags=re.S)
+
+
 def test_the_mode_is_the_example_s_own_unless_asked() -> None:
     bhadani = gradsheet.example("bhadani-sigmoid")
     assert gradsheet.derive(bhadani).mode.decimals == 4  # the slides round every step to 4 decimals

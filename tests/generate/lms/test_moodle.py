@@ -114,3 +114,16 @@ def test_figures_labels_are_readable_on_a_screen_at_100_percent(built: Path) -> 
         digit_px = 0.644 * 8 * (width / drawn) * 96 / 72
         assert digit_px >= 11, digit_px
 
+
+def test_a_steps_reference_is_the_tag_of_its_own_display(built: Path) -> None:
+    # "(Eq. 3.4)" in a span after \[…\] fell under the formula and read as the next one's
+    # label (issue 32): it is the display's \tag*, outside aligned (where MathJax refuses it)
+    import re
+    root = ET.parse(built / "moodle.xml").getroot()
+    feedback = "".join(q.findtext("generalfeedback/text") or "" for q in root.iter("question"))
+    displays = re.findall(r"\\\[(.*?)\\\]", feedback, re.S)
+    tagged = [d for d in displays if "\\tag" in d]
+    assert len(tagged) > 50 and any("\\tag*{(contribution 1 of 2)}" in d for d in tagged)
+    assert all(d.count("\\tag*{(") == 1 and d.rstrip().endswith(")}") and d.index("\\tag") > d.index("\\end{aligned}")
+               for d in tagged)
+    assert "gs-ref" not in feedback and not re.search(r"\\\]\s*<span", feedback)
