@@ -226,7 +226,13 @@ def evaluate_shared(exprs: list[sp.Expr], env: dict[sp.Symbol, Any]) -> list[Any
         elif e.is_Number or e.is_NumberSymbol:
             v = mpmath.mpf(e.evalf(mpmath.mp.dps + 5)._to_mpmath(mpmath.mp.prec))
         elif e.is_Add:
-            v = mpmath.fsum(value(a) for a in e.args)
+            terms = [value(a) for a in e.args]
+            v = mpmath.fsum(terms)
+            # zero within the working precision's rounding of its terms (0.5 − 0.6 + 0.1 is
+            # 10⁻⁸⁰ in binary): 0, as the engine settles it (Mode.settle), so that a kink's
+            # Piecewise takes the same branch in both
+            if v and abs(v) <= mpmath.ldexp(mpmath.fsum(abs(t) for t in terms), 16 - mpmath.mp.prec):
+                v = mpmath.mpf(0)
         elif e.is_Mul:
             v = mpmath.fprod(value(a) for a in e.args)
         elif e.is_Pow:

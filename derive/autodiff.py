@@ -189,7 +189,7 @@ def tangent_pass(graph: Graph, pr: Primal, wrt: int, s: Scalars) -> TangentPass:
             terms.append(times(graph.v(arg).dot(), partial_form, simplify=True))
             rounded.append(times(Num(tangents[arg]), Num(partial), simplify=True))
             compound |= _rounded_apart(partial_form, partial)
-            value = value + tangents[arg] * partial
+            value = s.add(value, tangents[arg] * partial)
         value = s.fix(value)
         tangents.append(value)
         form = total(terms)
@@ -242,7 +242,7 @@ def adjoint_pass(graph: Graph, pr: Primal, output: int, s: Scalars) -> AdjointPa
                 forms = tuple(total([vj.bar(), f]) for f in (push, product)) + (
                     substitute(total([vj.bar(), product]), env),) + (
                     (total([Num(adjoints[arg]), shown]),) if extra else ())
-                value = s.fix(adjoints[arg] + contribution)
+                value = s.fix(s.add(adjoints[arg], contribution))
             adjoints[arg] = value
             note = (received[arg], counts[arg]) if counts[arg] > 1 else None
             lines.append(Line(vj.bar(), forms, value, arg, note))

@@ -129,6 +129,9 @@ def forward(network: Network, params: Params, x: np.ndarray, y: np.ndarray, mode
         zs = activation_in @ weights.T
         if bias is not None:
             zs = zs + bias
+        if mode.is_float:
+            scale = np.abs(activation_in) @ np.abs(weights.T) + (0 if bias is None else np.abs(bias))
+            zs = mode.settle(zs, scale, weights.shape[1] + 1)
         zs = _within_limit(mode.fix(zs), mode, "z", len(layers) + 1)
         activation_in = _within_limit(layer.activation.value(zs, mode), mode, "a", len(layers) + 1)
         layers.append(LayerForward(zs, activation_in))
@@ -275,6 +278,8 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
         zs, outputs = fwd.z(l), fwd.a(l)
         if l < L:
             upstream = mode.fix(delta @ params[l][0])  # Σ_k w_kj^(l+1) δ_k^(l+1)
+            if mode.is_float:
+                upstream = mode.settle(upstream, np.abs(delta) @ np.abs(params[l][0]), params[l][0].shape[0])
         sigma_prime = layer.activation.derivative(zs, outputs, mode)
         if l == L and fused:
             delta = _fused_delta(layer.activation, zs, outputs, fwd.y, mode)
@@ -288,8 +293,16 @@ def backward(network: Network, params: Params, fwd: Forward, mode: Mode) -> Back
             per_example = mode.fix(delta[:, :, None] * fwd.a(l - 1)[:, None, :])
             grad_w = _within_limit(mode.fix(per_example.sum(axis=0) / m), mode, "∂C/∂W", l, entry=False)
         else:
-            grad_w = _within_limit(mode.fix(delta.T @ fwd.a(l - 1) / m), mode, "∂C/∂W", l, entry=False)
-        grad_b = None if bias is None else _within_limit(mode.fix(delta.sum(axis=0) / m), mode, "∂C/∂b", l, entry=False)
+            grad_w = mode.fix(delta.T @ fwd.a(l - 1) / m)
+            if mode.is_float:  # a batch's mean: its examples' terms may cancel
+                grad_w = mode.settle(grad_w, np.abs(delta).T @ np.abs(fwd.a(l - 1)) / m, m)
+            grad_w = _within_limit(grad_w, mode, "∂C/∂W", l, entry=False)
+        grad_b = None
+        if bias is not None:
+            grad_b = mode.fix(delta.sum(axis=0) / m)
+            if mode.is_float:
+                grad_b = mode.settle(grad_b, np.abs(delta).sum(axis=0) / m, m)
+            grad_b = _within_limit(grad_b, mode, "∂C/∂b", l, entry=False)
         result.append(LayerBackward(upstream, sigma_prime, delta, grad_w, grad_b))
     grad_x = mode.fix(delta @ params[0][0])
     return Backward(tuple(reversed(result)), grad_x, fused)
@@ -312,11 +325,18 @@ def step(params: Params, bwd: Backward, rate: Any, mode: Mode) -> Params:
     new = []
     for (weights, bias), grads in zip(params, bwd.layers):
         l = len(new) + 1
-        new_w = _within_limit(mode.fix(weights - mode.fix(rate * grads.grad_W)), mode, "W after the step", l, False)
-        new_b = None if bias is None else _within_limit(mode.fix(bias - mode.fix(rate * grads.grad_b)), mode,
+        new_w = _within_limit(_descended(weights, mode.fix(rate * grads.grad_W), mode), mode, "W after the step", l,
+                              False)
+        new_b = None if bias is None else _within_limit(_descended(bias, mode.fix(rate * grads.grad_b), mode), mode,
                                                          "b after the step", l, False)
         new.append((new_w, new_b))
     return tuple(new)
+
+
+def _descended(values: np.ndarray, change: np.ndarray, mode: Mode) -> np.ndarray:
+    """w − α ∂C/∂w; in float mode 0.3 − 0.1 · 3 is 0, not 5.6·10⁻¹⁷ (Mode.settle)."""
+    new = mode.fix(values - change)
+    return mode.settle(new, np.abs(values) + np.abs(change), 2) if mode.is_float else new
 
 
 def kinks(network: Network, fwd: Forward) -> tuple[KinkHit, ...]:

@@ -88,10 +88,10 @@ def _activation_partial(s: Scalars, args: Values, out: Any, act: Activation) -> 
 
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (
-    Operation("add", 2, "+", lambda s, a, p: a[0] + a[1],
+    Operation("add", 2, "+", lambda s, a, p: s.add(a[0], a[1]),
               lambda s, a, o, p: (s.constant(sp.Integer(1)), s.constant(sp.Integer(1))),
               lambda u, p: Add(u[0], u[1]), lambda u, o, p: (ONE, ONE)),
-    Operation("sub", 2, "-", lambda s, a, p: a[0] - a[1],
+    Operation("sub", 2, "-", lambda s, a, p: s.add(a[0], -a[1]),
               lambda s, a, o, p: (s.constant(sp.Integer(1)), s.constant(sp.Integer(-1))),
               lambda u, p: Sub(u[0], u[1]), lambda u, o, p: (ONE, MINUS_ONE)),
     Operation("mul", 2, r"\times", lambda s, a, p: a[0] * a[1],

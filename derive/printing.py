@@ -49,7 +49,8 @@ class Printer:
         return self._minus(f"{sign}{whole}" + (f".{part:0{decimals}d}" if decimals else ""))
 
     def _float(self, value: float) -> str:
-        text = f"{value:.{self.digits}g}"
+        # −0.0 (0.7 · (−1.15) · 0) is 0 to a reader: a "−0" reads as a slip or a sign
+        text = f"{value + 0.0:.{self.digits}g}"
         return self._minus(text if "e" not in text else self._scientific(text))
 
     def _scientific(self, text: str) -> str:

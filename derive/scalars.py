@@ -88,6 +88,14 @@ class Scalars:
         out = act.value(zs, self.mode)
         return out[0], act.derivative(zs, out, self.mode)[0]
 
+    def add(self, a: Any, b: Any) -> Any:
+        """a + b; in float mode 0 where the sum is zero within its rounding (Mode.settle:
+        0.5 − 0.6 + 0.1 is 0, as the backprop engine has it)."""
+        total = a + b
+        if self.mode is not None and self.mode.is_float and total != 0:
+            return float(self.mode.settle(np.float64(total), np.float64(abs(a) + abs(b)), 2))
+        return total
+
     def fix(self, x: Any) -> Any:
         """Every intermediate passes here; hand mode rounds it."""
         if self.mode is not None and self.mode.name == "hand":

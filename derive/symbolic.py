@@ -298,9 +298,8 @@ def evaluate(derivation: Derivation, examples: Sequence[Example], mode: Mode) ->
         with mpmath.workdps(digits):
             totals = [mpmath.mpf(0)] * len(params)
             for example in examples:
-                env = {p: mpmath.mpf(Real.parts(base[p])[1]) for p in params}
-                env.update({s: mpmath.mpf(Real.parts(v)[1]) for s, v in
-                            zip(symbols.x + symbols.y, example.x + example.y)})
+                env = {p: _at_precision(base[p]) for p in params}
+                env.update({s: _at_precision(v) for s, v in zip(symbols.x + symbols.y, example.x + example.y)})
                 totals = [t + v for t, v in zip(totals, evaluate_shared(exprs, env))]
             return [t / len(examples) for t in totals]
 
@@ -326,6 +325,15 @@ def evaluate(derivation: Derivation, examples: Sequence[Example], mode: Mode) ->
     if mode.name == "exact":
         return _unflatten(network, flat, object)
     return _unflatten(network, [float(v) for v in flat], np.float64)
+
+
+def _at_precision(value: Any) -> mpmath.mpf:
+    """A spec's number at the working precision: a rational one to every digit of it (from
+    Real.parts' 80 digits, 0.1 − 0.6 + 0.5 would be 10⁻⁸² at 160, not the 0 it is)."""
+    if isinstance(value, Real):
+        return mpmath.mpf(value.approx)
+    rational = sp.Rational(value)
+    return mpmath.mpf(int(rational.p)) / int(rational.q)
 
 
 def _unflatten(network: Network, flat: list[Any], dtype: Any) -> SymbolicGradients:
