@@ -6,6 +6,7 @@ One settings object, one method per kind of thing (as SymPy's printers): the ste
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -73,7 +74,7 @@ class TextPrinter(Printer):
     def _fraction(self, p: int, q: int) -> str:
         text = self._minus(f"{p}/{q}")
         # A long exact fraction is unreadable alone; its decimal value goes beside it.
-        if len(text) <= 16:
+        if len(text) <= LONG_FRACTION:
             return text
         with mpmath.workdps(self.digits + 5):  # p/q may be far past a float's range
             return f"{text} (≈{self._minus(mpmath.nstr(mpmath.mpf(p) / q, self.digits))})"
@@ -104,6 +105,9 @@ class TextPrinter(Printer):
 
 # an exact number with more digits than this cannot sit on a printed line
 LONG_DIGITS = 60
+# a fraction longer than this ("p/q") is read by its decimal value, printed beside it
+LONG_FRACTION = 16
+_LONE_FRACTION = re.compile(r"(-?)\\frac\{(\d+)\}\{(\d+)\}")
 
 
 class LatexPrinter(Printer):
@@ -114,10 +118,21 @@ class LatexPrinter(Printer):
                 return self.approximately(r)
         return super().number(value)
 
-    def approximately(self, value: Any) -> str:
+    def glossed(self, tex: str) -> str:
+        """A result as printed, with its decimal value beside it where it is a long exact
+        fraction (\\frac{318404458255351426603316088921}{745058059692382812500000} says
+        nothing until it reads ≈ 427355.2297). Only a lone result: inside a product or a
+        matrix the gloss would crowd a line that is already full."""
+        m = _LONE_FRACTION.fullmatch(tex)
+        if m is None or len(m[2]) + len(m[3]) + 1 <= LONG_FRACTION:
+            return tex
+        # ten significant digits, as the text printer's gloss: 427355.2297, not 427355.0
+        return f"{tex} {self.approximately(sp.Rational(int(m[1] + m[2]), int(m[3])), max(self.digits, 10))}"
+
+    def approximately(self, value: Any, digits: int | None = None) -> str:
         """``\\approx`` and the value to the printer's significant digits, for a page too narrow for it."""
         _, approx = Real.parts(value)
-        text = mpmath.nstr(approx, self.digits, strip_zeros=True, min_fixed=-4, max_fixed=8)
+        text = mpmath.nstr(approx, digits or self.digits, strip_zeros=True, min_fixed=-4, max_fixed=8)
         if "e" in text:
             text = self._scientific(text.replace("e+", "e"))
         return rf"\approx {text}"

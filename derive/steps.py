@@ -401,7 +401,8 @@ class _Inline:
         self.inner = inner
 
     def number(self, value: Any) -> str:
-        return f"${self.inner.number(value)}$"
+        text = self.inner.number(value)
+        return f"${self.inner.glossed(text) if isinstance(self.inner, LatexPrinter) else text}$"
 
 
 def sections(report: Report, p: Printer) -> list[Section]:
@@ -417,7 +418,13 @@ def sections(report: Report, p: Printer) -> list[Section]:
         out.append(Section("Gradient-descent step", tuple(update_steps(report, p)), verdict(report, p)))
         out.append(Section("Verification pass with the new parameters",
                            tuple(s for i in range(m) for s in verification_steps(report, p, i))))
+    if isinstance(p, LatexPrinter):  # the text printer writes a long fraction's value beside it itself
+        out = [replace(section, steps=tuple(_glossed(p, step) for step in section.steps)) for section in out]
     return out
+
+
+def _glossed(p: LatexPrinter, step: Step) -> Step:
+    return replace(step, result=p.glossed(step.result), detail=tuple(_glossed(p, d) for d in step.detail))
 
 
 def verification_steps(report: Report, p: Printer, i: int) -> list[Step]:

@@ -288,33 +288,48 @@ def wrap(tex: str, budget: float, indent: str = r"\quad") -> list[str] | None:
     return lines
 
 
+_APPROX = r"\approx "
+
+
+def _glossed_apart(part: str) -> list[str]:
+    main, sep, value = part.partition(" " + _APPROX)
+    return [main, _APPROX + value] if sep and "=" not in value else [part]
+
+
+def _joined(parts: list[str]) -> str:
+    """The parts as one equation chain: "=" between them, none before a part's own "≈"."""
+    return "".join((" " if part.startswith(_APPROX) else " = ") + part if n else part for n, part in enumerate(parts))
+
+
 def rows(lhs: str, parts: list[str], tag: str = "", line: float = LINE_EM) -> list[str] | None:
     """``lhs = p₁ = p₂ = …`` as align rows (``lhs &= …``) that fit ``line`` ems; the tag
     (``\\tag*{…}``) on the last row, where amsmath sets it below the row if the two do not
     fit side by side. None when a part cannot be broken to fit."""
     tag_tex = rf"\tag*{{({tag})}}" if tag else ""
     room = line - width(lhs) - 1.4
-    one = " = ".join(parts)
+    # a long fraction's decimal value (LatexPrinter.glossed) is a part of its own, after "≈"
+    parts = [piece for part in parts for piece in _glossed_apart(part)]
+    one = _joined(parts)
     if width(one) + (TAG_EM if tag else 0) <= room:
         return [f"{lhs} &= {one}{tag_tex}"]
     out: list[str] = []
     current: list[str] = []
     for part in parts:
-        joined = " = ".join(current + [part])
+        joined = _joined(current + [part])
         if current and width(joined) > room:
-            out.append(" = ".join(current))
+            out.append(_joined(current))
             current = [part]
         else:
             current.append(part)
     if current:
-        out.append(" = ".join(current))
+        out.append(_joined(current))
     # a line still too wide: break it at its + and −
     lines: list[tuple[bool, str]] = []  # (starts with "=", text)
     for n, text in enumerate(out):
         wrapped = wrap(text, room)
         if wrapped is None:
             return None
-        lines.append((n > 0, wrapped[0]))
+        lines.append((n > 0 and not text.startswith(_APPROX), wrapped[0]))
         lines.extend((False, w) for w in wrapped[1:])
     result = [f"{lhs} &= {lines[0][1]}"] + [f"&{'= ' if eq else ''}{text}" for eq, text in lines[1:]]
     result[-1] += tag_tex

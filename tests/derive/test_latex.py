@@ -29,6 +29,18 @@ def test_latex_derivation_substitutes_the_numbers(tmp_path):
     assert r"\resizebox" not in text and r"\scalebox" not in text
 
 
+def test_a_long_exact_fraction_has_its_decimal_value_beside_it(tmp_path):
+    # issue 32: \frac{318404458255351426603316088921}{745058059692382812500000} alone says nothing
+    tex = tmp_path / "d.tex"
+    main(["--example", "herrmann-backprop", "--format", "latex", "-o", str(tex)])
+    text = tex.read_text()
+    long = r"\frac{318404458255351426603316088921}{745058059692382812500000}"
+    # the step's verdict, and the cost's step: the value under the fraction, the row being full
+    assert text.count(long + r" \approx 427355.2297$") == 1
+    assert text.count(long + " \\\\\n" + r"&\approx 427355.2297\tag*{(Eq. 3.11)}") == 1
+    assert r"\frac{9}{2} \approx" not in text  # a short one reads as it is
+
+
 def test_latex_derivation_writes_the_symbolic_route_beside_backprop(tmp_path):
     tex = tmp_path / "d.tex"
     main(["--example", "herrmann-backprop", "--format", "latex", "-o", str(tex)])
