@@ -190,6 +190,11 @@ _KEY_TOLERANCE_EM = 1.6 / 2.54 * 72.27 / 10  # its tolerance column, \hbox to 1.
 _KEY_SKIPS_EM = 2.3  # the tabskips around an entry's three cells
 
 
+# a key of up to this many rows (1.9 lines each, \small: 12 cm) is kept on one page; a
+# longer one may break between rows, but not after its first row or before its last
+KEY_TOGETHER = 16
+
+
 def key_per_row(answers: tuple[Any, ...]) -> int:
     """How many key entries (symbol, value, tolerance) a row of the key holds: three where the
     widest symbol and value allow, fewer where they are long (autodiff's ẏ (seed ẋ₁ = 1))."""
@@ -225,7 +230,7 @@ def stream(document: str, exam: ExamSpec, sheets: Iterable[StudentSheet], roster
     return env.get_template(f"{document}.tex.j2").generate(
         exam=header(exam), problems=exam.problems, students=_students(sheets),
         skeletons=[(name, sk) for sk, name in names.items()], skeleton_names=names, rows=section_rows,
-        key_per_row=key_per_row,
+        key_per_row=key_per_row, key_together=KEY_TOGETHER,
         lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
         writing_space=any((p.answer_space or exam.answer_space) != "none" for p in exam.problems),
         room=lambda v, q: space.room(space.setting(exam, v), v.problem, q),

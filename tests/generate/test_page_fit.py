@@ -170,3 +170,51 @@ numbers = "decimal"
 sizes = [2, 2, 2, 2, 2, 1]
 """)
 
+
+def key_rows_per_page(pdf: Path) -> list[dict[int, int]]:
+    """Each key table of the solutions (in order): how many of its rows each page holds. A row
+    is a line with a tolerance ("±") or an "exact"; a table runs from its "Key" heading to the
+    next problem's number."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    tables: list[dict[int, set[int]]] = []
+    current: dict[int, set[int]] | None = None
+    for n, page in enumerate(re.findall(r"<page .*?</page>", xml, re.S)):
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page):
+            x, middle, word = float(m[1]), round((float(m[2]) + float(m[3])) / 2), m[4]
+            if word == "Key":
+                current = {}
+                tables.append(current)
+            elif current is not None and word in ("exact", "±"):
+                current.setdefault(n, set()).add(middle)
+            elif current is not None and re.fullmatch(r"\d+\.", word) and x < 80:
+                current = None
+    return [{page: len(rows) for page, rows in table.items()} for table in tables]
+
+
+@needs_tex
+def test_a_key_that_fits_a_page_stays_on_one_and_no_row_is_left_alone(tmp_path: Path) -> None:
+    # issue 32: a solutions page could hold a single key row, the rest of its table on the page
+    # before (seed 1 gave two such widows); a 12-row key now moves whole to the next page
+    out = built_without_overfull_boxes(tmp_path, """title = "Widows"
+seed = 1
+decimals = 4
+[[problems]]
+kind = "backprop"
+sizes = [3, 3, 2]
+[[problems]]
+kind = "update"
+numbers = "decimal"
+[[problems]]
+kind = "forward"
+difficulty = "hard"
+[[problems]]
+kind = "backprop"
+numbers = "decimal"
+sizes = [2, 3, 2]
+[[problems]]
+kind = "batching"
+""")
+    tables = key_rows_per_page(out / "solutions.pdf")
+    assert len(tables) == 5 and max(sum(t.values()) for t in tables) >= 10
+    for table in tables:
+        assert len(table) == 1 or (sum(table.values()) > 16 and min(table.values()) >= 2), tables
