@@ -291,9 +291,13 @@ def wrap(tex: str, budget: float, indent: str = r"\quad") -> list[str] | None:
 _APPROX = r"\approx "
 
 
+# a lone exact fraction with its decimal value beside it (LatexPrinter.glossed), and nothing else
+_GLOSSED = re.compile(r"(-?\\frac\{\d+\}\{\d+\}) (\\approx -?[\d.]+(?: \\cdot 10\^\{-?\d+\})?)")
+
+
 def _glossed_apart(part: str) -> list[str]:
-    main, sep, value = part.partition(" " + _APPROX)
-    return [main, _APPROX + value] if sep and "=" not in value else [part]
+    m = _GLOSSED.fullmatch(part)
+    return [m[1], m[2]] if m else [part]
 
 
 def _joined(parts: list[str]) -> str:
