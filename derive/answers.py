@@ -37,6 +37,7 @@ class Answers:
     example: int  # 0-based
     decimals: int | None = None  # the most decimal places written (0.125 → 3); None: no decimals
     written: dict[str, str] = field(default_factory=dict)  # each value's text as written ("0.70", "9/2")
+    places: dict[str, int] = field(default_factory=dict)  # each value's decimal places as written (0: none)
 
 
 def shapes(names: list[str]) -> dict[str, tuple[int, ...]]:
@@ -59,6 +60,7 @@ def parse(data: Mapping[str, Any], names: list[str], examples: int = 1) -> Answe
                         f"give a number from 1 to {examples}")
     values: dict[str, sp.Rational] = {}
     written: dict[str, str] = {}
+    places: dict[str, int] = {}
     for key, value in data.items():
         if key == "example":
             continue
@@ -67,10 +69,11 @@ def parse(data: Mapping[str, Any], names: list[str], examples: int = 1) -> Answe
                 raise SpecError(f"answers.{name}", "given twice", "give each value once, whole or by entry")
             values[name] = parse_number(raw, f"answers.{where}")
             written[name] = _as_written(raw)
+            places[name] = _places(raw)
     if not values:
         raise SpecError("answers", "no values given", 'write values such as z1 = [1, 2] or "grad_W1[2,2]" = 108')
-    places = [p for k, v in data.items() if k != "example" for p in map(_places, _flat(v)) if p]
-    return Answers(values, example - 1, max(places) if places else None, written)
+    most = max(places.values())
+    return Answers(values, example - 1, most or None, written, places)
 
 
 def _as_written(value: Any) -> str:
@@ -107,12 +110,19 @@ def _entries(key: str, value: Any, known: dict[str, tuple[int, ...]]) -> list[tu
     """(entry name, the value as read from the file, the name its errors give) for each entry."""
     match = _KEY.match(key.replace(" ", ""))
     base = match["base"] if match else key
+    if match and base not in known and "output" in known and base == f"a{_depth(known)}":
+        base = "output"  # a^(L), the output layer's activation, is ŷ: the lectures write both
     if not match or base not in known:
         raise SpecError(f"answers.{key}", "unknown quantity", _suggest(base, known))
     shape = known[base]
     if match["index"] is not None:
         return [(_indexed(key, base, match["index"], shape), value, key)]
     return _whole(base, value, shape)
+
+
+def _depth(known: dict[str, tuple[int, ...]]) -> int:
+    """L, the number of layers: the highest z^(l) the trace has."""
+    return max(int(name[1:]) for name in known if name[:1] == "z" and name[1:].isdigit())
 
 
 def _indexed(key: str, base: str, text: str, shape: tuple[int, ...]) -> str:
@@ -164,7 +174,7 @@ def _describe(value: Any) -> str:
 def _suggest(base: str, known: dict[str, tuple[int, ...]]) -> str:
     close = difflib.get_close_matches(base, list(known), n=1)
     if base.startswith("a") and base[1:].isdigit() and "output" in known and base not in known:
-        return "the output layer's activations are called output"
+        return f"the network has {_depth(known)} layers: its output layer's activations are a{_depth(known)} (or output)"
     if base.endswith("_new") and not any(k.endswith("_new") for k in known):
         return "values after the step need a learning_rate in the spec"
     hint = f"did you mean {close[0]}? " if close else ""

@@ -3,7 +3,8 @@
 Each pattern recomputes the step from the student's own inputs (:mod:`derive.own`) with
 the mistake made on purpose; when the student's value matches, the diagnosis is one
 sentence with the correct formula and its numbers. Patterns are tried from the most to the
-least specific; a wrong value that none explains gets no guess.
+least specific; a wrong value that none explains gets no guess, but the step's correct
+formula with the numbers from the student's own earlier values (:func:`formula`).
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ class Context:
         return self.answers.example
 
     def fmt(self, value: Any) -> str:
+        """A number as the sentence shows it, with a true minus (−432)."""
         if isinstance(value, (float, np.floating)) or self.own.mode.is_float:
-            return f"{float(value):.6g}"
-        if self.judge.tolerance.decimals is not None and isinstance(value, sp.Rational):
+            text = f"{float(value) + 0.0:.6g}"
+        elif self.judge.tolerance.decimals is not None and isinstance(value, sp.Rational):
             # decimals compared, decimals shown: 0.01 · 150 = 1.5, not 1/100 · 150 = 3/2
-            return exact_decimal(value) or f"{float(value):.6g}"
-        return str(sp.nsimplify(value))
+            text = exact_decimal(value) or f"{float(value):.6g}"
+        else:
+            text = str(sp.nsimplify(value))
+        return text.replace("-", "−")
 
     def right(self, name: str) -> Any:
         """The step's correct value from the student's own inputs."""
@@ -51,7 +55,8 @@ class Context:
 
 def diagnose(name: str, given: Any, spec: Spec, own: OwnTrace, truth: dict[str, Any], judge: Any,
              verdicts: dict[str, str], answers: Answers) -> str:
-    """The sentence naming the mistake that gives ``given`` for ``name``, or ``""``."""
+    """The sentence naming the mistake that gives ``given`` for ``name``; where none does,
+    the step's correct formula with its numbers (:func:`formula`)."""
     ctx = Context(spec, own, truth, judge, verdicts, answers)
     right = ctx.right(name)
     for pattern in PATTERNS:
@@ -60,7 +65,8 @@ def diagnose(name: str, given: Any, spec: Spec, own: OwnTrace, truth: dict[str, 
                 continue  # a "mistake" that gives the right value names nothing
             if ctx.judge.close(given, value, name, own=True):
                 return sentence
-    return ""
+    # no typical mistake gives it: the step as it should go, with the student's own numbers
+    return formula(ctx, name)
 
 
 def _near(ctx: Context, a: Any, b: Any, name: str) -> bool:
@@ -116,7 +122,7 @@ def sigma_prime_missing(ctx: Context, name: str) -> Iterator[Candidate]:
     j = idx[0]
     up, s = _factors(ctx, l, j)
     yield up, (f"{text_label(name)} is missing the factor σ'(z^({l})_{j}): {text_label(name)} = "
-               f"{_upstream_label(ctx, l, j)} · σ'(z^({l})_{j}) = {ctx.fmt(up)} · {ctx.fmt(s)} = "
+               f"{_upstream_label(ctx, l, j)} · σ'(z^({l})_{j}) = {_n(ctx, up)} · {_n(ctx, s)} = "
                f"{ctx.fmt(ctx.right(name))}")
 
 
@@ -129,7 +135,7 @@ def sigma_prime_at_a(ctx: Context, name: str) -> Iterator[Candidate]:
     act = ctx.spec.network.layers[l - 1].activation
     up, s = _factors(ctx, l, j)
     z, a = ctx.own.z[l][e:e + 1, j - 1:j], ctx.own.a[l][e:e + 1, j - 1:j]
-    tail = f"{text_label(name)} = {_upstream_label(ctx, l, j)} · σ'(z^({l})_{j}) = {ctx.fmt(up)} · {ctx.fmt(s)} = " \
+    tail = f"{text_label(name)} = {_upstream_label(ctx, l, j)} · σ'(z^({l})_{j}) = {_n(ctx, up)} · {_n(ctx, s)} = " \
            f"{ctx.fmt(ctx.right(name))}"
     yield mode.fix(np.asarray(up * act.prime_at(a, mode)[0, 0])[None])[0], \
         f"σ' was taken at a^({l})_{j} instead of z^({l})_{j}: {tail}"
@@ -177,7 +183,7 @@ def step_direction(ctx: Context, name: str) -> Iterator[Candidate]:
     grad = (ctx.own.grad_W[l][idx[0] - 1, idx[1] - 1] if stem == "W_new" else ctx.own.grad_b[l][idx[0] - 1])
     rate = ctx.spec.network.learning_rate
     rate = float(rate) if ctx.own.mode.is_float else rate
-    rule = f"{text_label(name)} = w − α ∂C/∂w = {ctx.fmt(old)} − {ctx.fmt(rate)} · {ctx.fmt(grad)} = " \
+    rule = f"{text_label(name)} = w − α ∂C/∂w = {ctx.fmt(old)} − {_n(ctx, rate)} · {_n(ctx, grad)} = " \
            f"{ctx.fmt(ctx.right(name))}"
     yield old + rate * grad, f"the gradient step was added instead of subtracted: {rule}"
     yield old - grad, f"the learning rate was left out: {rule}"
@@ -196,13 +202,13 @@ def outer_product_swapped(ctx: Context, name: str) -> Iterator[Candidate]:
         for kk, v in enumerate(a, start=1):
             if (jj, kk) != (j, k):
                 yield d * v, (f"that is δ^({l})_{jj} · {_prev(l, kk)}, the entry for w^({l})_{jj}{kk}: "
-                              f"{text_label(name)} = δ^({l})_{j} · {_prev(l, k)} = {ctx.fmt(delta[j - 1])} · "
-                              f"{ctx.fmt(a[k - 1])} = {ctx.fmt(ctx.right(name))}")
+                              f"{text_label(name)} = δ^({l})_{j} · {_prev(l, k)} = {_n(ctx, delta[j - 1])} · "
+                              f"{_n(ctx, a[k - 1])} = {ctx.fmt(ctx.right(name))}")
 
 
 def early_rounding(ctx: Context, name: str) -> Iterator[Candidate]:
     """The value of a computation with intermediates rounded to fewer decimals than asked."""
-    decimals = ctx.judge.tolerance.decimals
+    decimals = ctx.judge.decimals(name)
     if decimals is None:
         return
     for fewer in range(decimals - 1, -1, -1):
@@ -223,7 +229,7 @@ def outer_product_slip(ctx: Context, name: str) -> Iterator[Candidate]:
     delta, a = ctx.own.delta[l][ctx.e][j - 1], ctx.own.a[l - 1][ctx.e][k - 1]
     given = ctx.answers.values[name]
     yield given, (f"a slip in the product: {text_label(name)} = δ^({l})_{j} · {_prev(l, k)} = "
-                  f"{ctx.fmt(delta)} · {ctx.fmt(a)} = {ctx.fmt(ctx.right(name))}; "
+                  f"{_n(ctx, delta)} · {_n(ctx, a)} = {ctx.fmt(ctx.right(name))}; "
                   f"the other entries fit δ^({l}) {('x' if l == 1 else f'a^({l - 1})')}ᵀ")
 
 
@@ -252,3 +258,95 @@ def _factors(ctx: Context, l: int, j: int) -> tuple[Any, Any]:
 
 def _upstream_label(ctx: Context, l: int, j: int) -> str:
     return f"∂C/∂ŷ_{j}" if l == ctx.spec.network.depth else f"Σ_k w^({l + 1})_k{j} δ^({l + 1})_k"
+
+
+# --- the step's correct formula with its numbers, for every wrong value ---------------------
+
+def _n(ctx: Context, value: Any) -> str:
+    """A number as a factor: in parentheses when negative (0.001 · (−432), not 0.001 · −432)."""
+    text = ctx.fmt(value)
+    return f"({text})" if text.startswith("−") else text
+
+
+def formula(ctx: Context, name: str) -> str:
+    """``name``'s equation with the numbers it takes from the student's own earlier values
+    (the true ones where the student gave none), and the value they give: what a student
+    whose value is wrong for no named reason redoes. "" where the step has no such line."""
+    stem, l, idx = split(name)
+    net, own, e = ctx.spec.network, ctx.own, ctx.e
+    right = ctx.fmt(ctx.right(name))
+    label = text_label(name)
+    if stem == "z":
+        j = idx[0]
+        weights, bias = own.params[l - 1]
+        inputs = own.a[l - 1][e]
+        rule = " + ".join(f"w^({l})_{j}{k} {_prev(l, k)}" for k in range(1, len(inputs) + 1))
+        nums = " + ".join(f"{_n(ctx, weights[j - 1][k])} · {_n(ctx, v)}" for k, v in enumerate(inputs))
+        if bias is not None:
+            rule, nums = rule + f" + b^({l})_{j}", nums + f" + {_n(ctx, bias[j - 1])}"
+        return f"{label} = {rule} = {nums} = {right}"
+    if stem in ("a", "output"):
+        l = net.depth if stem == "output" else l
+        act, j = net.layers[l - 1].activation, idx[0]
+        if not act.elementwise:
+            return f"{label} = {act.name}(z^({l}))_{j} = {right}"
+        return f"{label} = σ(z^({l})_{j}) = {act.name}({ctx.fmt(own.z[l][e][j - 1])}) = {right}"
+    if stem == "delta":
+        j = idx[0]
+        if l == net.depth and net.fused_output:
+            return (f"{label} = ŷ_{j} − y_{j} = {_n(ctx, own.a[l][e][j - 1])} − {_n(ctx, own.y[e][j - 1])} = {right}")
+        act = net.layers[l - 1].activation
+        if not act.elementwise:  # softmax without its matched loss: δ = Jᵀ ∂C/∂a
+            total = " + ".join(f"{_n(ctx, a)} · {_n(ctx, u)}" for a, u in zip(own.a[l][e], own.upstream[l][e]))
+            return (f"{label} = a^({l})_{j} (∂C/∂a^({l})_{j} − Σ_k a^({l})_k ∂C/∂a^({l})_k) = "
+                    f"{_n(ctx, own.a[l][e][j - 1])} · ({_n(ctx, own.upstream[l][e][j - 1])} − ({total})) = {right}")
+        up = own.upstream[l][e, j - 1]
+        s = act.derivative(own.z[l][e:e + 1, j - 1:j], own.a[l][e:e + 1, j - 1:j], own.mode)[0, 0]
+        if l == net.depth:
+            return f"{label} = ∂C/∂ŷ_{j} · σ'(z^({l})_{j}) = {_n(ctx, up)} · {_n(ctx, s)} = {right}"
+        weights = own.params[l][0]
+        deltas = own.delta[l + 1][e]
+        rule = " + ".join(f"w^({l + 1})_{k}{j} δ^({l + 1})_{k}" for k in range(1, len(deltas) + 1))
+        nums = " + ".join(f"{_n(ctx, weights[k][j - 1])} · {_n(ctx, d)}" for k, d in enumerate(deltas))
+        if len(deltas) > 1:
+            rule, nums = f"({rule})", f"({nums})"
+        return f"{label} = {rule} σ'(z^({l})_{j}) = {nums} · {_n(ctx, s)} = {right}"
+    if stem in ("grad_W", "grad_b") and len(ctx.spec.examples) > 1:
+        what = f"δ^({l})_{idx[0]} {_prev(l, idx[1])}" if stem == "grad_W" else f"δ^({l})_{idx[0]}"
+        return f"{label} = (1/{len(ctx.spec.examples)}) Σ_i {what} over the examples = {right}"
+    if stem == "grad_W":
+        j, k = idx
+        return (f"{label} = δ^({l})_{j} {_prev(l, k)} = {_n(ctx, own.delta[l][e][j - 1])} · "
+                f"{_n(ctx, own.a[l - 1][e][k - 1])} = {right}")
+    if stem == "grad_b":
+        return f"{label} = δ^({l})_{idx[0]} = {right}"
+    if stem == "grad_x":
+        k = idx[0]
+        weights, deltas = own.params[0][0], own.delta[1][e]
+        rule = " + ".join(f"w^(1)_{j}{k} δ^(1)_{j}" for j in range(1, len(deltas) + 1))
+        nums = " + ".join(f"{_n(ctx, weights[j][k - 1])} · {_n(ctx, d)}" for j, d in enumerate(deltas))
+        return f"{label} = {rule} = {nums} = {right}"
+    if stem in ("W_new", "b_new") and net.learning_rate is not None:
+        weights, bias = own.params[l - 1]
+        old = weights[idx[0] - 1, idx[1] - 1] if stem == "W_new" else bias[idx[0] - 1]
+        grad = own.grad_W[l][idx[0] - 1, idx[1] - 1] if stem == "W_new" else own.grad_b[l][idx[0] - 1]
+        rate = float(net.learning_rate) if own.mode.is_float else net.learning_rate
+        symbol = f"w^({l})_{''.join(map(str, idx))}" if stem == "W_new" else f"b^({l})_{idx[0]}"
+        return f"{label} = {symbol} − α ∂C/∂{symbol} = {_n(ctx, old)} − {_n(ctx, rate)} · {_n(ctx, grad)} = {right}"
+    if stem == "cost" and len(ctx.spec.examples) > 1:
+        return f"C = (1/{len(ctx.spec.examples)}) Σ_i C_i, the mean of the examples' costs = {right}"
+    if stem == "cost":
+        outputs, targets = own.a[net.depth][e], own.y[e]
+        if net.loss.name in ("half_sse", "mse"):
+            terms = " + ".join(f"({_n(ctx, t)} − {_n(ctx, o)})²" for o, t in zip(outputs, targets))
+            front = "½" if net.loss.name == "half_sse" else f"(1/{len(outputs)})"
+            return f"C = {front} Σ_j (y_j − ŷ_j)² = {front} ({terms}) = {right}"
+        if net.loss.name == "bce":
+            terms = " + ".join(f"{_n(ctx, t)} · ln {_n(ctx, o)} + (1 − {_n(ctx, t)}) · ln(1 − {_n(ctx, o)})"
+                               for o, t in zip(outputs, targets))
+            return f"C = −Σ_j [y_j ln ŷ_j + (1 − y_j) ln(1 − ŷ_j)] = −({terms}) = {right}"
+        terms = " + ".join(f"{_n(ctx, t)} · ln {_n(ctx, o)}" for o, t in zip(outputs, targets))
+        return f"C = −Σ_j y_j ln ŷ_j = −({terms}) = {right}"
+    if stem == "cost_new":
+        return f"{label}: the forward pass again with the parameters after the step gives C = {right}"
+    return f"{label} = {right} from your own earlier values"

@@ -11,7 +11,7 @@ student's δ and a, and one slip costs one step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -45,8 +45,13 @@ def _in_domain(net: Any, outputs: np.ndarray) -> bool:
     return all(0 < float(v) < 1 for v in np.asarray(outputs).ravel())
 
 
-def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode) -> OwnTrace:
-    """Recompute every quantity from the student's values (``given``, by entry name) in ``mode``."""
+def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode,
+              keep: Callable[[str, Any], bool] | None = None) -> OwnTrace:
+    """Recompute every quantity from the student's values (``given``, by entry name) in ``mode``.
+
+    ``keep(name, computed)``, asked of each given value as the pass reaches it, decides whether
+    the student's value replaces the computed one (the check keeps only the values it judges
+    correct, and so follows the student's correct values alone in one pass)."""
     net = spec.network
     params = backprop.parameters(net, mode)
     x, y = backprop.batch_arrays(spec.examples, mode)
@@ -63,7 +68,7 @@ def own_trace(spec: Spec, given: Mapping[str, Any], example: int, mode: Mode) ->
             entry = index[1:] if per_example else index
             key = f"{base}[{','.join(str(i + 1) for i in entry)}]" if entry else base
             own.computed[key] = v
-            if key in given:
+            if key in given and (keep is None or keep(key, v)):
                 out[index] = float(given[key]) if mode.is_float else given[key]
         return out
 

@@ -22,6 +22,7 @@ from .derive.graph_report import GraphReport, for_expression
 from .derive.network import Spec, load_spec, parse_spec
 from .derive.numbers import EXACT, FLOAT, Mode, hand, parse_number
 from .derive.printing import LatexPrinter
+from .derive.quantities import text_label
 
 from . import arguments
 
@@ -153,6 +154,13 @@ class Derivation:
 
         return text.render(self.report)
 
+    def __str__(self) -> str:  # print(d) reads as the derivation, not as a dataclass
+        return self.to_text()
+
+    def __repr__(self) -> str:  # a REPL's echo: what it is, not every array of the trace
+        sizes = "–".join(map(str, self.report.spec.network.sizes))
+        return f"<Derivation of a {sizes} network, {self.report.mode.name} mode; print() or .to_text() shows it>"
+
     def _repr_markdown_(self) -> str:
         p = LatexPrinter(self.report.mode, self.report.spec.notation, 6)
         title = self.report.spec.name or "Network " + "–".join(map(str, self.report.spec.network.sizes))
@@ -205,6 +213,12 @@ class Graph:
         from .derive.formats import graph_text
 
         return graph_text.render(self.report, self.decimals)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"<Graph of {self.report.title}; print() or .to_text() shows its traces>"
 
     def _repr_markdown_(self) -> str:
         from .derive.formats.graph_latex import equation
@@ -270,12 +284,29 @@ class Checked:
 
         return check_format.to_json(self.result)
 
+    def to_text(self) -> str:
+        from .derive.formats import check as check_format
+
+        return check_format.text(self.result)
+
+    def __str__(self) -> str:  # print(gradsheet.check(...)) reads as the table derive --check prints
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return f"<Checked: {c['correct']} correct, {c['carried']} carried, {c['wrong']} wrong; print() shows the table>"
+
     def _repr_markdown_(self) -> str:
+        from .derive.formats import check as check_format
+
         mark = {"correct": "✓ correct", "carried": "→ carried", "wrong": "✗ wrong"}
         lines = ["| value | given | expected | verdict | why |", "|---|---|---|---|---|"]
         for r in self.result.rows:
-            why = r.diagnosis.replace("|", "\\|")
-            lines.append(f"| `{r.name}` | {_number(r.given)} | {_number(r.expected)} | {mark[r.verdict]} | {why} |")
+            why = check_format.why(r, not self.result.mode.is_float).replace("|", "\\|")
+            # the value as the student wrote it (0.1, not 1/10); the expected one as precisely
+            given = r.written or _number(r.given)
+            expected = check_format.expected(r, not self.result.mode.is_float, self.result.tolerance.decimals is not None)
+            lines.append(f"| {text_label(r.name)} | {given} | {expected} | {mark[r.verdict]} | {why} |")
         c = self.counts()
         return f"{c['correct']} correct, {c['carried']} carried, {c['wrong']} wrong " \
                f"({self.result.tolerance.describe()})\n\n" + "\n".join(lines)

@@ -3,8 +3,11 @@
 JSON: ``{"format": "gradsheet-check/1", "spec": name, "mode": "exact"|"float",
 "tolerance": text, "summary": {"correct": n, "carried": n, "wrong": n}, "rows": [{"name":
 "grad_W1[2,2]", "label": "∂C/∂w^(1)_22", "given": "108", "expected": "192", "own": "192",
-"verdict": "wrong", "diagnosis": "…"}]}``; exact values as fraction strings, float ones as
-numbers; ``own`` is the step recomputed from the student's own earlier values.
+"verdict": "wrong", "diagnosis": "…", "decimals": 6, "rounded_from": null}]}``; exact values as
+fraction strings, float ones as numbers; ``own`` is the step recomputed from the student's own
+earlier values; ``decimals`` the decimals the value was judged at (null: exactly, or by a fixed
+tolerance); ``rounded_from``, for a correct value that is not the true value rounded, the value
+the student's own (correct, rounded) earlier values give.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 import sympy as sp
 
 from ..check import CARRIED, WRONG, Check
-from ..numbers import exact_decimal, to_fraction_string
+from ..numbers import Real, exact_decimal, round_half_away, to_fraction_string
 from ..quantities import text_label
 from .json import dumps
 
@@ -42,6 +45,43 @@ def _shortened(text: str) -> str:
     return f"{text[:12]}…{text[-6:]} ({len(text)} characters)"
 
 
+def _at_decimals(value: Any, decimals: int | None, exact: bool, decimal: bool) -> str:
+    """The expected value as precise as the student's: 0.082167 beside their 0.082167, not
+    the six significant digits of every row (0.0821670) nor the exact fraction."""
+    if value is None or decimals is None:
+        return _text_number(value, exact, decimal)
+    if isinstance(value, sp.Rational) and exact_decimal(value) is not None and \
+            len(exact_decimal(value).partition(".")[2]) <= decimals:
+        return exact_decimal(value)  # 1.5 as 1.5 at 4 decimals: it is exact
+    text = _fixed(round_half_away(Real.parts(value)[0] if not isinstance(value, float) else sp.Rational(value),
+                                  decimals), decimals)
+    return text
+
+
+def _fixed(value: sp.Rational, decimals: int) -> str:
+    scale = 10 ** decimals
+    whole, part = divmod(abs(int(value * scale)), scale)
+    return ("-" if value < 0 else "") + str(whole) + (f".{part:0{decimals}d}" if decimals else "")
+
+
+def expected(row: Any, exact: bool, decimal: bool) -> str:
+    """The expected column of a row: the true value at the decimals the value was judged at."""
+    return _at_decimals(row.expected, row.decimals, exact, decimal)
+
+
+def why(row: Any, exact: bool) -> str:
+    """What the table says under a row: how a correct value that is not the true one's rounding
+    follows, where a carried value comes from, what went wrong."""
+    decimal = row.decimals is not None
+    if row.rounded_from is not None:
+        return (f"right from your own earlier values as you rounded them (they give "
+                f"{_at_decimals(row.rounded_from, row.decimals, exact, decimal)})")
+    if row.verdict == CARRIED:
+        return (f"right from your own earlier values (they give {_text_number(row.own, exact, decimal)}): "
+                "the mistake is earlier and not counted again")
+    return row.diagnosis if row.verdict == WRONG else ""
+
+
 def text(check: Check, source: str = "answers") -> str:
     exact = not check.mode.is_float
     name = check.spec.name or "the spec"
@@ -50,18 +90,16 @@ def text(check: Check, source: str = "answers") -> str:
     decimal = check.tolerance.decimals is not None
     for row in check.rows:
         given = row.written or _text_number(row.given, True)  # as written: 0.70, not 7/10
-        table.append((text_label(row.name), _shortened(given), _shortened(_text_number(row.expected, exact, decimal)),
-                      row.verdict))
+        table.append((text_label(row.name), _shortened(given),
+                      _shortened(_at_decimals(row.expected, row.decimals, exact, decimal)), row.verdict))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, (cells, row) in enumerate(zip(table, (None,) + check.rows)):
         lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
         if row is None:
             continue
-        if row.verdict == CARRIED:
-            lines.append(f"      right from your own earlier values (they give {_text_number(row.own, exact, decimal)}): "
-                         "the mistake is earlier and not counted again")
-        elif row.verdict == WRONG and row.diagnosis:
-            lines.append(f"      {row.diagnosis}")
+        note = why(row, exact)
+        if note:
+            lines.append(f"      {note}")
     counts = check.counts()
     lines += ["", f"{counts['correct']} correct, {counts['carried']} carried, {counts['wrong']} wrong "
                   f"of {len(check.rows)}"]
@@ -86,6 +124,7 @@ def to_json(check: Check) -> str:
         "summary": check.counts(),
         "rows": [{"name": r.name, "label": text_label(r.name), "given": _json_number(r.given, True),
                   "expected": _json_number(r.expected, exact), "own": _json_number(r.own, exact),
-                  "verdict": r.verdict, "diagnosis": r.diagnosis} for r in check.rows],
+                  "verdict": r.verdict, "diagnosis": r.diagnosis, "decimals": r.decimals,
+                  "rounded_from": _json_number(r.rounded_from, exact)} for r in check.rows],
     }
     return dumps(doc)
