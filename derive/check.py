@@ -9,7 +9,8 @@ trace (:mod:`derive.own`):
 * ``carried``: wrong against the truth, but right from the student's own earlier values
   (which differ from the true ones): the mistake was made earlier and is not counted again;
 * ``wrong``: neither; :mod:`derive.mistakes` then names the typical mistake that gives
-  exactly this value, when one does, and writes the step's correct formula with its numbers.
+  exactly this value, when one does (``diagnosis``), and writes the step's correct formula
+  with the student's own numbers (``formula``).
 
 By default each value is judged at its own written decimals (0.082167 at 6, 0.75136507 at
 8): right when it is the true value rounded to them, or the value of the computation with
@@ -80,6 +81,7 @@ class Row:
     diagnosis: str = ""
     written: str = ""  # the given value's text as the student wrote it; "" when not read from a file
     decimals: int | None = None  # the decimals it was judged at; None: exactly or by a fixed tolerance
+    formula: str = ""  # a wrong value's step as it should go, with the student's own numbers
     rounded_from: Any = None  # correct as it follows from the student's own rounded earlier values: that value
 
 
@@ -167,7 +169,7 @@ class Judge:
 
 def check(spec: Spec, answers: Answers, tolerance: Tolerance | None = None) -> Check:
     """One :class:`Row` per given value, in the order of the trace."""
-    from .mistakes import diagnose
+    from .mistakes import correct_step, diagnose
 
     tolerance = tolerance or inferred_tolerance(answers)
     mode = EXACT if spec.network.rational else FLOAT
@@ -205,8 +207,9 @@ def check(spec: Spec, answers: Answers, tolerance: Tolerance | None = None) -> C
     out = []
     for name, given, expected, mine, verdict, rounded_from in rows:
         why = diagnose(name, given, spec, own, truth, judge, verdicts, answers) if verdict == WRONG and own else ""
+        step = correct_step(name, spec, own, truth, judge, verdicts, answers) if verdict == WRONG and own else ""
         out.append(Row(name, given, expected, mine, verdict, why, answers.written.get(name, ""),
-                       judge.decimals(name), rounded_from))
+                       decimals=judge.decimals(name), formula=step, rounded_from=rounded_from))
     return Check(spec, mode, tolerance, tuple(out))
 
 

@@ -55,8 +55,7 @@ class Context:
 
 def diagnose(name: str, given: Any, spec: Spec, own: OwnTrace, truth: dict[str, Any], judge: Any,
              verdicts: dict[str, str], answers: Answers) -> str:
-    """The sentence naming the mistake that gives ``given`` for ``name``; where none does,
-    the step's correct formula with its numbers (:func:`formula`)."""
+    """The sentence naming the mistake that gives ``given`` for ``name``, or ``""``."""
     ctx = Context(spec, own, truth, judge, verdicts, answers)
     right = ctx.right(name)
     for pattern in PATTERNS:
@@ -65,8 +64,13 @@ def diagnose(name: str, given: Any, spec: Spec, own: OwnTrace, truth: dict[str, 
                 continue  # a "mistake" that gives the right value names nothing
             if ctx.judge.close(given, value, name, own=True):
                 return sentence
-    # no typical mistake gives it: the step as it should go, with the student's own numbers
-    return formula(ctx, name)
+    return ""
+
+
+def correct_step(name: str, spec: Spec, own: OwnTrace, truth: dict[str, Any], judge: Any,
+                 verdicts: dict[str, str], answers: Answers) -> str:
+    """The step ``name`` as it should go, with the student's own numbers (:func:`formula`)."""
+    return formula(Context(spec, own, truth, judge, verdicts, answers), name)
 
 
 def _near(ctx: Context, a: Any, b: Any, name: str) -> bool:

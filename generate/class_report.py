@@ -161,7 +161,7 @@ def _parts(grades: list[Any], present: set[str]) -> tuple[PartFigures, ...]:
 
 
 _LAYER = re.compile(r"\^\(\d+\)")
-_INDEX = re.compile(r"(?<=[A-Za-zδσ'])_\d+")
+_INDEX = re.compile(r"(?<=[A-Za-zδσ')])_\d+")  # x_1, w^(l)_12, δ^(l)_2: after a letter, a prime or a layer
 
 
 def mistake_of(diagnosis: str) -> str:
@@ -169,7 +169,8 @@ def mistake_of(diagnosis: str) -> str:
     that one mistake made on δ^(1)_1 and on δ^(2)_2 counts as one:
     "δ^(l)_j is missing the factor σ'(z^(l)_j)"."""
     head = diagnosis.split(":")[0].strip()
-    return _INDEX.sub("_j", _LAYER.sub("^(l)", head))
+    # a weight's two indices (w^(1)_22, networks being at most 6 wide) are jk, a unit's one j
+    return _INDEX.sub(lambda m: "_jk" if len(m[0]) == 3 else "_j", _LAYER.sub("^(l)", head))
 
 
 def _mistakes(grades: list[Any]) -> tuple[Mistake, ...]:

@@ -10,7 +10,8 @@ step), and a wrong part that a typical mistake explains gets that diagnosis.
 A question's printed points are shared by the answers it asks (the key's ``points``); the
 points of a question that asks for nothing the key holds are the "by hand" column. Writes ``grades.csv`` (one row per
 student: points per problem and total) and ``parts.csv`` (one row per student and part:
-given, key, verdict, diagnosis); the summary (one line per problem) goes to stdout.
+given, key, verdict, diagnosis, and for a wrong network value its step with the student's own
+numbers); the summary (one line per problem) goes to stdout.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class PartGrade:
     credit: Fraction  # points earned for this part
     diagnosis: str = ""
     worth: Fraction = Fraction(0)  # what the part is worth: its question's points over the answers it asks
+    step: str = ""  # a wrong trace value's step as it should go, with the student's own numbers
 
 
 def load_key(path: Path) -> key_format.Key:
@@ -187,10 +189,46 @@ def load_answers(path: Path) -> ClassAnswers:
     return ClassAnswers(tuple(rows), tuple(unread))
 
 
-def number_text(value: str) -> str:
-    """A value as parse_number reads it: a decimal comma (0,0331) is a decimal point."""
-    value = value.strip()
+# what a student copies from a PDF or types for a minus: U+2212 (the sheets print it), the
+# dashes, the small and full-width hyphen-minus
+_MINUS = str.maketrans({c: "-" for c in "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"})
+_SPACE = re.compile(r"[\s\u00a0\u2007\u2009\u200a\u202f]+|\\[,;:! ]")
+_WRAPPED = re.compile(r"\$(.*)\$|\\\((.*)\\\)|\\(?:text|mathrm|textrm|mbox)\{(.*)\}", re.S)
+
+
+def as_read(value: str) -> str:
+    """A value as a student wrote it, read: the minus signs and dashes the sheets print or a
+    keyboard gives (−0.5, –0.5), thin and non-breaking spaces (1 234, 0.5 ), TeX as the
+    solutions show it ($-0.5$, \\text{yes}, \\,) and a decimal comma (0,0331)."""
+    value = value.strip().translate(_MINUS)
+    while (m := _WRAPPED.fullmatch(value.strip())) is not None:
+        value = next(g for g in m.groups() if g is not None)
+    value = _SPACE.sub("", value)
     return value.replace(",", ".") if _DECIMAL_COMMA.fullmatch(value) else value
+
+
+
+# the text answers a student may write for the kinds' yes/no and forward/reverse parts
+TEXT_SYNONYMS = {"yes": "yes", "y": "yes", "true": "yes", "no": "no", "n": "no", "false": "no",
+                 "forward": "forward", "forwards": "forward", "reverse": "reverse", "backward": "reverse",
+                 "backwards": "reverse"}
+
+
+def text_answer(value: str) -> str | None:
+    """A text answer as the key writes it (yes, no, forward, reverse), or None."""
+    return TEXT_SYNONYMS.get(as_read(value).lower())
+
+
+def unreadable(value: str, numeric: bool) -> str:
+    """Why ``value`` cannot be graded ("" if it can): not a number where the key holds one (a
+    word for a yes/no part is read, and right or wrong)."""
+    if not value.strip() or not numeric:
+        return ""
+    try:
+        parse_number(as_read(value), "value")
+    except SpecError:
+        return f"{value[:40]!r} is not a number (write it as 0.25, -1.5, 3/4 or 1.2e-3)"
+    return ""
 
 
 def canonical_part(written: str, parts: tuple[str, ...]) -> str | None:
@@ -215,6 +253,8 @@ class Placed:
 def place(key: Key, given: ClassAnswers) -> Placed:
     """Each row to its student, problem and part of the key; what does not match is unread."""
     sheets = {s.id: {v.problem: tuple(e.part for e in v.answers) for v in s.variants} for s in key.students}
+    numeric = {(s.id, v.problem, e.part): not isinstance(e.value, str) for s in key.students for v in s.variants
+               for e in v.answers}
     answers: dict[tuple[str, int], dict[str, str]] = {}
     first: dict[tuple[str, int, str], int] = {}
     unread = list(given.unread)
@@ -242,6 +282,10 @@ def place(key: Key, given: ClassAnswers) -> Placed:
                  "has the first; keep one row per part)")
             continue
         first[row.student, problem, part] = row.line
+        why = unreadable(row.value, numeric[row.student, problem, part])
+        if why:  # never graded wrong in silence: the instructor reads it
+            skip(f"{part} of problem {problem}: {why}")
+            continue
         answers.setdefault((row.student, problem), {})[part] = row.value
     answered = {student for student, _ in answers}
     absent = tuple(s.id for s in key.students if s.id not in answered)
@@ -262,19 +306,19 @@ def grade(key: Key, placed: Placed) -> list[PartGrade]:
 
 
 def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: int,
-              where: str) -> dict[str, tuple[str, str]]:
+              where: str) -> dict[str, tuple[str, ...]]:
     """Per answered part, the verdict and diagnosis of the checker that follows the student's
     own earlier answers: derive's trace checker for the trace kinds, else the kind's own
     :class:`~generate.carry.Follow`; nothing for a kind whose parts do not depend on each other."""
     if kind in TRACE_KINDS:
         try:
-            return _checked(variant, mine, decimals)
+            return {**_checked(variant, mine, decimals), **_judged_from_own_values(variant, mine)}
         except SpecError as error:  # the network's own arithmetic, past a limit: the key's field
             raise error.within(f"key.json {where}.network") from None
     follow = problems.get(kind).follow if kind in problems.NAMES else None
     if follow is None or not mine:
         return {}
-    given = {e.part: carry.reading(number_text(mine[e.part]), e.part) for e in variant.answers
+    given = {e.part: carry.reading(text_answer(mine[e.part]) or as_read(mine[e.part]), e.part) for e in variant.answers
              if mine.get(e.part, "").strip()}
     given = {part: v for part, v in given.items() if carry.followable(v)}
     truth = {e.part: e.value for e in variant.answers}
@@ -310,7 +354,7 @@ def graded_points(key: Key, student: Any) -> Fraction:
 
 
 def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], share: dict[str, Fraction],
-                   checked: dict[str, tuple[str, str]]) -> list[PartGrade]:
+                   checked: dict[str, tuple[str, ...]]) -> list[PartGrade]:
     out = []
     for entry in variant.answers:
         part = entry.part
@@ -324,21 +368,28 @@ def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], shar
             verdict, why = CARRIED, ""
         else:
             verdict, why = WRONG, checked.get(part, (WRONG, ""))[1]
+        step = checked[part][2] if verdict == WRONG and part in checked and len(checked[part]) > 2 else ""
         out.append(PartGrade(student, variant.problem, part, value, entry.value, verdict,
-                             share[part] if verdict in (CORRECT, CARRIED) else Fraction(0), why, share[part]))
+                             share[part] if verdict in (CORRECT, CARRIED) else Fraction(0), why, share[part], step))
     return out
 
 
 def _right(value: str, entry: Entry) -> bool:
+    """Within the key's tolerance of its value, or of the exact value: a student who keeps
+    every digit (a BCE cost of 0.376226548 beside the key's hand-rounded 0.3761 ± 0.0001) is
+    closer to the truth than the tolerance asks."""
     if isinstance(entry.value, str):
-        return value.strip().lower() == entry.value.strip().lower()
+        return text_answer(value) == entry.value
     try:
-        number = parse_number(number_text(value), "value")
+        number = parse_number(as_read(value), "value")
     except SpecError:
         return False
+    allowed = float(entry.tolerance) * (1 + 1e-9) + 1e-12
     try:
-        return abs(float(number) - float(entry.value)) <= float(entry.tolerance) * (1 + 1e-9) + 1e-12
-    except OverflowError:  # 10^999 is no float, and no key value
+        if abs(float(number) - float(entry.value)) <= allowed:
+            return True
+        return abs(float(number) - float(parse_number(entry.exact, "exact"))) <= allowed
+    except (OverflowError, SpecError):  # 10^999 is no float, and no key value
         return False
 
 
@@ -354,7 +405,30 @@ _FOLLOW_ERRORS = (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError
 TRACE_KINDS = frozenset({"forward", "backprop", "update", "chain_rule", "perceptron"})
 
 
-def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[str, tuple[str, str]]:
+# the trace kinds' text parts that follow from the student's own values: the part, the values
+# it reads, and the answer they give
+OWN_TEXT = {"cost_fell": (("cost", "cost_new"), lambda v: "yes" if v["cost_new"] < v["cost"] else "no")}
+
+
+def _judged_from_own_values(variant: KeyVariant, mine: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """A yes/no part answered from the student's own numbers ("did the cost fall?" from their
+    0.0294 and 0.0270): carried where those numbers give the student's answer and the key's
+    differ, as a number computed from them would be."""
+    out = {}
+    for part, (reads, answer) in OWN_TEXT.items():
+        if part not in mine or any(not mine.get(r, "").strip() for r in reads):
+            continue
+        try:
+            values = {r: parse_number(as_read(mine[r]), r) for r in reads}
+        except SpecError:
+            continue
+        own, key = answer(values), next(e.value for e in variant.answers if e.part == part)
+        if own != key and text_answer(mine[part]) == own:
+            out[part] = (CARRIED, "")
+    return out
+
+
+def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[str, tuple[str, ...]]:
     """The checker's verdict and diagnosis per part, for the parts that are the network's
     quantities (an update's yes/no "did the cost fall" is not one, and does not stop the rest)."""
     if variant.network is None or not mine:
@@ -365,13 +439,13 @@ def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[s
     for part, text in mine.items():
         if part in parts:
             try:
-                values[part] = parse_number(number_text(text), part)
+                values[part] = parse_number(as_read(text), part)
             except SpecError:
                 continue
     if not values:
         return {}
     result = check(spec, derive_answers.Answers(values, 0), Tolerance(decimals=decimals))
-    return {r.name: (r.verdict, r.diagnosis) for r in result.rows}
+    return {r.name: (r.verdict, r.diagnosis, r.formula) for r in result.rows}
 
 
 def grades_csv(key: Key, grades: list[PartGrade]) -> str:
@@ -389,9 +463,9 @@ def grades_csv(key: Key, grades: list[PartGrade]) -> str:
 
 
 def parts_csv(grades: list[PartGrade]) -> str:
-    return csv_rows.table(["student", "problem", "part", "given", "key", "verdict", "points", "diagnosis"],
+    return csv_rows.table(["student", "problem", "part", "given", "key", "verdict", "points", "diagnosis", "step"],
                           ([g.student, g.problem, g.part, g.given, g.key, g.verdict, class_report.points(g.credit),
-                            g.diagnosis] for g in grades))
+                            g.diagnosis, g.step] for g in grades))
 
 
 def summary(key: Key, grades: list[PartGrade]) -> str:
@@ -408,9 +482,17 @@ def summary(key: Key, grades: list[PartGrade]) -> str:
             carried = sum(g.verdict == CARRIED for g in these)
             # chain_rule asks each student about another weight: count those who were asked
             cells.append(f"{part} {right}/{len(these)}" + (f" (+{carried} carried)" if carried else ""))
-        mistakes = Counter(g.diagnosis.split(":")[0] for g in mine if g.verdict == WRONG and g.diagnosis)
-        common = f"; most common mistake: {mistakes.most_common(1)[0][0]} ({mistakes.most_common(1)[0][1]}×)" \
-            if mistakes else ""
+        # students, not answers: one student's nine slips of one kind are one student's mistake;
+        # the same mistake on δ^(1)_1 and δ^(2)_2 is one mistake (class_report.mistake_of)
+        students: dict[str, set[str]] = {}
+        for g in mine:
+            if g.verdict == WRONG and g.diagnosis:
+                students.setdefault(class_report.mistake_of(g.diagnosis), set()).add(g.student)
+        common = ""
+        if students:
+            top = min(students, key=lambda m: (-len(students[m]), m))
+            n = len(students[top])
+            common = f"; most common mistake: {top} ({n} student{'s' if n > 1 else ''})"
         lines.append(f"problem {p.problem} ({p.kind}): " + ", ".join(cells) + common)
     return "\n".join(lines) + "\n"
 

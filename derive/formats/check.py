@@ -3,9 +3,10 @@
 JSON: ``{"format": "gradsheet-check/1", "spec": name, "mode": "exact"|"float",
 "tolerance": text, "summary": {"correct": n, "carried": n, "wrong": n}, "rows": [{"name":
 "grad_W1[2,2]", "label": "∂C/∂w^(1)_22", "given": "108", "expected": "192", "own": "192",
-"verdict": "wrong", "diagnosis": "…", "decimals": 6, "rounded_from": null}]}``; exact values as
+"verdict": "wrong", "diagnosis": "…", "formula": "…", "decimals": 6, "rounded_from": null}]}``; exact values as
 fraction strings, float ones as numbers; ``own`` is the step recomputed from the student's own
-earlier values; ``decimals`` the decimals the value was judged at (null: exactly, or by a fixed
+earlier values; ``diagnosis`` the typical mistake that gives a wrong value ("" if none does),
+``formula`` its step as it should go with the student's own numbers; ``decimals`` the decimals the value was judged at (null: exactly, or by a fixed
 tolerance); ``rounded_from``, for a correct value that is not the true value rounded, the value
 the student's own (correct, rounded) earlier values give.
 """
@@ -79,7 +80,7 @@ def why(row: Any, exact: bool) -> str:
     if row.verdict == CARRIED:
         return (f"right from your own earlier values (they give {_text_number(row.own, exact, decimal)}): "
                 "the mistake is earlier and not counted again")
-    return row.diagnosis if row.verdict == WRONG else ""
+    return (row.diagnosis or row.formula) if row.verdict == WRONG else ""
 
 
 def text(check: Check, source: str = "answers") -> str:
@@ -124,7 +125,7 @@ def to_json(check: Check) -> str:
         "summary": check.counts(),
         "rows": [{"name": r.name, "label": text_label(r.name), "given": _json_number(r.given, True),
                   "expected": _json_number(r.expected, exact), "own": _json_number(r.own, exact),
-                  "verdict": r.verdict, "diagnosis": r.diagnosis, "decimals": r.decimals,
+                  "verdict": r.verdict, "diagnosis": r.diagnosis, "formula": r.formula, "decimals": r.decimals,
                   "rounded_from": _json_number(r.rounded_from, exact)} for r in check.rows],
     }
     return dumps(doc)

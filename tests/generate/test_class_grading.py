@@ -402,8 +402,10 @@ def test_the_report_sets_the_notation_s_accents_with_pdflatex(graded) -> None:
     assert not source.startswith("%!TEX program = lualatex")
 
 
-@pytest.mark.parametrize("value", ["1e999", "-1e300", "1e-999", "nan", "inf", "banana", "1" * 99])
-def test_an_absurd_answer_on_every_kind_is_wrong_and_grading_goes_on(graded, tmp_path, value) -> None:
+@pytest.mark.parametrize("value", ["1e999", "-1e300", "1e-999", "nan", "inf", "banana", "1.2.3", "0.1l38", "1" * 99])
+def test_an_absurd_answer_on_every_kind_is_wrong_or_unread_and_grading_goes_on(graded, tmp_path, value) -> None:
+    # a number however absurd is graded; what is no number is never graded wrong in silence:
+    # it goes to unread.csv with its line and reason, and the run exits 1 (issue 33)
     key = graded["out"].parent / "build" / "key.json"
     doc = json.loads(key.read_text(encoding="utf-8"))
     rows = [["student", "problem", "part", "value"]] + [
@@ -411,9 +413,17 @@ def test_an_absurd_answer_on_every_kind_is_wrong_and_grading_goes_on(graded, tmp
     answers = tmp_path / "answers.csv"
     with open(answers, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
-    assert main(["--grade", str(key), "--answers", str(answers), "--out", str(tmp_path / "g"), "--format", "tex"]) == 0
+    number = value not in ("nan", "inf", "banana", "1.2.3", "0.1l38")
+    code = main(["--grade", str(key), "--answers", str(answers), "--out", str(tmp_path / "g"), "--format", "tex"])
+    assert code == (0 if number else 1)
     parts = [p for p in read(tmp_path / "g" / "parts.csv") if p["student"] == "ada"]
     assert len(parts) == len(rows) - 1
+    unread = read(tmp_path / "g" / "unread.csv")
+    numeric = [a for v in doc["students"][0]["variants"] for a in v["answers"] if not isinstance(a["value"], str)]
+    assert len(unread) == (0 if number else len(numeric))
+    assert all("is not a number" in u["why"] for u in unread)
+    if not number:  # an unread part is not graded: it scores nothing and is not called wrong
+        assert {p["verdict"] for p in parts if not isinstance(p["key"], str) and p["given"] == ""} <= {"missing"}
     # right only where the key allows it (1e-999 for a key of 0); a value computed from an
     # absurd one may be carried (a⁽¹⁾ = z⁽¹⁾ under the identity)
     right = [p for p in parts if p["verdict"] == "correct"]

@@ -215,3 +215,104 @@ def test_a_question_answered_alone_earns_the_points_printed_beside_it(key: Path,
     assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path)]) == 0
     row = next(g for g in read(tmp_path / "grades.csv") if g["student"] == student.id)
     assert row["problem 2"] == str(last.points)
+
+
+# --- checking that never misleads (issue 33) ----------------------------------------------
+
+def test_the_minus_signs_and_spaces_a_student_copies_from_the_sheet_are_read(key: Path, tmp_path: Path) -> None:
+    # the PDFs print U+2212; one student of the demo lost 15 of 44 right answers to it
+    forms = ["\u2212{}", "\u2013{}", "$-{}$", "\u2212\u2009{}", "- {}"]
+    count = iter(range(10**6))
+
+    def change(student, problem, part, value):
+        if isinstance(value, str):
+            return rf"\text{{{value}}}" if next(count) % 2 else value.upper()
+        if value < 0:
+            return forms[next(count) % len(forms)].format(str(-value))
+        return f"{value}\u202f" if next(count) % 3 == 0 else value
+    path = answers(key, tmp_path, change)
+    assert "\u2212" in path.read_text(encoding="utf-8")
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path / "g")]) == 0
+    assert all(g["total"] == g["max"] for g in read(tmp_path / "g" / "grades.csv"))
+    assert read(tmp_path / "g" / "unread.csv") == []
+
+
+def test_a_value_that_is_no_number_is_listed_unread_not_graded_wrong(key: Path, tmp_path: Path, capsys) -> None:
+    doc = json.loads(key.read_text())
+    first = doc["students"][0]["id"]
+    bad = {"z1[1]": "abc", "z1[2]": "1.2.3", "a1[1]": "0.1l38"}
+    path = answers(key, tmp_path, lambda s, p, part, v: bad.get(part, v) if (s, p) == (first, 1) else v)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path / "g")]) == 1
+    unread = read(tmp_path / "g" / "unread.csv")
+    assert len(unread) == 3 and all("is not a number" in u["why"] for u in unread)
+    assert all(u["line"].isdigit() for u in unread) and "'1.2.3' is not a number" in capsys.readouterr().err
+    parts = {p["part"]: p for p in read(tmp_path / "g" / "parts.csv") if p["student"] == first and p["problem"] == "1"}
+    assert {parts[name]["verdict"] for name in bad} == {"missing"}  # not graded: no "wrong" it did not earn
+
+
+@pytest.fixture(scope="module")
+def bce_key(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bce") / "bce"
+    spec = out.parent / "bce.toml"
+    spec.write_text('title = "BCE"\nseed = 3\ndecimals = 4\n[[problems]]\nkind = "backprop"\nnumbers = "decimal"\n'
+                    'loss = "bce"\nactivation = ["sigmoid", "sigmoid"]\nsizes = [3, 3, 1]\n')
+    assert main([str(spec), "--variants", "30", "--format", "tex", "--out", str(out)]) == 0
+    return out / "key.json"
+
+
+def test_more_precision_than_the_key_asks_is_never_punished(bce_key: Path, tmp_path: Path) -> None:
+    # the key holds the hand computation (0.3761 ± 0.0001); a student who kept every digit
+    # (0.376226548) is closer to the truth than the tolerance asks
+    doc = json.loads(bce_key.read_text())
+    exact = {(s["id"], v["problem"], a["part"]): a["exact"] for s in doc["students"] for v in s["variants"]
+             for a in v["answers"]}
+    drift = [k for k, a in ((k, next(a for s in doc["students"] if s["id"] == k[0] for v in s["variants"]
+                                      for a in v["answers"] if a["part"] == k[2])) for k in exact)
+             if abs(float(Fraction(a["exact"])) - a["value"]) > a["tolerance"]]
+    assert drift  # entries where the hand value and the exact one are further apart than the tolerance
+    path = answers(bce_key, tmp_path, lambda s, p, part, v: f"{float(Fraction(exact[s, p, part])):.12f}")
+    assert main(["--grade", str(bce_key), "--answers", str(path), "--out", str(tmp_path / "g")]) == 0
+    assert all(g["total"] == g["max"] for g in read(tmp_path / "g" / "grades.csv"))
+
+
+def test_did_the_cost_fall_is_carried_from_the_student_s_own_costs(key: Path, tmp_path: Path) -> None:
+    doc = json.loads(key.read_text())
+    first = doc["students"][0]["id"]
+    update = next(v for v in doc["students"][0]["variants"] if v["problem"] == 6)
+    true = {a["part"]: a["value"] for a in update["answers"]}
+    assert true["cost_fell"] == "yes"
+    # a slip in C makes the student's own C lower than their new cost: "no" follows from it
+    own_cost = round(true["cost_new"] - 0.0031, 4)
+    mine = {"cost": own_cost, "cost_fell": "no"}
+    path = answers(key, tmp_path, lambda s, p, part, v: mine.get(part, v) if (s, p) == (first, 6) else v)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path / "g")]) == 0
+    parts = {p["part"]: p for p in read(tmp_path / "g" / "parts.csv") if p["student"] == first and p["problem"] == "6"}
+    assert parts["cost"]["verdict"] == "wrong" and parts["cost_fell"]["verdict"] == "carried"
+
+
+def test_the_summary_counts_students_and_groups_a_mistake_over_its_units(key: Path, tmp_path: Path, capsys) -> None:
+    # one student leaving the learning rate out of all six new weights is one student, not 6×
+    doc = json.loads(key.read_text())
+    first = doc["students"][0]["id"]
+    update = next(v for v in doc["students"][0]["variants"] if v["problem"] == 6)
+    true = {a["part"]: a["value"] for a in update["answers"]}
+    net = update["network"]
+    # w − ∂C/∂w instead of w − α ∂C/∂w, for every weight
+    mine = {f"W{l}_new[{j},{k}]": float(Fraction(str(net["layers"][l - 1]["weights"][j - 1][k - 1])))
+            - true[f"grad_W{l}[{j},{k}]"] for l, j, k in [(1, 1, 1), (1, 1, 2), (1, 2, 1), (1, 2, 2), (2, 1, 1), (2, 1, 2)]}
+    mine = {part: f"{value:.4f}" for part, value in mine.items()}
+    path = answers(key, tmp_path, lambda s, p, part, v: mine.get(part, v) if (s, p) == (first, 6) else v)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path / "g")]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if ln.startswith("problem 6"))
+    assert "(1 student)" in line and "×" not in line, line
+
+
+def test_a_mistake_is_one_row_over_layers_units_and_weights() -> None:
+    from gradsheet.generate.class_report import mistake_of
+
+    # "δ^(l)_1 is missing σ'" and "δ^(l)_2 …" were two rows of the report (issue 33)
+    assert mistake_of("δ^(1)_1 is missing the factor σ'(z^(1)_1): …") == \
+        mistake_of("δ^(2)_2 is missing the factor σ'(z^(2)_2): …") == "δ^(l)_j is missing the factor σ'(z^(l)_j)"
+    assert mistake_of("that is δ^(1)_2 · x_2, the entry for w^(1)_22: …") == \
+        mistake_of("that is δ^(2)_1 · a^(1)_1, the entry for w^(2)_11: …").replace("a^(l)_j", "x_j")
