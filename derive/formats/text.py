@@ -38,15 +38,23 @@ def render(report: Report, digits: int = 10) -> str:
 def _comparison(report: Report, p: TextPrinter) -> list[str]:
     if report.symbolic is None:
         return [f"Symbolic route: {report.skipped}."]
-    rows = [("parameter", "backprop", "symbolic (sympy.diff)", "")]
+    hand = report.mode.name == "hand"
+    rows = [("parameter", "backprop" + (f" (each step rounded)" if hand else ""), "symbolic (sympy.diff)", "")]
     for kind, l, j, k, numeric, exact in gradients_side_by_side(report, report.trace):
         name = p.w(l, j, k) if kind == "w" else p.b(l, j)
-        rows.append((f"∂C/∂{name}", p.number(numeric), p.number(exact), ""))
-    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+        shown = (p.number(numeric), p.number(exact))
+        # hand mode: rounding every step moves a value where rounding the exact one once does not
+        rows.append((f"∂C/∂{name}", *shown, "*" if hand and shown[0] != shown[1] else ""))
+    widths = [max(len(r[c]) for r in rows) for c in range(4)]
     out = ["Backpropagation beside symbolic differentiation of the nested function:"]
-    out += ["  " + "  ".join(r[c].ljust(widths[c]) for c in range(3)).rstrip() for r in rows]
-    against = "the unrounded float engine" if report.mode.name == "hand" else "backpropagation"
+    out += ["  " + "  ".join(r[c].ljust(widths[c]) for c in range(4)).rstrip() for r in rows]
+    against = "the unrounded float engine" if hand else "backpropagation"
     how = {"exact": "exactly" if report.spec.network.rational else "to 50 significant digits",
            "float": "to 1e-12 relative", "hand": "to 1e-12 relative"}[report.mode.name]
     out.append(f"  {'agree' if report.agrees else 'DISAGREE'}: symbolic and {against} {how}")
+    if any(r[3] for r in rows):
+        places = report.mode.decimals
+        out.append(f"  * the backprop value is the computation rounded to {places} decimal{'s' if places != 1 else ''} "
+                   "at every step, as a student does it; the symbolic one is the exact gradient rounded once. "
+                   "They differ in the last places where the rounding adds up, not in the mathematics")
     return out

@@ -304,3 +304,33 @@ def test_the_json_says_why_the_symbolic_route_was_skipped(capsys, tmp_path):
     assert json.loads(out)["symbolic_skipped"] == "symbolic derivation not requested"
     code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", "json")
     assert json.loads(out)["symbolic"]["agrees"] is True and json.loads(out)["symbolic_skipped"] is None
+
+
+MAZUR = """
+loss = "half_sse"
+[[layers]]
+weights = [[0.15, 0.20], [0.25, 0.30]]
+bias = [0.35, 0.35]
+activation = "sigmoid"
+[[layers]]
+weights = [[0.40, 0.45]]
+bias = [0.60]
+activation = "sigmoid"
+[example]
+x = [0.05, 0.10]
+y = [0.01]
+"""
+
+
+def test_hand_mode_says_why_a_rounded_gradient_differs_from_the_symbolic_one(capsys, tmp_path):
+    # at 4 decimals ∂C/∂w^(1)_21 prints 0.0008 beside the symbolic 0.0007 under "agree" (issue 33)
+    code, out, _ = _run(capsys, _spec(tmp_path, MAZUR), "--decimals", "4")
+    assert code == 0
+    table = out[out.index("Backpropagation beside symbolic"):]
+    row = next(line for line in table.splitlines() if line.strip().startswith("∂C/∂w^(1)_21"))
+    assert row.split() == ["∂C/∂w^(1)_21", "0.0008", "0.0007", "*"]
+    assert "* the backprop value is the computation rounded to 4 decimals at every step" in out
+    assert sum(line.rstrip().endswith("*") for line in out.splitlines()) == 1
+    # float mode has no such rows, and no such note
+    code, out, _ = _run(capsys, _spec(tmp_path, MAZUR), "--float")
+    assert "rounded to" not in out and not any(line.rstrip().endswith("*") for line in out.splitlines())
