@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import catalogue, report
 from .errors import OneLineParser, SpecError, printable
@@ -105,6 +106,9 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     out.add_argument("--force", action="store_true", help="overwrite an existing --output file")
     out.add_argument("--no-symbolic", action="store_true", help="skip the symbolic derivation")
+    out.add_argument("--symbolic-for", metavar="GRADS",
+                     help="with --format latex: write sympy.diff's derivative, a term per path, for these "
+                          "gradients ('grad_W1[2,1],grad_b2[1]'; default: the first weight of each layer)")
     nota = ap.add_argument_group("notation")
     nota.add_argument("--layer-index", choices=("()", "[]"), help="w^(l) or w^[l]")
     nota.add_argument("--bias-as", choices=("b", "w0"), help="bias written b_j or w_j0")
@@ -123,11 +127,40 @@ def _mode(args: argparse.Namespace, spec: Spec, preset: Mode | None) -> Mode | N
     return preset
 
 
-def _render(rep: report.Report, fmt: str) -> str:
+def _render(rep: report.Report, fmt: str, symbolic_for: str | None = None) -> str:
     from importlib import import_module
 
     # only the writer asked for: LaTeX's imports the symbolic route's printer (and SymPy)
-    return import_module(f".formats.{fmt}", __package__).render(rep)
+    writer = import_module(f".formats.{fmt}", __package__)
+    if symbolic_for is None:
+        return writer.render(rep)
+    return writer.render(rep, symbolic_for=_gradients(symbolic_for, rep.spec.network))
+
+
+_GRADIENT = re.compile(r"grad_(?P<kind>[Wb])(?P<l>\d+)\[(?P<index>[\d, ]+)\]")
+
+
+def _gradients(text: str, network: Any) -> tuple[tuple[str, int, int, int], ...]:
+    """``grad_W1[2,1],grad_b2[1]`` as (kind, layer, j, k), 1-based, each within the network."""
+    out = []
+    for name in (n.strip() for n in re.split(r",\s*(?=grad_)", text.strip())):
+        m = _GRADIENT.fullmatch(name)
+        if m is None:
+            raise SpecError("--symbolic-for", f"{name[:40]!r} is not a gradient's name",
+                            "name them as the answers files do: grad_W1[2,1], grad_b2[1]")
+        l, index = int(m["l"]), tuple(int(i) for i in m["index"].replace(" ", "").split(","))
+        if not 1 <= l <= network.depth:
+            raise SpecError("--symbolic-for", f"{name}: the network has layers 1 to {network.depth}",
+                            "give a layer of the network")
+        layer = network.layers[l - 1]
+        shape = (layer.n_out, layer.n_in) if m["kind"] == "W" else (layer.n_out,)
+        if m["kind"] == "b" and layer.bias is None:
+            raise SpecError("--symbolic-for", f"{name}: layer {l} has no bias", "name a weight of it")
+        if len(index) != len(shape) or any(not 1 <= i <= n for i, n in zip(index, shape)):
+            raise SpecError("--symbolic-for", f"{name}: the index is outside {'×'.join(map(str, shape))}",
+                            "indices start at 1: row j = neuron j, column k = neuron k of the layer before")
+        out.append(("w" if m["kind"] == "W" else "b", l, index[0], index[1] if len(index) > 1 else 0))
+    return tuple(out)
 
 
 def write(text: str, target: str | None, force: bool) -> None:
@@ -167,7 +200,7 @@ ROUTES = {
     "graph_expression": ("--graph EXPR", {"graph", "at", "mode", "wrt", "format"} | _MODES | _OUTPUT),
     "check": ("--check", _NETWORK | {"check", "tol", "decimals"}),
     "graph_network": ("a network's --graph", _NETWORK | _MODES | {"graph", "mode", "wrt"}),
-    "report": ("a network's derivation", _NETWORK | _MODES | {"no_symbolic"}),
+    "report": ("a network's derivation", _NETWORK | _MODES | {"no_symbolic", "symbolic_for"}),
 }
 
 
@@ -245,8 +278,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _graph_network(spec, args, preset)
     if args.format in ("text", "latex"):  # before computing what could not be printed
         check_printed(spec.network.parameter_count, len(spec.examples))
+    if args.symbolic_for is not None and args.format != "latex":
+        raise SpecError("--symbolic-for", "writes the derivative into the LaTeX derivation",
+                        "add --format latex")
+    if args.symbolic_for is not None and args.no_symbolic:
+        raise SpecError("--symbolic-for", "given together with --no-symbolic", "leave out one of them")
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
-    write(_render(rep, args.format), args.output, args.force)
+    write(_render(rep, args.format, args.symbolic_for), args.output, args.force)
     return 0
 
 

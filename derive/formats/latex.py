@@ -92,7 +92,10 @@ def _network_block(report: Report, lay: paths.Layered) -> Block:
     return Block("The network as one nested function", tuple(out), before, after)
 
 
-def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter) -> list[Block]:
+def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter,
+                 chosen: tuple[tuple[str, int, int, int], ...] = ()) -> list[Block]:
+    """sympy.diff's derivative, a term per path, for the ``chosen`` gradients ((kind, l, j, k),
+    1-based) or the first weight of each layer, from the output in."""
     net, symbols = report.spec.network, lay.derivation.symbols
     cost = report.spec.notation.cost_symbol
     loss_rows: list[str] = []
@@ -100,8 +103,9 @@ def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter) -> list[Bl
         loss_rows += rows(lay.names.latex[g], [lay.latex(form)]) or []
     param_rows: list[str] = []
     counts = []
-    for l in range(net.depth, 0, -1):
-        theta = symbols.W[l - 1][0, 0]
+    thetas = [symbols.W[l - 1][j - 1, k - 1] if kind == "w" else symbols.b[l - 1][j - 1] for kind, l, j, k in chosen] \
+        or [symbols.W[l - 1][0, 0] for l in range(net.depth, 0, -1)]
+    for theta in thetas:
         path_sum = lay.path_sum(theta)
         terms = [lay.term_latex(t) for t in path_sum.terms]
         counts.append((symbols.names[theta], len(terms)))
@@ -116,7 +120,8 @@ def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter) -> list[Bl
               r"(\texttt{sympy.diff}, the chain rule applied to the whole formula). "
               r"Written with the names above, each derivative is a sum with one term for every path from "
               r"the parameter to the cost. The loss gives")
-    middle = ("and the derivative for the first weight of each layer, from the output in, is")
+    middle = ("and the derivative for " + ("the parameters asked for" if chosen else
+                                         "the first weight of each layer, from the output in,") + " is")
     after = (f"Terms (paths): {counted}. Every inner neuron's factors appear once in every path through it: "
              "backpropagation computes each such product once, as the sensitivities $\\delta$.")
     return [Block("The derivative by sympy.diff", tuple(loss_rows), before, middle),
@@ -147,7 +152,9 @@ def _table(report: Report, p: LatexPrinter) -> tuple[list[tuple[str, str, str, s
     return table, verdict
 
 
-def render(report: Report, digits: int = 6) -> str:
+def render(report: Report, digits: int = 6, symbolic_for: tuple[tuple[str, int, int, int], ...] = ()) -> str:
+    """The derivation as a LaTeX document; ``symbolic_for`` chooses the gradients whose
+    sympy.diff derivative is written out term by term ((kind, l, j, k), 1-based)."""
     check_printed(report.spec.network.parameter_count, len(report.spec.examples))
     p = LatexPrinter(report.mode, report.spec.notation, digits)
     net = report.spec.network
@@ -162,7 +169,7 @@ def render(report: Report, digits: int = 6) -> str:
     if derivation is not None and report.symbolic is not None:
         lay = paths.layered(derivation)
         nested = _network_block(report, lay)
-        symbolic_blocks = _path_blocks(report, lay, p)
+        symbolic_blocks = _path_blocks(report, lay, p, symbolic_for)
         table, verdict = _table(report, p)
         ops = scaling.operations(derivation)
     notes = [escape(n) for n in report.trace.notes]

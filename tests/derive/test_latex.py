@@ -219,3 +219,23 @@ def test_a_network_at_the_symbolic_limit_prints_inside_the_page(tmp_path, label,
     assert [(word, x0, x1) for w, h, x0, y0, x1, y1, word in words if x0 < margin - 1 or x1 > w - margin + 1] == []
     assert min(y1 - y0 for w, h, x0, y0, x1, y1, word in words) >= 5
     assert "Overfull" not in tex.with_suffix(".log").read_text(errors="replace")
+
+
+def test_the_symbolic_derivative_is_written_for_the_gradients_asked_for(tmp_path, capsys):
+    # it was the first weight of each layer only (issue 33)
+    tex = tmp_path / "d.tex"
+    assert main(["--example", "herrmann-backprop", "--format", "latex", "--symbolic-for",
+                 "grad_W1[2,2], grad_W2[1,2]", "-o", str(tex)]) == 0
+    text = tex.read_text()
+    block = text[text.index("and the derivative for the parameters asked for is"):]
+    lhs = re.findall(r"\\frac\{\\partial C\}\{\\partial (w_\{\d+\}\^\{\(\d\)\})\} &=", block)
+    assert lhs[:2] == ["w_{22}^{(1)}", "w_{12}^{(2)}"]
+    assert "$w_{22}^{(1)}$: 1" in text  # one path through w^(1)_22
+    for args, words in [(["--symbolic-for", "grad_W3[1,1]", "--format", "latex"], "the network has layers 1 to 2"),
+                        (["--symbolic-for", "grad_W1[3,1]", "--format", "latex"], "the index is outside 2×2"),
+                        (["--symbolic-for", "W1[1,1]", "--format", "latex"], "is not a gradient's name"),
+                        (["--symbolic-for", "grad_b1[1]", "--format", "latex"], "layer 1 has no bias"),
+                        (["--symbolic-for", "grad_W1[1,1]"], "add --format latex")]:
+        assert main(["--example", "herrmann-backprop", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("derive: error: --symbolic-for") and words in err and err.count("\n") == 1, err
