@@ -214,8 +214,19 @@ def _attention(key: Key, totals: dict[str, Fraction], maximum: dict[str, Fractio
 
 # ---- CSV: one file per table
 
+POINT_DECIMALS = 4  # a share of 5 points over 13 answers is 0.3846: a gradebook adds such cells up
+
+
 def points(value: Fraction) -> str:
-    return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
+    """Points as a gradebook reads them: exactly where a decimal holds them (2.5, 0.125), else
+    to 4 decimals (70/13 is 5.3846; at 2, 5.38, a column of them did not add up to its total)."""
+    if value.denominator == 1:
+        return str(int(value))
+    scale = 10 ** POINT_DECIMALS
+    if (value * scale).denominator == 1:
+        return f"{float(value):.{POINT_DECIMALS}f}".rstrip("0")
+    rounded = Fraction(round(value * scale), scale)  # halves to even: rare at 4 decimals
+    return f"{float(rounded):.{POINT_DECIMALS}f}"
 
 
 def percent(value: Fraction) -> str:

@@ -316,3 +316,13 @@ def test_a_mistake_is_one_row_over_layers_units_and_weights() -> None:
         mistake_of("δ^(2)_2 is missing the factor σ'(z^(2)_2): …") == "δ^(l)_j is missing the factor σ'(z^(l)_j)"
     assert mistake_of("that is δ^(1)_2 · x_2, the entry for w^(1)_22: …") == \
         mistake_of("that is δ^(2)_1 · a^(1)_1, the entry for w^(2)_11: …").replace("a^(l)_j", "x_j")
+
+
+def test_points_are_written_as_a_gradebook_adds_them() -> None:
+    from gradsheet.generate.class_report import points
+
+    # 70/13 was 5.38 (issue 33): cells of a row did not add up to their total
+    assert [points(Fraction(70, 13)), points(Fraction(5, 2)), points(Fraction(1, 8)), points(Fraction(34))] == \
+        ["5.3846", "2.5", "0.125", "34"]
+    shares = [Fraction(5, 13)] * 13
+    assert abs(sum(float(points(v)) for v in shares) - float(sum(shares))) < 0.005
