@@ -132,8 +132,17 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
         for student in students:
             yield _unwrap(_student_draws(exam, student), progress)
         return
-    # fork: the workers inherit the imported modules and caches, so they start in milliseconds
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+    # fork: the workers inherit the imported modules and caches, so they start in milliseconds.
+    # A stop arriving between a worker's fork and its initializer would find generate's own
+    # handler there and print a traceback: the stops wait, blocked, until each worker has set
+    # its handlers and the main process its pool (the main process then takes a pending one).
+    stops = {signal.SIGTERM, signal.SIGINT}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with pool:
         chunks = max(len(students) // (4 * workers), 1)
         for result in pool.imap(partial(_student_draws, exam), students, chunks):
             yield _unwrap(result, progress)
@@ -148,6 +157,7 @@ def _worker_signals() -> None:
     process alone reports it and ends the pool."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # blocked across the fork
 
 
 PER_WORKER = 8  # fewer students per process than this: starting processes costs more than it saves
