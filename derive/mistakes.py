@@ -165,6 +165,30 @@ def transposed(ctx: Context, name: str) -> Iterator[Candidate]:
         f"Σ_k w^({l + 1})_k{j} δ^({l + 1})_k · σ'(z^({l})_{j}) = {ctx.fmt(ctx.right(name))}")
 
 
+def another_weight(ctx: Context, name: str) -> Iterator[Candidate]:
+    """δ^(l)_j = Σ_k w^(l+1)_kj δ^(l+1)_k σ'(z^(l)_j): one weight of the sum read from the wrong
+    place in W^(l+1) (w^(2)_12 for w^(2)_11, a neighbour in the matrix)."""
+    stem, l, idx = split(name)
+    net = ctx.spec.network
+    if stem != "delta" or l == net.depth or not _elementwise_delta(ctx, l):
+        return
+    j, e, mode = idx[0], ctx.e, ctx.own.mode
+    weights, deltas = ctx.own.params[l][0], ctx.own.delta[l + 1][e]
+    _, s = _factors(ctx, l, j)
+    right = " + ".join(f"{_n(ctx, weights[k][j - 1])} · {_n(ctx, d)}" for k, d in enumerate(deltas))
+    for k in range(weights.shape[0]):
+        for r in range(weights.shape[0]):
+            for c in range(weights.shape[1]):
+                if (r, c) == (k, j - 1):
+                    continue
+                terms = [weights[r][c] if kk == k else weights[kk][j - 1] for kk in range(len(deltas))]
+                up = mode.fix(np.asarray([sum(t * d for t, d in zip(terms, deltas))]))[0]
+                yield mode.fix(np.asarray([up * s]))[0], (
+                    f"w^({l + 1})_{r + 1}{c + 1} was used in place of w^({l + 1})_{k + 1}{j}: {text_label(name)} = "
+                    f"Σ_k w^({l + 1})_k{j} δ^({l + 1})_k · σ'(z^({l})_{j}) = ({right}) · {_n(ctx, s)} = "
+                    f"{ctx.fmt(ctx.right(name))}")
+
+
 def bias_times_input(ctx: Context, name: str) -> Iterator[Candidate]:
     """∂C/∂b_j = δ_j: the bias's input is 1, not a_k."""
     stem, l, idx = split(name)
@@ -238,7 +262,7 @@ def outer_product_slip(ctx: Context, name: str) -> Iterator[Candidate]:
 
 
 PATTERNS: tuple[Callable[[Context, str], Iterator[Candidate]], ...] = (
-    sign_flipped, half_of_cost, batch_sum, sigma_prime_missing, sigma_prime_at_a, transposed,
+    sign_flipped, half_of_cost, batch_sum, sigma_prime_missing, sigma_prime_at_a, transposed, another_weight,
     bias_times_input, step_direction, outer_product_swapped, early_rounding, outer_product_slip,
 )
 

@@ -9,6 +9,7 @@ the steps as aligned equations, typeset by the notebook's MathJax).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -261,6 +262,27 @@ def graph(expr: str, at: Mapping[str, Any] | str, mode: str = "both", decimals: 
     return Graph(for_expression(text, values, numbers, mode), decimals if decimals is not None else 3)
 
 
+
+# the lectures' notation as derive's text writes it, a symbol at a time
+_SYMBOL = re.compile(r"(?P<d>∂C/∂)?(?:σ'\((?P<inner>[zab])\^\((?P<il>\d+)\)_(?P<ij>\d+)\)"
+                     r"|(?P<name>[δzawb])\^\((?P<l>\d+|l)\)_(?P<j>\d+|[jk]+)|(?P<plain>[xyŷ])_(?P<pj>\d+|[jk]))")
+_TEX = {"δ": r"\delta", "ŷ": r"\hat{y}"}
+
+
+def typeset(text: str) -> str:
+    """derive's plain-text notation (δ^(1)_2, ∂C/∂w^(1)_21, σ'(z^(1)_1), x_1, ŷ_1) as inline
+    math, a symbol at a time, for a notebook's table: its sentences then read as its values."""
+    def tex(m: re.Match[str]) -> str:
+        if m["inner"]:
+            body = "\\sigma'(" + f"{m['inner']}^{{({m['il']})}}_{{{m['ij']}}})"
+        elif m["name"]:
+            body = f"{_TEX.get(m['name'], m['name'])}^{{({m['l']})}}_{{{m['j']}}}"
+        else:
+            body = f"{_TEX.get(m['plain'], m['plain'])}_{{{m['pj']}}}"
+        return "$" + ("\\partial C/\\partial " if m["d"] else "") + body + "$"
+    return _SYMBOL.sub(tex, text).replace("|", "\\|")
+
+
 @dataclass(frozen=True)
 class Checked:
     """A student's values against the network's: one row per value, with the verdict
@@ -302,11 +324,11 @@ class Checked:
         mark = {"correct": "✓ correct", "carried": "→ carried", "wrong": "✗ wrong"}
         lines = ["| value | given | expected | verdict | why |", "|---|---|---|---|---|"]
         for r in self.result.rows:
-            why = check_format.why(r, not self.result.mode.is_float).replace("|", "\\|")
+            why = typeset(check_format.why(r, not self.result.mode.is_float))
             # the value as the student wrote it (0.1, not 1/10); the expected one as precisely
             given = r.written or _number(r.given)
             expected = check_format.expected(r, not self.result.mode.is_float, self.result.tolerance.decimals is not None)
-            lines.append(f"| {text_label(r.name)} | {given} | {expected} | {mark[r.verdict]} | {why} |")
+            lines.append(f"| {typeset(text_label(r.name))} | {given} | {expected} | {mark[r.verdict]} | {why} |")
         c = self.counts()
         return f"{c['correct']} correct, {c['carried']} carried, {c['wrong']} wrong " \
                f"({self.result.tolerance.describe()})\n\n" + "\n".join(lines)

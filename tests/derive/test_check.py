@@ -352,3 +352,13 @@ def test_every_wrong_value_gets_its_correct_formula_or_a_named_mistake(spec):
             assert r.formula and "=" in r.formula, r
             for text in (r.diagnosis, r.formula):
                 assert "-" not in text, text  # true minus signs
+
+
+def test_a_weight_read_from_the_wrong_place_is_named():
+    # issue 33: w^(2)_12 in place of w^(2)_11 for δ^(1)_1 got a bare "wrong"
+    t = backprop.trace(MAZUR.network, MAZUR.examples, FLOAT)
+    delta2, s = float(t.backward.layers[1].delta[0][0]), float(t.backward.layers[0].sigma_prime[0][0])
+    result = run(MAZUR, {"delta2": f"{delta2:.4f}", "delta1[1]": f"{0.45 * round(delta2, 4) * s:.5f}"})
+    why = row(result, "delta1[1]").diagnosis
+    assert why.startswith("w^(2)_12 was used in place of w^(2)_11: δ^(1)_1 = "), why
+    assert row(result, "delta1[1]").formula.startswith("δ^(1)_1 = w^(2)_11 δ^(2)_1 σ'(z^(1)_1) = 0.4 · 0.1385 · ")

@@ -80,7 +80,7 @@ def test_check_gives_a_verdict_per_value_with_carried_credit() -> None:
     assert result.verdicts() == {"output[1]": "correct", "delta2[1]": "wrong", "grad_W2[1,1]": "carried",
                                  "grad_W2[1,2]": "carried"}
     shown = result._repr_markdown_()
-    assert shown.startswith("1 correct, 2 carried, 1 wrong") and "| δ^(2)_1 | 13 | 12 | ✗ wrong |" in shown
+    assert shown.startswith("1 correct, 2 carried, 1 wrong") and "| $\\delta^{(2)}_{1}$ | 13 | 12 | ✗ wrong |" in shown
     assert json.loads(result.to_json())
 
 
@@ -90,7 +90,10 @@ def test_api_results_print_as_their_text_and_a_given_value_as_written() -> None:
            "example": {"x": [0.2], "y": [0]}}
     result = gradsheet.check(net, {"z1": 0.1, "output": 0.3})
     assert str(result).startswith("Checking answers against") and "0 carried" in str(result)
-    assert "| z^(1)_1 | 0.1 | 0.1 | ✓ correct |" in result._repr_markdown_()
+    shown = result._repr_markdown_()
+    assert "| $z^{(1)}_{1}$ | 0.1 | 0.1 | ✓ correct |" in shown
+    # the why column's symbols typeset as the values' (issue 33): no plain δ^(1)_1 beside $…$
+    assert "| $\\hat{y}_{1}$ = σ($z^{(1)}_{1}$) = identity(0.1) = 0.1 |" in shown and "^(" not in shown
     assert str(gradsheet.derive(net)).startswith("network: 1-1 network")
     assert repr(gradsheet.derive(net)) == "<Derivation of a 1–1 network, exact mode; print() or .to_text() shows it>"
     assert repr(result) == "<Checked: 1 correct, 0 carried, 1 wrong; print() shows the table>"
