@@ -326,3 +326,30 @@ def test_points_are_written_as_a_gradebook_adds_them() -> None:
         ["5.3846", "2.5", "0.125", "34"]
     shares = [Fraction(5, 13)] * 13
     assert abs(sum(float(points(v)) for v in shares) - float(sum(shares))) < 0.005
+
+
+def test_one_sign_slip_in_an_update_costs_that_part_alone(key: Path, tmp_path: Path) -> None:
+    # issue 33: one sign slip in an update problem cost 4.1 of 8 points; every part that follows
+    # from the student's own values (the step, the new cost, "did the cost fall?") is carried
+    from gradsheet.derive import backprop as engine, quantities
+    from gradsheet.derive.network import parse_spec
+    from gradsheet.derive.numbers import hand
+    from gradsheet.derive.own import own_trace
+
+    doc = json.loads(key.read_text())
+    first = doc["students"][0]["id"]
+    update = next(v for v in doc["students"][0]["variants"] if v["problem"] == 6)
+    spec = parse_spec(update["network"])
+    mine: dict[str, sp.Rational] = {}
+    for name in quantities.entries(engine.trace(spec.network, spec.examples, hand(4))):
+        value = own_trace(spec, mine, 0, hand(4)).computed[name]
+        mine[name] = -value if name == "grad_W2[1,1]" else value  # the slip, then carried on
+    fell = "yes" if mine["cost_new"] < mine["cost"] else "no"
+    path = answers(key, tmp_path, lambda s, p, part, v: (fell if part == "cost_fell" else f"{float(mine[part]):.4f}")
+                   if (s, p) == (first, 6) else v)
+    assert main(["--grade", str(key), "--answers", str(path), "--out", str(tmp_path / "g")]) == 0
+    parts = [p for p in read(tmp_path / "g" / "parts.csv") if p["student"] == first and p["problem"] == "6"]
+    assert [p["part"] for p in parts if p["verdict"] == "wrong"] == ["grad_W2[1,1]"]
+    lost = sum(Fraction(a["points"]) for a in update["answers"] if a["part"] == "grad_W2[1,1]")
+    grades = {g["student"]: g for g in read(tmp_path / "g" / "grades.csv")}
+    assert abs(float(grades[first]["problem 6"]) - float(8 - lost)) < 1e-4 and lost < 1
