@@ -65,7 +65,12 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--kinds", nargs="?", const="", metavar="KIND",
                     help="list the problem kinds; with a KIND, its options, what they accept and their defaults")
     ap.add_argument("--seed", type=int, help="the exam's seed (overrides the spec's)")
-    ap.add_argument("--roster", type=Path, metavar="FILE.csv", help="students, columns id,name (overrides the spec's)")
+    ap.add_argument("--roster", type=Path, metavar="FILE.csv",
+                    help="students, columns id,name (overrides the spec's); an LMS's export is read as it comes "
+                         "(',' ';' or tab, 'ID number', 'First name', 'Last name', …)")
+    ap.add_argument("--roster-columns", metavar="ROLE=COLUMN,…",
+                    help="which roster columns hold the id and name where the header names them otherwise: "
+                         "id=Matrikelnummer,name=Name (or first=…,last=…)")
     ap.add_argument("--variants", type=int, metavar="N",
                     help="N variants per problem (v1, v2, …) instead of a roster's students (overrides the "
                          "spec's roster), e.g. for a Moodle question bank")
@@ -120,8 +125,8 @@ def run(args: argparse.Namespace) -> int:
     if args.grade or args.answers:
         ap.refuse_unused(args, "grading (--grade)", {"grade", "answers", "out", "force", "format", "timeout", "spec", "demo"})
         return _grade(args)
-    ap.refuse_unused(args, "building an exam", {"spec", "demo", "seed", "roster", "variants", "out", "force", "format",
-                                                "per_student", "templates", "timeout"})
+    ap.refuse_unused(args, "building an exam", {"spec", "demo", "seed", "roster", "roster_columns", "variants", "out",
+                                                "force", "format", "per_student", "templates", "timeout"})
     if args.demo == bool(args.spec):
         raise SpecError("spec", "give an exam spec or --demo (not both)", "run `generate --demo` or `generate quiz.toml`")
     exam = spec.load(demo_spec() if args.demo else args.spec)
@@ -131,10 +136,13 @@ def run(args: argparse.Namespace) -> int:
         exam = replace(exam, seed=args.seed)
     if args.variants is not None and args.roster:
         raise SpecError("--variants", "a roster names the variants already", "give --roster or --variants, not both")
+    columns = roster.columns_option(args.roster_columns) if args.roster_columns is not None else None
     if args.variants is not None and exam.roster is not None:
-        roster.load(exam.roster)  # --variants overrides the spec's roster, which must still be one
+        roster.load(exam.roster, columns)  # --variants overrides the spec's roster, which must still be one
     roster_path = None if args.variants is not None else args.roster or exam.roster
-    students = roster.load(roster_path) if roster_path else \
+    if columns is not None and roster_path is None:
+        raise SpecError("--roster-columns", "there is no roster to read", "give --roster FILE.csv, or leave it out")
+    students = roster.load(roster_path, columns) if roster_path else \
         roster.drawn(args.variants) if args.variants is not None else roster.SAMPLE
     if args.templates is not None and not args.templates.is_dir():
         raise SpecError("--templates", f"{args.templates} is not a folder", "give the folder holding your .tex.j2 files")

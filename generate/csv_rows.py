@@ -13,10 +13,10 @@ from typing import Any, Iterable, Iterator
 from gradsheet.derive.errors import SpecError
 
 
-def rows(text: str, where: str, fix: str) -> Iterator[tuple[int, list[str]]]:
+def rows(text: str, where: str, fix: str, separator: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(first line of the row, its cells) for every row; a malformed row is a
     :class:`SpecError` naming its line, with ``fix``."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
     end = 0
     while True:
         try:

@@ -1,4 +1,10 @@
-"""The roster: a CSV with a header ``id,name`` (more columns are ignored), one student a row."""
+"""The roster: a CSV, one student a row, with a header that names its columns.
+
+``id,name`` is the plain form; an LMS's export is read as it comes: separated by commas,
+semicolons or tabs, its columns in any order and named as Moodle, Canvas, ILIAS or a
+spreadsheet names them ("ID number", "First name", "Last name", "Email address", …). Where a
+roster names them otherwise, ``--roster-columns id=Matrikelnummer,name=Name`` (or
+``first=…,last=…``) says which is which. Other columns are ignored."""
 
 from __future__ import annotations
 
@@ -34,37 +40,103 @@ NAME_CHARS = 200
 MAX_STUDENTS = 5_000
 
 
-def load(path: Path) -> tuple[Student, ...]:
+# what the LMSs and spreadsheets call a roster's columns, compared without case, spaces or
+# punctuation; the first that a header has is taken
+ROLES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "idnumber", "studentid", "studentnumber", "matriculationnumber", "matrikelnummer", "matrnr",
+           "sisuserid", "sisloginid", "userid", "username", "login", "emailaddress", "email", "mail"),
+    "name": ("name", "fullname", "studentname", "student", "displayname"),
+    "first": ("firstname", "givenname", "forename", "vorname"),
+    "last": ("lastname", "surname", "familyname", "nachname"),
+}
+SEPARATORS = ",;\t"
+
+
+def _key(header: str) -> str:
+    return "".join(c for c in header.lower() if c.isalnum())
+
+
+def columns_option(text: str) -> dict[str, str]:
+    """``--roster-columns id=Matrikelnummer,name=Name`` as {role: column header}."""
+    out: dict[str, str] = {}
+    for item in filter(None, (i.strip() for i in text.split(","))):
+        role, sep, column = item.partition("=")
+        role = role.strip().lower()
+        if not sep or role not in ROLES or not column.strip():
+            raise SpecError("--roster-columns", f"{item[:40]!r} is not role=column",
+                            f"give e.g. id=Matrikelnummer,name=Name (roles: {', '.join(ROLES)})")
+        out[role] = column.strip()
+    if "id" not in out and not out:
+        raise SpecError("--roster-columns", "empty", "give e.g. id=Matrikelnummer,name=Name")
+    return out
+
+
+def load(path: Path, columns: dict[str, str] | None = None) -> tuple[Student, ...]:
     """The roster file: a regular UTF-8 file of at most 5 MB (a FIFO or /dev/zero is refused)."""
     try:
         text = read_text(path, "check the path (relative to the exam spec)", "a CSV file with columns id,name")
     except SpecError as error:
         raise SpecError(f"roster {path}", error.problem, error.fix) from None
-    return parse(text, str(path))
+    return parse(text, str(path), columns)
 
 
-def parse(text: str, where: str = "roster") -> tuple[Student, ...]:
+def _separator(text: str) -> str:
+    """The header line's separator: the one of , ; tab it has most of (a comma by default)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    return best if counts[best] else ","
+
+
+def _roles(header: list[str], columns: dict[str, str] | None, where: str) -> dict[str, int]:
+    """Which column holds each role: as ``columns`` names them, else by the names LMSs use."""
+    keys = [_key(h) for h in header]
+    found: dict[str, int] = {}
+    if columns:
+        for role, column in columns.items():
+            if _key(column) not in keys:
+                raise SpecError(f"{where} line 1", f"no column {column!r} (--roster-columns {role}=…)",
+                                f"name one of: {', '.join(h.strip() for h in header)[:200]}")
+            found[role] = keys.index(_key(column))
+    for role, names in ROLES.items():
+        if role not in found:
+            index = next((keys.index(n) for n in names if n in keys), None)
+            if index is not None and index not in found.values():
+                found[role] = index
+    if "id" not in found:
+        raise SpecError(f"{where} line 1", "no id column in the header "
+                        f"({', '.join(h.strip() for h in header)[:120] or 'empty'})",
+                        "make the first line id,name, or say which column is which: --roster-columns id=…,name=…")
+    return found
+
+
+def parse(text: str, where: str = "roster", columns: dict[str, str] | None = None) -> tuple[Student, ...]:
     fix = "write one student a line: id,name"
     students: list[Student] = []
     seen: set[str] = set()
-    for line, row in csv_rows.rows(text, where, fix):
+    roles: dict[str, int] = {}
+    for line, row in csv_rows.rows(text.lstrip("\ufeff"), where, fix, _separator(text)):
         if line == 1:
-            if [c.strip().lower() for c in row[:2]] != ["id", "name"]:
-                raise SpecError(f"{where} line 1", "the header must start with id,name", "make the first line: id,name")
+            roles = _roles(row, columns, where)
             continue
-        _add(students, seen, row, f"{where} line {line}")
+        _add(students, seen, row, roles, f"{where} line {line}")
     if not students:
         raise SpecError(where, "no students" if seen or text.strip() else "empty file",
                         "add a line id,name per student" if text.strip() else "make the first line: id,name")
     return tuple(students)
 
 
-def _add(students: list[Student], seen: set[str], row: list[str], where: str) -> None:
+def _name(row: list[str], roles: dict[str, int]) -> str:
+    cell = (lambda role: row[roles[role]].strip() if role in roles and roles[role] < len(row) else "")
+    return cell("name") or " ".join(part for part in (cell("first"), cell("last")) if part)
+
+
+def _add(students: list[Student], seen: set[str], row: list[str], roles: dict[str, int], where: str) -> None:
     if not any(cell.strip() for cell in row):
         return
-    if len(row) < 2:
-        raise SpecError(where, f"expected id,name, found {','.join(row)!r}", "add the name column")
-    sid, name = row[0].strip(), row[1].strip()
+    if roles["id"] >= len(row):
+        raise SpecError(where, f"no id in {','.join(row)[:60]!r}", "give every student a line with an id")
+    sid, name = row[roles["id"]].strip(), _name(row, roles)
     if not csv_rows.printable_cells([sid, name]):
         raise SpecError(where, "a line break or control character inside an id or name", csv_rows.UNCLOSED)
     if not sid:

@@ -167,7 +167,7 @@ def test_bad_specs_get_one_line_naming_the_field(tmp_path: Path, capsys: pytest.
 
 
 @pytest.mark.parametrize("csv_text,where", [
-    ("name,id\nAda,1\n", "line 1"),
+    ("name,score\nAda,1\n", "line 1: no id column in the header (name, score)"),
     ("id,name\n,Ada\n", "line 2"),
     ("id,name\n1,Ada\n1,Bob\n", "line 3"),
     ("id,name\n1,Ada\n" + "9" * 5000 + ",Bob\n", "line 3"),  # would name sheets/<id>.pdf: too long
