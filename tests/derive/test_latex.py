@@ -39,6 +39,9 @@ def test_a_long_exact_fraction_has_its_decimal_value_beside_it(tmp_path):
     assert text.count(long + r" \approx 427355.2297$") == 1
     assert text.count(long + " \\\\\n" + r"&\approx 427355.2297\tag*{(Eq. 3.11)}") == 1
     assert r"\frac{9}{2} \approx" not in text  # a short one reads as it is
+    # every value is printed in full, its decimal value beside: the note on values shortened to
+    # ≈ would say what did not happen
+    assert "too long for a line" not in text
 
 
 def test_latex_derivation_writes_the_symbolic_route_beside_backprop(tmp_path):
