@@ -114,6 +114,8 @@ def parser() -> argparse.ArgumentParser:
     nota.add_argument("--bias-as", choices=("b", "w0"), help="bias written b_j or w_j0")
     nota.add_argument("--cost-symbol", choices=("C", "L"))
     nota.add_argument("--index-order", choices=("jk", "kj"), help="w_jk: to j from k (Herrmann) or w_kj (Bhadani)")
+    nota.add_argument("--no-equation-refs", action="store_true",
+                      help="leave out the (Eq. 3.14) tags, which number one set of lecture notes")
     return ap
 
 
@@ -191,7 +193,7 @@ def write(text: str, target: str | None, force: bool) -> None:
 # what each route of the command reads; any other option given is refused (errors.refuse_unused)
 _OUTPUT = {"output", "force"}
 _MODES = {"exact", "float", "decimals"}
-_NOTATION = {"layer_index", "bias_as", "cost_symbol", "index_order"}
+_NOTATION = {"layer_index", "bias_as", "cost_symbol", "index_order", "no_equation_refs"}
 _NETWORK = {"spec", "example"} | _OUTPUT | _NOTATION | {"format"}
 ROUTES = {
     "list_examples": ("--list-examples", {"list_examples"} | _OUTPUT),
@@ -270,7 +272,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         spec, preset = _load(args, exact=True)  # exact or hand mode by default: SymPy's numbers
     spec = Spec(spec.network, spec.examples,
                 spec.notation.updated(layer_index=args.layer_index, bias=args.bias_as, cost=args.cost_symbol,
-                                      index_order=args.index_order),
+                                      index_order=args.index_order,
+                                      equation_refs=False if args.no_equation_refs else None),
                 spec.name, spec.description)
     if args.check:
         return _check(spec, args)

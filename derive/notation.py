@@ -27,6 +27,7 @@ class Notation:
     cost: Literal["C", "L"] = "C"
     index_order: Literal["jk", "kj"] = "jk"
     wide: bool = False  # any index ≥ 10: separate indices with a comma
+    equation_refs: bool = True  # False: no "Eq. 3.14" tags (they number one set of lecture notes)
 
     @classmethod
     def parse(cls, table: Mapping[str, Any] | None, field: str = "notation") -> "Notation":
@@ -35,8 +36,14 @@ class Notation:
                             'write [notation] with e.g. layer_index = "[]", bias = "w0"')
         table = dict(table or {})
         for key, value in table.items():
+            if key == "equation_refs":
+                if not isinstance(value, bool):
+                    raise SpecError(f"{field}.{key}", f"expected true or false, found {value!r}"[:120],
+                                    "write equation_refs = false to leave out the Eq. 3.x tags")
+                continue
             if key not in _CHOICES:
-                raise SpecError(f"{field}.{key}", "unknown notation setting", f"use {', '.join(_CHOICES)}")
+                raise SpecError(f"{field}.{key}", "unknown notation setting",
+                                f"use {', '.join(_CHOICES)} or equation_refs")
             if value not in _CHOICES[key]:
                 raise SpecError(f"{field}.{key}", f"unknown value {value!r}",
                                 f"use one of {', '.join(repr(c) for c in _CHOICES[key])}")
@@ -44,6 +51,10 @@ class Notation:
 
     def updated(self, **changes: Any) -> "Notation":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def ref(self, text: str) -> str:
+        """An equation reference ("Eq. 3.14") as the notation prints it: "" without them."""
+        return text if self.equation_refs else ""
 
     # --- LaTeX ---------------------------------------------------------------------------
     def _layer(self, l: int | str) -> str:

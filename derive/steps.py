@@ -99,7 +99,7 @@ def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
     substituted, intermediate = _cost_numbers(report, p, i)
     steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
                       else spec.network.loss.description.split(",")[0].split(" = ", 1)[1], substituted,
-                      p.number(fwd.costs[i]), "Eq. 3.11", intermediate=intermediate))
+                      p.number(fwd.costs[i]), p.notation.ref("Eq. 3.11"), intermediate=intermediate))
     return steps
 
 
@@ -194,7 +194,7 @@ def layer_steps(p: Printer, l: int, activation: Any, weights: Any, bias: Any, in
     else:
         rule = f"W{p.notation.text_layer(l)} {input_vector}" + (f" + b{p.notation.text_layer(l)}" if bias is not None else "")
         subst = p.matrix(weights) + " " + p.vector(inputs) + (f" + {p.vector(bias)}" if bias is not None else "")
-    steps = [Step(p.node("z", l), rule, subst, p.vector(z), "Eq. 3.4",
+    steps = [Step(p.node("z", l), rule, subst, p.vector(z), p.notation.ref("Eq. 3.4"),
                   tuple(_neuron_z(p, l, j, weights, bias, inputs, input_entries, z[j]) for j in range(len(z))))]
     formulas = [_activation_numbers(p, activation, z, j) for j in range(len(z))]
     detail = tuple(Step(p.node("a", l, j + 1), _activation_entry(p, activation, l, j), formulas[j], p.number(a[j]))
@@ -212,7 +212,7 @@ def _neuron_z(p: Printer, l: int, j: int, weights: Any, bias: Any, inputs: Any, 
     if bias is not None:
         rule += f" + {p.b(l, j + 1)}"
         subst += f" + {_f(p, bias[j])}"
-    return Step(p.node("z", l, j + 1), rule, subst, p.number(z), "Eq. 3.4")
+    return Step(p.node("z", l, j + 1), rule, subst, p.number(z), p.notation.ref("Eq. 3.4"))
 
 
 def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
@@ -230,11 +230,11 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
             yhat = "\\hat{y}" if _is_latex(p) else "ŷ"
             steps.append(Step(d, f"{yhat}_{{{j + 1}}} - y_{{{j + 1}}}" if _is_latex(p) else f"ŷ_{j + 1} − y_{j + 1}",
                               f"{p.number(fwd.output[i][j])} {_minus(p)} {_f(p, fwd.y[i][j])}",
-                              p.number(out.delta[i][j]), "Eq. 3.18, simplified"))
+                              p.number(out.delta[i][j]), p.notation.ref("Eq. 3.18, simplified")))
         elif net.layers[-1].activation.elementwise:
             rule = f"{p.partial(cost, p.node('a', L, j + 1))}{x}{_sigma(p, net.layers[-1].activation.name, p.node('z', L, j + 1), True)}"
             steps.append(Step(d, rule, f"{_f(p, out.upstream[i][j])}{x}{_f(p, out.sigma_prime[i][j])}",
-                              p.number(out.delta[i][j]), "Eq. 3.18"))
+                              p.number(out.delta[i][j]), p.notation.ref("Eq. 3.18")))
         else:
             # softmax: δ = Jᵀ ∂C/∂a with J = diag(s) − s sᵀ, that is δ_j = a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)
             a_j, g = p.node("a", L, j + 1), out.upstream[i]
@@ -247,7 +247,7 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
             else:
                 rule = f"{a_j} (∂{cost}/∂{a_j} − Σ_k a_k ∂{cost}/∂a_k)"
                 subst = f"{_f(p, outputs[j])}{x}({_f(p, g[j])} − ({inner}))"
-            steps.append(Step(d, rule, subst, p.number(out.delta[i][j]), "Eq. 3.18, softmax Jacobian"))
+            steps.append(Step(d, rule, subst, p.number(out.delta[i][j]), p.notation.ref("Eq. 3.18, softmax Jacobian")))
     for l in range(L - 1, 0, -1):
         below, above = bwd.layers[l - 1], bwd.layers[l]
         weights = report.trace.params[l][0]
@@ -266,7 +266,7 @@ def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
             exact_sum = sum(weights[k][j] * above.delta[i][k] for k in range(net.sizes[l + 1]))
             rounded_sum = (f"{_f(p, below.upstream[i][j])}{x}{_f(p, below.sigma_prime[i][j])}"
                            if _rounds(p) and below.upstream[i][j] != exact_sum else "")
-            steps.append(Step(p.node("delta", l, j + 1), rule, subst, p.number(below.delta[i][j]), "Eq. 3.23",
+            steps.append(Step(p.node("delta", l, j + 1), rule, subst, p.number(below.delta[i][j]), p.notation.ref("Eq. 3.23"),
                               intermediate=rounded_sum))
     return steps
 
@@ -289,12 +289,12 @@ def gradient_steps(report: Report, p: Printer) -> list[Step]:
                     products = p.mode.fix(bwd.delta(l)[:, j] * fwd.a(l - 1)[:, k])
                     rule = _mean(p, m, rule)
                     subst = _mean(p, m, " + ".join(_f(p, v) for v in products), numbers=True)
-                steps.append(Step(p.partial(cost, p.w(l, j + 1, k + 1)), rule, subst, p.number(g.grad_W[j][k]), "Eq. 3.14"))
+                steps.append(Step(p.partial(cost, p.w(l, j + 1, k + 1)), rule, subst, p.number(g.grad_W[j][k]), p.notation.ref("Eq. 3.14")))
             if g.grad_b is not None:
                 subst = "" if single else _mean(p, m, " + ".join(_f(p, v) for v in bwd.delta(l)[:, j]), numbers=True)
                 steps.append(Step(p.partial(cost, p.b(l, j + 1)), p.node("delta", l, j + 1) if single else
                                   _mean(p, m, p.node("delta", l, j + 1)),
-                                  subst, p.number(g.grad_b[j]), "Eq. 3.16"))
+                                  subst, p.number(g.grad_b[j]), p.notation.ref("Eq. 3.16")))
     return steps
 
 

@@ -11,7 +11,7 @@
     answer_space = "auto"                # writing space under each part: "auto" (sized to the work
                                          # it asks), "none" (compact), or a length such as "6cm"
 
-    [notation]                           # as in derive: layer_index, bias, cost, index_order
+    [notation]                           # as in derive: layer_index, bias, cost, index_order, equation_refs
     layer_index = "()"
 
     [[problems]]

@@ -82,14 +82,15 @@ def _network_block(report: Report, lay: paths.Layered) -> Block:
             terms = [f"{latex(symbols.W[l - 1][j - 1, k])}\\, {inputs[k]}" for k in range(layer.n_in)]
             if symbols.b[l - 1] is not None:
                 terms.append(latex(symbols.b[l - 1][j - 1]))
-            out += rows(z, [_sum(terms)], "Eq. 3.4") or []
+            out += rows(z, [_sum(terms)], report.spec.notation.ref("Eq. 3.4")) or []
     cost = report.spec.notation.cost_symbol
-    out += rows(cost, [net.loss.latex], "Eq. 3.11") or []
+    out += rows(cost, [net.loss.latex], report.spec.notation.ref("Eq. 3.11")) or []
     size = scaling.tree_operations(lay.derivation.cost)
     after = (f"Substituted into one another, these give ${cost}$ as one nested formula in "
              f"{'$x$' if net.sizes[0] == 1 else 'the inputs'}, $y$ and all {net.parameter_count} parameters; "
              f"written out, it has {size:,} operations.")
-    before = ("Layer by layer (Eq. 3.4), the cost is a function of the parameters: "
+    before = (f"Layer by layer{' (Eq. 3.4)' if report.spec.notation.equation_refs else ''}, "
+              "the cost is a function of the parameters: "
               "read from the top, each line opens the function inside the one before.")
     return Block("The network as one nested function", tuple(out), before, after)
 

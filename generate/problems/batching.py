@@ -146,7 +146,7 @@ def _update_steps(update: Update, u: int, sheet: Sheet, rate: Any, numbers: str)
                           for i, g in zip(update.batch, grads)]
             if size == 1:
                 steps.append(Step(rf"\frac{{\partial C_{{{update.batch[0] + 1}}}}}{{\partial {symbol}}}", "", "", mean,
-                                  "Eq. 3.14" if name == "W" else "Eq. 3.16"))
+                                  n.ref("Eq. 3.14" if name == "W" else "Eq. 3.16")))
             else:
                 # entry by entry as well: (1/m)(g₁ + g₂ + …) for each weight
                 detail = tuple(Step(_entry(n, name, l + 1, index), "", rf"\tfrac{{1}}{{{size}}}\left("

@@ -334,3 +334,16 @@ def test_hand_mode_says_why_a_rounded_gradient_differs_from_the_symbolic_one(cap
     # float mode has no such rows, and no such note
     code, out, _ = _run(capsys, _spec(tmp_path, MAZUR), "--float")
     assert "rounded to" not in out and not any(line.rstrip().endswith("*") for line in out.splitlines())
+
+
+def test_equation_references_can_be_left_out(capsys, tmp_path):
+    # "Eq. 3.14" numbers one set of lecture notes (issue 34, item 4)
+    for fmt in ("text", "latex"):
+        code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", fmt)
+        assert code == 0 and out.count("Eq. 3.") >= 10
+        code, out, _ = _run(capsys, "--example", "herrmann-backprop", "--format", fmt, "--no-equation-refs")
+        assert code == 0 and "Eq." not in out and ("192" in out)
+    code, out, _ = _run(capsys, _spec(tmp_path, MAZUR + "[notation]\nequation_refs = false\n"))
+    assert code == 0 and "Eq." not in out
+    code, _, err = _run(capsys, _spec(tmp_path, MAZUR + '[notation]\nequation_refs = "no"\n'))
+    assert code == 2 and "notation.equation_refs: expected true or false" in err

@@ -251,3 +251,16 @@ def test_large_integers_are_grouped_in_threes() -> None:
 
     assert [grouped(n) for n in (7, 1000, 10000, 1000000, -123456)] == \
         ["7", "1000", r"10\,000", r"1\,000\,000", r"-123\,456"]
+
+
+def test_an_exam_without_equation_references_prints_none(tmp_path: Path) -> None:
+    # issue 34, item 4: the sheets, the solutions and the LMS feedback alike
+    kinds = ("forward", "backprop", "update", "chain_rule", "batching", "regularization")
+    problems = "".join(f'[[problems]]\nkind = "{k}"\n' for k in kinds)
+    for refs in (True, False):
+        spec = tmp_path / f"q{refs}.toml"
+        spec.write_text(f'title = "Q"\nseed = 5\n[notation]\nequation_refs = {str(refs).lower()}\n{problems}')
+        out = tmp_path / f"o{refs}"
+        assert main([str(spec), "--variants", "2", "--format", "tex,moodle", "--out", str(out)]) == 0
+        texts = [(out / "tex" / "solutions.tex").read_text(), (out / "moodle.xml").read_text()]
+        assert all(("Eq. 3." in t) == refs for t in texts)
