@@ -7,6 +7,7 @@ the bias as ``w_0`` and the loss as ``L``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Mapping
 
@@ -20,6 +21,28 @@ _CHOICES = {
 }
 
 
+_EQUATION = re.compile(r"3\.\d+")  # the lectures' equations the derivations cite: 3.4, 3.11, …, 3.23
+
+
+def _equation_refs(value: Any, field: str) -> bool | tuple[tuple[str, str], ...]:
+    """``equation_refs``: true, false, or a table from the lectures' numbers to the instructor's
+    own tags (``"3.14" = "Eq. 5"``)."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, Mapping) or not value:
+        raise SpecError(field, f"expected true, false or a table, found {value!r}"[:120],
+                        'write equation_refs = false, or a table such as { "3.14" = "Eq. 5" }')
+    for number, tag in value.items():
+        if not _EQUATION.fullmatch(str(number)):
+            raise SpecError(f"{field}.{number}", "not an equation the derivations cite",
+                            "name one of 3.4, 3.11, 3.14, 3.16, 3.18, 3.23")
+        # it is set in LaTeX (\\tag*, a table cell) and MathJax: plain ASCII, nothing TeX reads
+        if not isinstance(tag, str) or not 0 < len(tag) <= 40 or not re.fullmatch(r"[A-Za-z0-9 .,:()/-]+", tag):
+            raise SpecError(f"{field}.{number}", f"expected a short tag such as \"Eq. 5\", found {tag!r}"[:120],
+                            "write ASCII letters, digits, spaces and . , : ( ) / - only (at most 40)")
+    return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+
+
 @dataclass(frozen=True)
 class Notation:
     layer_index: Literal["()", "[]"] = "()"
@@ -27,7 +50,9 @@ class Notation:
     cost: Literal["C", "L"] = "C"
     index_order: Literal["jk", "kj"] = "jk"
     wide: bool = False  # any index ≥ 10: separate indices with a comma
-    equation_refs: bool = True  # False: no "Eq. 3.14" tags (they number one set of lecture notes)
+    # False: no "Eq. 3.14" tags (they number one set of lecture notes); or the instructor's own
+    # numbering, (("3.14", "Eq. 5"), …): a tag it does not name is left out
+    equation_refs: bool | tuple[tuple[str, str], ...] = True
 
     @classmethod
     def parse(cls, table: Mapping[str, Any] | None, field: str = "notation") -> "Notation":
@@ -37,9 +62,7 @@ class Notation:
         table = dict(table or {})
         for key, value in table.items():
             if key == "equation_refs":
-                if not isinstance(value, bool):
-                    raise SpecError(f"{field}.{key}", f"expected true or false, found {value!r}"[:120],
-                                    "write equation_refs = false to leave out the Eq. 3.x tags")
+                table[key] = _equation_refs(value, f"{field}.{key}")
                 continue
             if key not in _CHOICES:
                 raise SpecError(f"{field}.{key}", "unknown notation setting",
@@ -53,8 +76,16 @@ class Notation:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def ref(self, text: str) -> str:
-        """An equation reference ("Eq. 3.14") as the notation prints it: "" without them."""
-        return text if self.equation_refs else ""
+        """An equation reference ("Eq. 3.14", "Eq. 3.18, simplified") as the notation prints it:
+        as it is, "" without references, or in the instructor's numbering ("Eq. 7, simplified";
+        "" where it has no such equation)."""
+        if self.equation_refs is True:
+            return text
+        if self.equation_refs is False:
+            return ""
+        number, _, rest = text.removeprefix("Eq. ").partition(",")
+        own = dict(self.equation_refs).get(number.strip())
+        return "" if own is None else own + ("," + rest if rest else "")
 
     # --- LaTeX ---------------------------------------------------------------------------
     def _layer(self, l: int | str) -> str:

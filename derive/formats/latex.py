@@ -89,7 +89,8 @@ def _network_block(report: Report, lay: paths.Layered) -> Block:
     after = (f"Substituted into one another, these give ${cost}$ as one nested formula in "
              f"{'$x$' if net.sizes[0] == 1 else 'the inputs'}, $y$ and all {net.parameter_count} parameters; "
              f"written out, it has {size:,} operations.")
-    before = (f"Layer by layer{' (Eq. 3.4)' if report.spec.notation.equation_refs else ''}, "
+    tag = report.spec.notation.ref("Eq. 3.4")
+    before = (f"Layer by layer{f' ({tag})' if tag else ''}, "
               "the cost is a function of the parameters: "
               "read from the top, each line opens the function inside the one before.")
     return Block("The network as one nested function", tuple(out), before, after)

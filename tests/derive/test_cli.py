@@ -346,4 +346,12 @@ def test_equation_references_can_be_left_out(capsys, tmp_path):
     code, out, _ = _run(capsys, _spec(tmp_path, MAZUR + "[notation]\nequation_refs = false\n"))
     assert code == 0 and "Eq." not in out
     code, _, err = _run(capsys, _spec(tmp_path, MAZUR + '[notation]\nequation_refs = "no"\n'))
-    assert code == 2 and "notation.equation_refs: expected true or false" in err
+    assert code == 2 and "notation.equation_refs: expected true, false or a table" in err
+    # or the instructor's own numbering; an equation it does not name has no tag
+    own = '[notation.equation_refs]\n"3.14" = "Eq. 5"\n"3.18" = "7"\n'
+    code, out, _ = _run(capsys, _spec(tmp_path, MAZUR + own))
+    assert code == 0 and "Eq. 3." not in out and "[Eq. 5]" in out and "[7]" in out
+    code, out, _ = _run(capsys, _spec(tmp_path, MAZUR + own), "--format", "latex")
+    assert r"\tag*{(Eq. 5)}" in out and "Eq. 3." not in out
+    code, _, err = _run(capsys, _spec(tmp_path, MAZUR + '[notation.equation_refs]\n"3.14" = "\\\\input{x}"\n'))
+    assert code == 2 and "notation.equation_refs.3.14: expected a short tag" in err

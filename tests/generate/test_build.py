@@ -264,3 +264,10 @@ def test_an_exam_without_equation_references_prints_none(tmp_path: Path) -> None
         assert main([str(spec), "--variants", "2", "--format", "tex,moodle", "--out", str(out)]) == 0
         texts = [(out / "tex" / "solutions.tex").read_text(), (out / "moodle.xml").read_text()]
         assert all(("Eq. 3." in t) == refs for t in texts)
+    # the instructor's own numbering, compiled
+    spec = tmp_path / "own.toml"
+    spec.write_text('title = "Q"\nseed = 5\n[notation.equation_refs]\n"3.14" = "Eq. 5"\n"3.23" = "2.7"\n'
+                    '[[problems]]\nkind = "backprop"\n[[problems]]\nkind = "chain_rule"\n')
+    assert main([str(spec), "--variants", "1", "--format", "pdf", "--out", str(tmp_path / "own")]) == 0
+    solutions = (tmp_path / "own" / "tex" / "solutions.tex").read_text()
+    assert "Eq. 5" in solutions and "2.7" in solutions and "Eq. 3." not in solutions
