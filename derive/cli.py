@@ -101,8 +101,8 @@ def parser() -> argparse.ArgumentParser:
     chk.add_argument("--check", metavar="ANSWERS", help="check the values in ANSWERS (.toml/.json) against the spec")
     chk.add_argument("--tol", metavar="T", help="tolerance for --check: absolute (0.005) or relative (0.1%%)")
     out = ap.add_argument_group("output")
-    out.add_argument("--format", choices=("text", "latex", "json", "dot"), default="text",
-                     help="dot (Graphviz) with --graph only")
+    out.add_argument("--format", choices=("text", "latex", "pdf", "json", "dot"), default="text",
+                     help="pdf: the LaTeX derivation compiled (pdflatex, with -o FILE); dot (Graphviz) with --graph only")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     out.add_argument("--force", action="store_true", help="overwrite an existing --output file")
     out.add_argument("--no-symbolic", action="store_true", help="skip the symbolic derivation")
@@ -129,14 +129,28 @@ def _mode(args: argparse.Namespace, spec: Spec, preset: Mode | None) -> Mode | N
     return preset
 
 
-def _render(rep: report.Report, fmt: str, symbolic_for: str | None = None) -> str:
+def _render(rep: report.Report, fmt: str, symbolic_for: str | None = None) -> str | bytes:
     from importlib import import_module
 
+    if fmt == "pdf":
+        return _compiled(str(_render(rep, "latex", symbolic_for)))
     # only the writer asked for: LaTeX's imports the symbolic route's printer (and SymPy)
     writer = import_module(f".formats.{fmt}", __package__)
     if symbolic_for is None:
         return writer.render(rep)
     return writer.render(rep, symbolic_for=_gradients(symbolic_for, rep.spec.network))
+
+
+def _compiled(latex: str) -> bytes:
+    """The derivation's LaTeX compiled to PDF in a folder of its own, which goes with it."""
+    import tempfile
+
+    from .tex import compile_document
+
+    with tempfile.TemporaryDirectory(prefix="derive-pdf-") as folder:
+        tex = Path(folder) / "derivation.tex"
+        tex.write_text(latex, encoding="utf-8")
+        return compile_document(tex, runs=2).read_bytes()  # longtable settles its columns on the second run
 
 
 _GRADIENT = re.compile(r"grad_(?P<kind>[Wb])(?P<l>\d+)\[(?P<index>[\d, ]+)\]")
@@ -165,11 +179,8 @@ def _gradients(text: str, network: Any) -> tuple[tuple[str, int, int, int], ...]
     return tuple(out)
 
 
-def write(text: str, target: str | None, force: bool) -> None:
-    """Standard output, or a file written whole (a temporary file renamed into place)."""
-    if target is None:
-        sys.stdout.write(text)
-        return
+def writable(target: str, force: bool) -> Path:
+    """``--output``, where it may be written: checked before any work is done for it."""
     path = Path(target)
     if path.exists() and not path.is_file():
         raise SpecError("--output", f"{path} is a directory or a device, not a file", "give a file name")
@@ -177,9 +188,18 @@ def write(text: str, target: str | None, force: bool) -> None:
         raise SpecError("--output", f"{path} exists", "pass --force to overwrite it, or choose another file")
     if not path.parent.is_dir():
         raise SpecError("--output", f"folder {path.parent} does not exist", "create it first")
+    return path
+
+
+def write(text: str | bytes, target: str | None, force: bool) -> None:
+    """Standard output, or a file written whole (a temporary file renamed into place)."""
+    if target is None:
+        sys.stdout.write(text) if isinstance(text, str) else sys.stdout.buffer.write(text)
+        return
+    path = writable(target, force)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8") if isinstance(text, str) else tmp.write_bytes(text)
         tmp.replace(path)
     except OSError as error:
         tmp.unlink(missing_ok=True)
@@ -240,6 +260,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     for option in ("at", "mode", "wrt"):
         if getattr(args, option) is not None and args.graph is None:
             raise SpecError(f"--{option}", "belongs to --graph", f"add --graph \"EXPR\", or leave out --{option}")
+    if args.format == "pdf" and (args.graph is not None or args.check):
+        raise SpecError("--format", "pdf compiles a network's derivation",
+                        "use --format latex (and pdflatex) for a graph, text or json for --check")
     if args.format == "dot" and args.graph is None:
         raise SpecError("--format", "dot draws a computation graph", "add --graph, or use --format text, latex or json")
     ap.refuse_unused(args, *ROUTES[route], hints={
@@ -279,11 +302,15 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _check(spec, args)
     if args.graph is not None:
         return _graph_network(spec, args, preset)
-    if args.format in ("text", "latex"):  # before computing what could not be printed
+    if args.format in ("text", "latex", "pdf"):  # before computing what could not be printed
         check_printed(spec.network.parameter_count, len(spec.examples))
-    if args.symbolic_for is not None and args.format != "latex":
+    if args.format == "pdf" and args.output is None:
+        raise SpecError("--format", "pdf is a binary file", "give the file to write: -o derivation.pdf")
+    if args.format == "pdf":
+        writable(args.output, args.force)  # before pdflatex's seconds, not after
+    if args.symbolic_for is not None and args.format not in ("latex", "pdf"):
         raise SpecError("--symbolic-for", "writes the derivative into the LaTeX derivation",
-                        "add --format latex")
+                        "add --format latex (or pdf)")
     if args.symbolic_for is not None and args.no_symbolic:
         raise SpecError("--symbolic-for", "given together with --no-symbolic", "leave out one of them")
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)

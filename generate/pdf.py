@@ -10,8 +10,6 @@ trailer /ID make the PDFs byte-identical run to run.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
 from functools import lru_cache
@@ -19,16 +17,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from gradsheet.derive.errors import SpecError
+# the flags, environment and error reading are derive's (derive --format pdf runs TeX too)
+from gradsheet.derive.tex import FLAGS, INSTALL_TEX, TIMEOUT, available, first_error
+from gradsheet.derive.tex import env as _env
 
 from .fonts import INSTALL
-
-TIMEOUT = 300  # seconds per document
-EPOCH = "1767225600"  # 2026-01-01: the PDFs' fixed creation date
-FLAGS = ("-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error")
-
-
-def available(engine: str = "pdflatex") -> bool:
-    return shutil.which(engine) is not None
 
 
 def engine(tex: Path) -> str:
@@ -51,19 +44,11 @@ def check_engines(engines: Iterable[str]) -> None:
     """Each engine is installed, or a one-line error says what to install."""
     engines = set(engines)
     if not available():
-        raise SpecError("pdflatex", "not found", "install TeX Live (Debian: apt-get install texlive-latex-base "
-                        "texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern latexmk), "
-                        "or pass --format tex for the LaTeX sources alone")
+        raise SpecError("pdflatex", "not found", INSTALL_TEX + ", or pass --format tex for the LaTeX sources alone")
     if "lualatex" in engines and not available("lualatex"):
         raise SpecError("lualatex", "not found, and the names or titles are in scripts beyond Latin",
                         "install it and the fonts (Debian: " + INSTALL + "), "
                         "or pass --format tex for the LaTeX sources alone")
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, FORCE_SOURCE_DATE="1")
-    env.pop("TEXINPUTS", None)  # only the build folder and TeX Live's own files
-    return env
 
 
 def compile_all(tex_files: Sequence[Path], timeout: int = TIMEOUT,
@@ -194,25 +179,6 @@ class Streaming:
         self._proc.wait()  # a write blocked in another thread ends with the process
         self._close_pipe()
         self._file.close()
-
-
-_ERROR = re.compile(r"^(?:(?P<file>[^:\n]+):(?P<line>\d+): |! )(?P<msg>.+)$", re.M)
-
-
-def first_error(tex: Path) -> tuple[str, str, str]:
-    """(field, problem, fix) from the log's first error: ``exam.tex line 42``, the message."""
-    log = tex.with_suffix(".log")
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    match = _ERROR.search(text)
-    if not match:
-        return f"LaTeX {tex.name}", "pdflatex failed without an error message", f"see {log}"
-    # a streamed document's file is /dev/stdin, and is the .tex
-    name = tex.name if match["file"] == "/dev/stdin" else Path(match["file"] or tex.name).name
-    where = f"{name} line {match['line']}" if match["file"] else tex.name
-    if not match["file"]:
-        line = re.search(r"^l\.(\d+)", text[match.end():], re.M)
-        where += f" line {line.group(1)}" if line else ""
-    return f"LaTeX {where}", match["msg"].strip(), f"fix the template or text there (the full log: {log.name})"
 
 
 def page_starts(tex: Path) -> list[int]:

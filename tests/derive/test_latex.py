@@ -242,3 +242,21 @@ def test_the_symbolic_derivative_is_written_for_the_gradients_asked_for(tmp_path
         assert main(["--example", "herrmann-backprop", *args]) == 2
         err = capsys.readouterr().err
         assert err.startswith("derive: error: --symbolic-for") and words in err and err.count("\n") == 1, err
+
+
+def test_the_derivation_compiles_to_a_pdf_of_the_same_bytes_every_time(tmp_path, capsys):
+    # issue 34, item 5: derive --format pdf (it was "invalid choice")
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for target in (first, second):
+        assert main(["--example", "herrmann-backprop", "--format", "pdf", "--symbolic-for", "grad_W1[2,2]",
+                     "-o", str(target)]) == 0
+    assert first.read_bytes().startswith(b"%PDF") and first.read_bytes() == second.read_bytes()
+    text = subprocess.run(["pdftotext", str(first), "-"], capture_output=True, text=True, check=True).stdout
+    assert "192" in text and "427355.2297" in text
+    assert main(["--example", "herrmann-backprop", "--format", "pdf", "-o", str(first)]) == 2  # no silent overwrite
+    assert "exists (fix: pass --force" in capsys.readouterr().err
+    for args, words in [([], "-o derivation.pdf"), (["--graph", "-o", str(tmp_path / "g.pdf")], "a network's derivation")]:
+        assert main(["--example", "herrmann-backprop", "--format", "pdf", *args]) == 2
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1, err
+    assert not (tmp_path / "g.pdf").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
