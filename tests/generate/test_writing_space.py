@@ -112,3 +112,17 @@ def test_an_answer_space_that_is_no_length_is_one_line(value):
         spec.parse({"title": "t", "answer_space": value, "problems": [{"kind": "forward"}]})
     with pytest.raises(SpecError, match=r"problems\[1\]\.answer_space"):
         spec.parse({"title": "t", "problems": [{"kind": "forward", "answer_space": value}]})
+
+
+@needs_tex
+def test_a_first_problem_too_tall_for_the_cover_page_starts_there_and_its_parts_follow(tmp_path):
+    # the 8-layer network's statement and its first part's room did not fit under the cover
+    # block: the whole problem went to page 2 and page 1 held the cover alone
+    out = _build(tmp_path, {"title": "Deep", "seed": 1,
+                            "problems": [{"kind": "forward", "sizes": [2, 2, 2, 2, 2, 2, 2, 1]}]})
+    pages = subprocess.run(["pdftotext", "-layout", str(out / "exam.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert "Forward propagation" in pages[0] and "(a)" in pages[1]
+    rooms = _rooms_cm((out / "tex" / "exam.tex").read_text())
+    gaps = part_gaps(out / "exam.pdf")
+    assert len(rooms) == len(gaps) and all(gap >= room - 0.3 for room, gap in zip(rooms, gaps))
