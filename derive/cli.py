@@ -176,7 +176,7 @@ def _gradients(text: str, network: Any) -> tuple[tuple[str, int, int, int], ...]
             raise SpecError("--symbolic-for", f"{name}: the index is outside {'×'.join(map(str, shape))}",
                             "indices start at 1: row j = neuron j, column k = neuron k of the layer before")
         out.append(("w" if m["kind"] == "W" else "b", l, index[0], index[1] if len(index) > 1 else 0))
-    return tuple(out)
+    return tuple(dict.fromkeys(out))  # a name given twice is written once
 
 
 def writable(target: str, force: bool) -> Path:

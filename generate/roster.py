@@ -95,7 +95,7 @@ def _roles(header: list[str], columns: dict[str, str] | None, where: str) -> dic
     if columns:
         for role, column in columns.items():
             if _key(column) not in keys:
-                raise SpecError(f"{where} line 1", f"no column {column!r} (--roster-columns {role}=…)",
+                raise SpecError(f"{where} line 1", f"no column {column[:40]!r} (--roster-columns {role}=…)",
                                 f"name one of: {', '.join(h.strip() for h in header)[:200]}")
             found[role] = keys.index(_key(column))
     for role, names in ROLES.items():
