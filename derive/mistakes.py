@@ -175,7 +175,7 @@ def another_weight(ctx: Context, name: str) -> Iterator[Candidate]:
     j, e, mode = idx[0], ctx.e, ctx.own.mode
     weights, deltas = ctx.own.params[l][0], ctx.own.delta[l + 1][e]
     _, s = _factors(ctx, l, j)
-    right = " + ".join(f"{_n(ctx, weights[k][j - 1])} · {_n(ctx, d)}" for k, d in enumerate(deltas))
+    right = _dot(ctx, zip(weights[:, j - 1], deltas))
     for k in range(weights.shape[0]):
         for r in range(weights.shape[0]):
             for c in range(weights.shape[1]):
@@ -296,6 +296,11 @@ def _n(ctx: Context, value: Any) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
+def _dot(ctx: Context, pairs: Any) -> str:
+    """Σ x·y with its numbers: "0.4 · 0.1385 + 0.45 · (−0.2)"."""
+    return " + ".join(f"{_n(ctx, x)} · {_n(ctx, y)}" for x, y in pairs)
+
+
 def formula(ctx: Context, name: str) -> str:
     """``name``'s equation with the numbers it takes from the student's own earlier values
     (the true ones where the student gave none), and the value they give: what a student
@@ -309,7 +314,7 @@ def formula(ctx: Context, name: str) -> str:
         weights, bias = own.params[l - 1]
         inputs = own.a[l - 1][e]
         rule = " + ".join(f"w^({l})_{j}{k} {_prev(l, k)}" for k in range(1, len(inputs) + 1))
-        nums = " + ".join(f"{_n(ctx, weights[j - 1][k])} · {_n(ctx, v)}" for k, v in enumerate(inputs))
+        nums = _dot(ctx, zip(weights[j - 1], inputs))
         if bias is not None:
             rule, nums = rule + f" + b^({l})_{j}", nums + f" + {_n(ctx, bias[j - 1])}"
         return f"{label} = {rule} = {nums} = {right}"
@@ -325,17 +330,16 @@ def formula(ctx: Context, name: str) -> str:
             return (f"{label} = ŷ_{j} − y_{j} = {_n(ctx, own.a[l][e][j - 1])} − {_n(ctx, own.y[e][j - 1])} = {right}")
         act = net.layers[l - 1].activation
         if not act.elementwise:  # softmax without its matched loss: δ = Jᵀ ∂C/∂a
-            total = " + ".join(f"{_n(ctx, a)} · {_n(ctx, u)}" for a, u in zip(own.a[l][e], own.upstream[l][e]))
+            total = _dot(ctx, zip(own.a[l][e], own.upstream[l][e]))
             return (f"{label} = a^({l})_{j} (∂C/∂a^({l})_{j} − Σ_k a^({l})_k ∂C/∂a^({l})_k) = "
                     f"{_n(ctx, own.a[l][e][j - 1])} · ({_n(ctx, own.upstream[l][e][j - 1])} − ({total})) = {right}")
-        up = own.upstream[l][e, j - 1]
-        s = act.derivative(own.z[l][e:e + 1, j - 1:j], own.a[l][e:e + 1, j - 1:j], own.mode)[0, 0]
+        up, s = _factors(ctx, l, j)
         if l == net.depth:
             return f"{label} = ∂C/∂ŷ_{j} · σ'(z^({l})_{j}) = {_n(ctx, up)} · {_n(ctx, s)} = {right}"
         weights = own.params[l][0]
         deltas = own.delta[l + 1][e]
         rule = " + ".join(f"w^({l + 1})_{k}{j} δ^({l + 1})_{k}" for k in range(1, len(deltas) + 1))
-        nums = " + ".join(f"{_n(ctx, weights[k][j - 1])} · {_n(ctx, d)}" for k, d in enumerate(deltas))
+        nums = _dot(ctx, zip(weights[:, j - 1], deltas))
         if len(deltas) > 1:
             rule, nums = f"({rule})", f"({nums})"
         return f"{label} = {rule} σ'(z^({l})_{j}) = {nums} · {_n(ctx, s)} = {right}"
@@ -352,8 +356,7 @@ def formula(ctx: Context, name: str) -> str:
         k = idx[0]
         weights, deltas = own.params[0][0], own.delta[1][e]
         rule = " + ".join(f"w^(1)_{j}{k} δ^(1)_{j}" for j in range(1, len(deltas) + 1))
-        nums = " + ".join(f"{_n(ctx, weights[j][k - 1])} · {_n(ctx, d)}" for j, d in enumerate(deltas))
-        return f"{label} = {rule} = {nums} = {right}"
+        return f"{label} = {rule} = {_dot(ctx, zip(weights[:, k - 1], deltas))} = {right}"
     if stem in ("W_new", "b_new") and net.learning_rate is not None:
         weights, bias = own.params[l - 1]
         old = weights[idx[0] - 1, idx[1] - 1] if stem == "W_new" else bias[idx[0] - 1]

@@ -271,6 +271,15 @@ def _rational_call(sym_fn: Callable[[Any], Any], mp_fn: Callable[[Any], Any], va
 _exact_log = exact_call(lambda u: sp.log(u), lambda u: mpmath.log(u))  # noqa: E731 (SymPy loads on first call)
 
 
+def fixed(x: Any, decimals: int) -> str:
+    """``x`` rounded half away from zero to ``decimals`` and written with all of them (an ASCII
+    minus), exactly, from integers: through a float, 1.5·10^200 would print its binary tail."""
+    r = round_half_away(x, decimals)
+    scale = 10**decimals
+    whole, part = divmod(abs(int(r.p)) * (scale // int(r.q)), scale)
+    return ("-" if r < 0 else "") + str(whole) + (f".{part:0{decimals}d}" if decimals else "")
+
+
 def round_half_away(x: Any, decimals: int) -> sp.Rational:
     """Round to ``decimals`` places, halves away from zero, as people round by hand.
 

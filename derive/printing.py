@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from .notation import Notation
-from .numbers import Mode, Real, round_half_away
+from .numbers import Mode, Real, fixed
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,7 @@ class Printer:
         return self._float(float(value))
 
     def _decimal(self, value: Any, decimals: int) -> str:
-        """Exactly, from integers: through a float, 1.5·10^200 would print its binary tail."""
-        r = round_half_away(value, decimals)
-        scale = 10**decimals
-        whole, part = divmod(abs(int(r.p)) * (scale // int(r.q)), scale)
-        sign = "-" if r < 0 else ""
-        return self._minus(f"{sign}{whole}" + (f".{part:0{decimals}d}" if decimals else ""))
+        return self._minus(fixed(value, decimals))
 
     def _float(self, value: float) -> str:
         # −0.0 (0.7 · (−1.15) · 0) is 0 to a reader: a "−0" reads as a slip or a sign
@@ -108,6 +103,8 @@ LONG_DIGITS = 60
 # a fraction longer than this ("p/q") is read by its decimal value, printed beside it
 LONG_FRACTION = 16
 _LONE_FRACTION = re.compile(r"(-?)\\frac\{(\d+)\}\{(\d+)\}")
+# what LatexPrinter.glossed makes of one: the fraction, then its value (the layout may break between)
+GLOSSED = re.compile(r"(-?\\frac\{\d+\}\{\d+\}) (\\approx -?[\d.]+(?: \\cdot 10\^\{-?\d+\})?)")
 
 
 class LatexPrinter(Printer):

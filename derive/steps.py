@@ -20,6 +20,12 @@ from .printing import LatexPrinter, Printer
 from .report import Report
 
 
+def tag_tex(ref: str) -> str:
+    """``\\tag*{(Eq. 3.4)}``, or "" without a reference. A tag is text mode: plain text only."""
+    plain = re.sub(r"[^\w .,:/()-]", "", ref)
+    return f"\\tag*{{({plain})}}" if plain else ""
+
+
 @dataclass(frozen=True)
 class Step:
     lhs: str
@@ -38,11 +44,9 @@ class Step:
 
     @property
     def tag(self) -> str:
-        """The reference as a MathJax display's ``\\tag``, right of the formula as the sheets
-        print it (a span after the display fell under it and read as the next one's label).
-        A tag is text mode: only plain text goes in."""
-        plain = re.sub(r"[^\w .,:/()-]", "", self.ref)
-        return f"\\tag*{{({plain})}}" if plain else ""
+        """The reference as its display's tag, right of the formula as the sheets print it (in
+        the LMS and notebooks a span after the display fell under it, read as the next one's label)."""
+        return tag_tex(self.ref)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from . import carry, class_report, csv_rows, key as key_format, problems, report
 from .key import Entry, Key, KeyVariant
 
 MISSING = class_report.MISSING  # a part the student left out
+Followed = tuple[str, str, str]  # a follower's verdict of a part, the mistake it names, the step as it should go
+NOT_FOLLOWED: Followed = (WRONG, "", "")
 
 
 @dataclass(frozen=True)
@@ -306,7 +308,7 @@ def grade(key: Key, placed: Placed) -> list[PartGrade]:
 
 
 def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: int,
-              where: str) -> dict[str, tuple[str, ...]]:
+              where: str) -> dict[str, Followed]:
     """Per answered part, the verdict and diagnosis of the checker that follows the student's
     own earlier answers: derive's trace checker for the trace kinds, else the kind's own
     :class:`~generate.carry.Follow`; nothing for a kind whose parts do not depend on each other."""
@@ -324,8 +326,9 @@ def _followed(kind: str, variant: KeyVariant, mine: dict[str, str], decimals: in
     truth = {e.part: e.value for e in variant.answers}
     try:
         with np.errstate(all="ignore"):
-            return carry.judge(follow, carry.Work(variant.data, variant.network, given, truth, decimals),
-                               {e.part: e.tolerance for e in variant.answers})
+            judged = carry.judge(follow, carry.Work(variant.data, variant.network, given, truth, decimals),
+                                 {e.part: e.tolerance for e in variant.answers})
+            return {part: (verdict, why, "") for part, (verdict, why) in judged.items()}
     except _FOLLOW_ERRORS:
         try:
             carry.probe(follow, carry.Work(variant.data, variant.network, {}, truth, decimals), tuple(truth))
@@ -354,7 +357,7 @@ def graded_points(key: Key, student: Any) -> Fraction:
 
 
 def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], share: dict[str, Fraction],
-                   checked: dict[str, tuple[str, ...]]) -> list[PartGrade]:
+                   checked: dict[str, Followed]) -> list[PartGrade]:
     out = []
     for entry in variant.answers:
         part = entry.part
@@ -362,13 +365,13 @@ def _grade_variant(student: str, variant: KeyVariant, mine: dict[str, str], shar
             out.append(PartGrade(student, variant.problem, part, "", entry.value, MISSING, Fraction(0), "", share[part]))
             continue
         value = mine[part]
+        followed, named, step = checked.get(part, NOT_FOLLOWED)
         if _right(value, entry):
-            verdict, why = CORRECT, ""
-        elif part in checked and checked[part][0] == CARRIED:
-            verdict, why = CARRIED, ""
+            verdict, why, step = CORRECT, "", ""
+        elif followed == CARRIED:
+            verdict, why, step = CARRIED, "", ""
         else:
-            verdict, why = WRONG, checked.get(part, (WRONG, ""))[1]
-        step = checked[part][2] if verdict == WRONG and part in checked and len(checked[part]) > 2 else ""
+            verdict, why = WRONG, named
         out.append(PartGrade(student, variant.problem, part, value, entry.value, verdict,
                              share[part] if verdict in (CORRECT, CARRIED) else Fraction(0), why, share[part], step))
     return out
@@ -410,7 +413,7 @@ TRACE_KINDS = frozenset({"forward", "backprop", "update", "chain_rule", "percept
 OWN_TEXT = {"cost_fell": (("cost", "cost_new"), lambda v: "yes" if v["cost_new"] < v["cost"] else "no")}
 
 
-def _judged_from_own_values(variant: KeyVariant, mine: dict[str, str]) -> dict[str, tuple[str, ...]]:
+def _judged_from_own_values(variant: KeyVariant, mine: dict[str, str]) -> dict[str, Followed]:
     """A yes/no part answered from the student's own numbers ("did the cost fall?" from their
     0.0294 and 0.0270): carried where those numbers give the student's answer and the key's
     differ, as a number computed from them would be."""
@@ -424,11 +427,11 @@ def _judged_from_own_values(variant: KeyVariant, mine: dict[str, str]) -> dict[s
             continue
         own, key = answer(values), next(e.value for e in variant.answers if e.part == part)
         if own != key and text_answer(mine[part]) == own:
-            out[part] = (CARRIED, "")
+            out[part] = (CARRIED, "", "")
     return out
 
 
-def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[str, tuple[str, ...]]:
+def _checked(variant: KeyVariant, mine: dict[str, str], decimals: int) -> dict[str, Followed]:
     """The checker's verdict and diagnosis per part, for the parts that are the network's
     quantities (an update's yes/no "did the cost fall" is not one, and does not stop the rest)."""
     if variant.network is None or not mine:

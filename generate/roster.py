@@ -66,7 +66,7 @@ def columns_option(text: str) -> dict[str, str]:
             raise SpecError("--roster-columns", f"{item[:40]!r} is not role=column",
                             f"give e.g. id=Matrikelnummer,name=Name (roles: {', '.join(ROLES)})")
         out[role] = column.strip()
-    if "id" not in out and not out:
+    if not out:
         raise SpecError("--roster-columns", "empty", "give e.g. id=Matrikelnummer,name=Name")
     return out
 
@@ -82,7 +82,7 @@ def load(path: Path, columns: dict[str, str] | None = None) -> tuple[Student, ..
 
 def _separator(text: str) -> str:
     """The header line's separator: the one of , ; tab it has most of (a comma by default)."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    header = text.split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in SEPARATORS}
     best = max(counts, key=lambda sep: (counts[sep], sep == ","))
     return best if counts[best] else ","
@@ -115,7 +115,8 @@ def parse(text: str, where: str = "roster", columns: dict[str, str] | None = Non
     students: list[Student] = []
     seen: set[str] = set()
     roles: dict[str, int] = {}
-    for line, row in csv_rows.rows(text.lstrip("\ufeff"), where, fix, _separator(text)):
+    text = text.lstrip("\ufeff")  # a spreadsheet's byte-order mark is no part of the first column's name
+    for line, row in csv_rows.rows(text, where, fix, _separator(text)):
         if line == 1:
             roles = _roles(row, columns, where)
             continue

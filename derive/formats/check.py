@@ -18,7 +18,7 @@ from typing import Any
 import sympy as sp
 
 from ..check import CARRIED, WRONG, Check
-from ..numbers import Real, exact_decimal, round_half_away, to_fraction_string
+from ..numbers import exact_decimal, fixed, to_fraction_string
 from ..quantities import text_label
 from .json import dumps
 
@@ -54,15 +54,7 @@ def _at_decimals(value: Any, decimals: int | None, exact: bool, decimal: bool) -
     if isinstance(value, sp.Rational) and exact_decimal(value) is not None and \
             len(exact_decimal(value).partition(".")[2]) <= decimals:
         return exact_decimal(value)  # 1.5 as 1.5 at 4 decimals: it is exact
-    text = _fixed(round_half_away(Real.parts(value)[0] if not isinstance(value, float) else sp.Rational(value),
-                                  decimals), decimals)
-    return text
-
-
-def _fixed(value: sp.Rational, decimals: int) -> str:
-    scale = 10 ** decimals
-    whole, part = divmod(abs(int(value * scale)), scale)
-    return ("-" if value < 0 else "") + str(whole) + (f".{part:0{decimals}d}" if decimals else "")
+    return fixed(value, decimals)
 
 
 def expected(row: Any, exact: bool, decimal: bool) -> str:
@@ -92,7 +84,7 @@ def text(check: Check, source: str = "answers") -> str:
     for row in check.rows:
         given = row.written or _text_number(row.given, True)  # as written: 0.70, not 7/10
         table.append((text_label(row.name), _shortened(given),
-                      _shortened(_at_decimals(row.expected, row.decimals, exact, decimal)), row.verdict))
+                      _shortened(expected(row, exact, decimal)), row.verdict))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, (cells, row) in enumerate(zip(table, (None,) + check.rows)):
         lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())

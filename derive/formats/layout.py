@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..printing import GLOSSED
+from ..steps import tag_tex as tagged
+
 # a4paper with 2 cm margins at 11 pt: 170 mm = 44 em. The estimate runs 0–35 % wide
 # (measured against TeX on the lecture examples), never more than 1 % narrow.
 LINE_EM = 44.0
@@ -291,12 +294,8 @@ def wrap(tex: str, budget: float, indent: str = r"\quad") -> list[str] | None:
 _APPROX = r"\approx "
 
 
-# a lone exact fraction with its decimal value beside it (LatexPrinter.glossed), and nothing else
-_GLOSSED = re.compile(r"(-?\\frac\{\d+\}\{\d+\}) (\\approx -?[\d.]+(?: \\cdot 10\^\{-?\d+\})?)")
-
-
 def _glossed_apart(part: str) -> list[str]:
-    m = _GLOSSED.fullmatch(part)
+    m = GLOSSED.fullmatch(part)
     return [m[1], m[2]] if m else [part]
 
 
@@ -309,7 +308,7 @@ def rows(lhs: str, parts: list[str], tag: str = "", line: float = LINE_EM) -> li
     """``lhs = p₁ = p₂ = …`` as align rows (``lhs &= …``) that fit ``line`` ems; the tag
     (``\\tag*{…}``) on the last row, where amsmath sets it below the row if the two do not
     fit side by side. None when a part cannot be broken to fit."""
-    tag_tex = rf"\tag*{{({tag})}}" if tag else ""
+    tag_tex = tagged(tag)
     room = line - width(lhs) - 1.4
     # a long fraction's decimal value (LatexPrinter.glossed) is a part of its own, after "≈"
     parts = [piece for part in parts for piece in _glossed_apart(part)]
