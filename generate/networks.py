@@ -12,6 +12,7 @@ target equals its prediction, an asked gradient is zero or a value exceeds the b
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +31,8 @@ from gradsheet.derive.network import Spec, parse_spec
 from gradsheet.derive.numbers import EXACT, FLOAT, hand, places
 from gradsheet.derive.report import Report
 
-from .options import MAX_LEARNING_RATE, Table
+from .given import PARTS, Given, Unusable, read_given, read_vary, text
+from .options import MAX_LEARNING_RATE, Drawn, Table
 from .printing import fixed, is_short, plain, rounded, to_decimal
 from .problem import Answer, Degenerate
 from .sampling import integer, one_decimal
@@ -57,6 +59,7 @@ class NetOptions:
     numbers: str  # "integer" | "decimal"
     learning_rate: sp.Rational | None
     bound: int
+    given: Given | None = None  # a network the spec gives, with the parts drawn per student
 
     @property
     def integer(self) -> bool:
@@ -69,8 +72,14 @@ MAX_SIZES = 8
 
 
 def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: str = "integer",
-          activations_allowed: Sequence[str] = ELEMENTWISE + ("softmax",)) -> NetOptions:
-    """The options every network kind takes: sizes, activation, loss, bias, numbers, bound."""
+          activations_allowed: Sequence[str] = ELEMENTWISE + ("softmax",), examples: int | None = 1) -> NetOptions:
+    """The options every network kind takes: sizes, activation, loss, bias, numbers, bound;
+    or a given ``network`` with the parts ``vary`` draws (``examples``: how many examples the
+    kind asks about, None for any)."""
+    record_given(t)
+    if t.has("network"):
+        return _given(t, difficulty, learning_rate, activations_allowed, examples)
+    no_vary(t)
     style = t.choice("numbers", numbers, ("integer", "decimal"))
     sizes_default, int_acts, dec_acts = DEFAULTS[difficulty]
     sizes = t.integers("sizes", sizes_default, 1, 6, longest=MAX_SIZES)
@@ -87,6 +96,18 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
     if len(names) != depth:
         raise SpecError(t.where("activation"), f"{len(names)} activations for {depth} layers",
                         "give one name, a (hidden, output) pair, or one per layer")
+    loss = t.choice("loss", "half_sse", losses.NAMES)
+    _structure(t, style, tuple(sizes), tuple(names), loss)
+    rate = t.number("learning_rate", "1/100" if style == "integer" else "1/2", positive=True,
+                    high=MAX_LEARNING_RATE) if learning_rate else None
+    return NetOptions(tuple(sizes), tuple(names), t.number("alpha", "1/10", positive=True), loss,
+                      t.boolean("bias", difficulty != "easy"), style, rate,
+                      t.integer("bound", 1000 if style == "integer" else 100, 1, 10**9))
+
+
+def _structure(t: Table, style: str, sizes: tuple[int, ...], names: tuple[str, ...], loss: str) -> None:
+    """What a sheet's network must be, drawn or given: exact where integer style promises it,
+    softmax last and over two or more outputs, a log-loss on its own output layer."""
     for name in names:
         if style == "integer" and name not in RATIONAL:
             raise SpecError(t.where("activation"), f"{name} gives irrational values, which integer style cannot keep exact",
@@ -96,7 +117,6 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
     if names[-1] == "softmax" and sizes[-1] < 2:
         raise SpecError(t.where("sizes"), "softmax over one output is always 1",
                         "give the output layer two or more neurons, e.g. sizes = [2, 2, 2]")
-    loss = t.choice("loss", "half_sse", losses.NAMES)
     fused = losses.get(loss).fused_with
     if fused is not None and names[-1] != fused:
         raise SpecError(t.where("loss"), f"{loss} takes logarithms of ŷ and needs a {fused} output layer, "
@@ -104,11 +124,74 @@ def parse(t: Table, difficulty: str, *, learning_rate: bool = False, numbers: st
     if style == "integer" and loss not in ("half_sse", "mse"):
         raise SpecError(t.where("loss"), f"{loss} takes logarithms, which integer style cannot keep exact",
                         'use loss = "half_sse" or numbers = "decimal"')
-    rate = t.number("learning_rate", "1/100" if style == "integer" else "1/2", positive=True,
-                    high=MAX_LEARNING_RATE) if learning_rate else None
-    return NetOptions(tuple(sizes), tuple(names), t.number("alpha", "1/10", positive=True), loss,
-                      t.boolean("bias", difficulty != "easy"), style, rate,
-                      t.integer("bound", 1000 if style == "integer" else 100, 1, 10**9))
+
+
+def record_given(t: Table) -> None:
+    """The options of a given network, for ``generate --kinds``."""
+    t.record("network", "a derive spec file (relative to the exam spec), or its tables inline",
+             Drawn("none: the network is drawn per student"))
+    t.record("vary", f"a list of parts from {', '.join(PARTS)}", [])
+
+
+def no_vary(t: Table) -> None:
+    """Without a given network there is nothing for ``vary`` to draw into (``[]`` is no part)."""
+    if t.has("vary") and read_vary(t.take("vary"), t.where("vary")):
+        raise SpecError(t.where("vary"), "vary draws parts of a given network, and none is given",
+                        'add network = "lecture.toml", or leave vary out')
+
+
+# what a given network replaces: the options that would otherwise draw its structure
+_FROM_NETWORK = ("sizes", "activation", "loss", "bias", "alpha")
+
+
+def _given(t: Table, difficulty: str, learning_rate: bool, allowed: Sequence[str], examples: int | None) -> NetOptions:
+    """A network the spec gives (:mod:`generate.given`), checked as the kind needs it."""
+    where = t.where("network")
+    vary = read_vary(t.take("vary"), t.where("vary")) if t.has("vary") else ()
+    spec, data = read_given(t.take("network"), where, t.base, learning_rate)
+    for key in _FROM_NETWORK:
+        if t.written(key):
+            raise SpecError(t.where(key), "comes from the given network", f"leave {key} out, or change the network")
+        t.ignore(key)
+        t.aliases[key] = "network"
+    net = spec.network
+    sizes, names = net.sizes, tuple(layer.activation.name for layer in net.layers)
+    if len(sizes) > MAX_SIZES or max(sizes) > 6:
+        raise SpecError(where, f"a {'-'.join(map(str, sizes))} network: a sheet's figure and steps fit up to "
+                        f"{MAX_SIZES - 1} layers of up to 6 neurons", "give a smaller network")
+    for name in names:
+        if name not in allowed:
+            raise SpecError(where, f"this kind does not ask about {name} layers", f"use {', '.join(allowed)}")
+    count = len(spec.examples)
+    if examples is not None and count != examples:
+        raise SpecError(where, f"{count} examples, and this kind asks about {examples}",
+                        "give one [example]" if examples == 1 else f"give {examples} [[examples]]")
+    integers = all(v.q == 1 for layer in net.layers for row in (*layer.weights, layer.bias or ())
+                   for v in row) and all(v.q == 1 for e in spec.examples for v in (*e.x, *e.y))
+    style = t.choice("numbers", "integer" if integers and net.rational else "decimal", ("integer", "decimal"))
+    _structure(t, style, sizes, names, net.loss.name)
+    rate = None
+    if learning_rate:
+        if net.learning_rate is not None and not t.written("learning_rate"):
+            t.ignore("learning_rate")
+            rate = net.learning_rate
+            if rate > MAX_LEARNING_RATE:
+                raise SpecError(f"{where}.learning_rate", f"{rate} is more than {MAX_LEARNING_RATE}",
+                                "give a smaller learning rate")
+        else:
+            rate = t.number("learning_rate", "1/100" if style == "integer" else "1/2", positive=True,
+                            high=MAX_LEARNING_RATE)
+        data["learning_rate"] = text(rate)
+    slopes = [dict(layer.activation.params)["alpha"] for layer in net.layers if layer.activation.name == "leaky_relu"]
+    alpha = sp.Rational(slopes[0].numerator, slopes[0].denominator) if slopes else sp.Rational(1, 10)
+    # the lecture's own numbers set the scale (Herrmann's step gives a cost of 427,355): up to
+    # what a sheet can print, for the given network and for the parts drawn into it alike
+    bound = t.integer("bound", FIXED_BOUND, 1, 10**9)
+    return NetOptions(sizes, names, alpha, net.loss.name, net.has_bias, style, rate, bound,
+                      Given(data, where, vary))
+
+
+FIXED_BOUND = 10**6  # a given network's values: beyond a million a sheet's tables and steps overflow
 
 
 def square_then_identity(t: Table, difficulty: str) -> None:
@@ -119,52 +202,101 @@ def square_then_identity(t: Table, difficulty: str) -> None:
         t.default("activation", ["square", "identity"])
 
 
-def _text(value: sp.Rational) -> Any:
-    """A spec number as written: an int, a short decimal string, else "p/q"."""
-    if value.q == 1:
-        return int(value)
-    if is_short(value, 6):
-        return plain(value, 6)
-    return f"{value.p}/{value.q}"
-
-
 def sample(rng: np.random.Generator, opts: NetOptions, examples: int = 1, screen_forward: bool = False) -> dict[str, Any]:
-    """A derive spec (its dict form, JSON-ready) drawn at random under ``opts``.
+    """A derive spec (its dict form, JSON-ready) drawn at random under ``opts``; for a given
+    network, that network with the parts its ``vary`` names drawn.
 
     ``screen_forward``: in integer style, also reject the draws that :func:`check` would
     reject for their forward pass (a kink hit, a dead layer, a target met), where the raw
     integers show it; only where the drawn network goes to :func:`compute` unchanged
     (batching leaves out the learning rate, dropout computes the full network first)."""
+    if opts.given is not None:
+        return _varied(rng, opts, opts.given)
     numeric = []
     for l, (n_in, n_out) in enumerate(zip(opts.sizes, opts.sizes[1:]), start=1):
         name = opts.activations[l - 1]
-        if opts.integer:
-            span = 2 if name == "square" else 3
-            weights = [[integer(rng, -span, span, nonzero=True) for _ in range(n_in)] for _ in range(n_out)]
-            bias = [integer(rng, -2, 2) for _ in range(n_out)]
-        else:
-            weights = [[one_decimal(rng, "-1", "1") for _ in range(n_in)] for _ in range(n_out)]
-            bias = [one_decimal(rng, "-0.5", "0.5", nonzero=False) for _ in range(n_out)]
+        weights, bias = _weights(rng, opts, name, n_in, n_out), _bias(rng, opts, n_out)  # the bias drawn either way: one stream
         numeric.append((weights, bias if opts.bias else None, name))
     pairs = [(_inputs(rng, opts), _targets(rng, opts)) for _ in range(examples)]
     if opts.integer:
         _prescreen(numeric, pairs, opts, screen_forward)  # before the spec is written: most integer draws end here
     layers = []
     for weights, bias, name in numeric:
-        layer: dict[str, Any] = {"weights": [[_text(w) for w in row] for row in weights],
-                                 "activation": {"name": name, "alpha": _text(opts.alpha)} if name == "leaky_relu" else name}
+        layer: dict[str, Any] = {"weights": [[text(w) for w in row] for row in weights],
+                                 "activation": {"name": name, "alpha": text(opts.alpha)} if name == "leaky_relu" else name}
         if bias is not None:
-            layer["bias"] = [_text(b) for b in bias]
+            layer["bias"] = [text(b) for b in bias]
         layers.append(layer)
     data: dict[str, Any] = {"loss": opts.loss, "layers": layers}
     if opts.learning_rate is not None:
-        data["learning_rate"] = _text(opts.learning_rate)
-    drawn = [{"x": [_text(v) for v in x], "y": [_text(v) for v in y]} for x, y in pairs]
+        data["learning_rate"] = text(opts.learning_rate)
+    drawn = [{"x": [text(v) for v in x], "y": [text(v) for v in y]} for x, y in pairs]
     if examples == 1:
         data["example"] = drawn[0]
     else:
         data["examples"] = drawn
     return data
+
+
+def _weights(rng: np.random.Generator, opts: NetOptions, name: str, n_in: int, n_out: int) -> list[list[Any]]:
+    if opts.integer:
+        span = 2 if name == "square" else 3
+        return [[integer(rng, -span, span, nonzero=True) for _ in range(n_in)] for _ in range(n_out)]
+    return [[one_decimal(rng, "-1", "1") for _ in range(n_in)] for _ in range(n_out)]
+
+
+def _bias(rng: np.random.Generator, opts: NetOptions, n_out: int) -> list[Any]:
+    if opts.integer:
+        return [integer(rng, -2, 2) for _ in range(n_out)]
+    return [one_decimal(rng, "-0.5", "0.5", nonzero=False) for _ in range(n_out)]
+
+
+def _varied(rng: np.random.Generator, opts: NetOptions, g: Given) -> dict[str, Any]:
+    """The given network with the parts ``vary`` names drawn as a drawn network's are, in one
+    order (weights, biases, then each example's x and y), so a student's draw is reproducible."""
+    data = copy.deepcopy(dict(g.data))
+    for l, layer in enumerate(data["layers"]):
+        n_out, n_in = len(layer["weights"]), len(layer["weights"][0])
+        if "weights" in g.vary:
+            layer["weights"] = [[text(w) for w in row] for row in _weights(rng, opts, opts.activations[l], n_in, n_out)]
+        if "bias" in g.vary and "bias" in layer:
+            layer["bias"] = [text(b) for b in _bias(rng, opts, n_out)]
+    for example in data["examples"] if "examples" in data else [data["example"]]:
+        if "x" in g.vary:
+            example["x"] = [text(v) for v in _inputs(rng, opts)]
+        if "y" in g.vary:
+            example["y"] = [text(v) for v in _targets(rng, opts)]
+    return data
+
+
+def net_of(options: Any) -> NetOptions | None:
+    """A kind's network options, wherever its options hold them (itself, first of a tuple, ``.net``)."""
+    for candidate in (options, *(options if isinstance(options, tuple) else ()), getattr(options, "net", None)):
+        if isinstance(candidate, NetOptions):
+            return candidate
+    return None
+
+
+def distinct(opts: NetOptions) -> int | None:
+    """How many distinct networks a given network's ``vary`` can draw (None: not a given
+    network); 1 where nothing varies. Students share a variant only where they must."""
+    if opts.given is None:
+        return None
+    count, g = 1, opts.given
+    for l, layer in enumerate(g.data["layers"]):
+        n_out, n_in = len(layer["weights"]), len(layer["weights"][0])
+        if "weights" in g.vary:
+            count *= (4 if opts.activations[l] == "square" else 6 if opts.integer else 20) ** (n_in * n_out)
+        if "bias" in g.vary and "bias" in layer:
+            count *= (5 if opts.integer else 11) ** n_out
+        count = min(count, 10**9)
+    for _ in g.examples:
+        if "x" in g.vary:
+            count *= (6 if opts.integer else 20) ** opts.sizes[0]
+        if "y" in g.vary:
+            count *= 2 ** opts.sizes[-1]  # the fewest targets a loss draws from: 0 or 1
+        count = min(count, 10**9)
+    return count
 
 
 # σ maps an integer z to an integer a, computed exactly by NumPy below 2^53 (step: with
@@ -265,21 +397,49 @@ class Computed:
         return None if self.hand is None else quantities.entries(self.hand)
 
 
-def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: Any) -> Computed:
+def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: Any, *, drawn: bool = False) -> Computed:
     """Trace a sampled spec and reject it if it makes a degenerate exercise.
 
     Integer style screens the draw with a float trace first: most rejected draws overflow
     the bound, and the float engine finds that a hundred times faster than the exact one.
     The hand-rounded trace is needed in decimal style only: in integer style every
     intermediate is short, so rounding it as instructed changes nothing.
+
+    A given network that nothing varies is asked as the instructor wrote it: only what no
+    sheet can ask (a kink hit, a value past the bound) stops it, at once (:class:`Unusable`),
+    or, where the kind draws something else from it (``drawn``: a dropout mask), draws again.
     """
     spec = parse_spec({**data, "notation": _notation_table(notation)})
-    if opts.integer:
+    fixed = opts.given is not None and opts.given.fixed
+    if opts.integer and not fixed:
         _screen(backprop.trace(spec.network, spec.examples, FLOAT), opts)
     trace = backprop.trace(spec.network, spec.examples, EXACT if opts.integer else FLOAT)
-    check(trace, opts, decimals)
+    if fixed:
+        _usable(trace, opts, Degenerate if drawn else None)
+    else:
+        check(trace, opts, decimals)
     hand_trace = None if opts.integer else backprop.trace(spec.network, spec.examples, hand(decimals))
     return Computed(dict(data), spec, trace, hand_trace)
+
+
+def _usable(trace: Trace, opts: NetOptions, redraw: type[Exception] | None) -> None:
+    """A given network's trace: no z on a kink (its derivative there is a convention, not a
+    value to compute) and no value past ``bound``; else :class:`Unusable`, naming both fixes."""
+    assert opts.given is not None
+    where = opts.given.where
+
+    def fail(problem: str, fix: str) -> None:
+        raise redraw(problem) if redraw else Unusable(where, problem, fix)
+
+    for k in trace.kinks:
+        example = f" (example {k.example})" if trace.forward.x.shape[0] > 1 else ""
+        fail(f"z^({k.layer})_{k.neuron}{example} sits exactly on its activation's kink, where the derivative "
+             "is a convention", 'change a weight or an input, or draw them per student with vary = ["x"]')
+    for m in range(trace.forward.x.shape[0]):
+        for name, value in quantities.entries(trace, m).items():
+            if not np.isfinite(float(value)) or abs(value) > opts.bound:
+                fail(f"{name} = {float(value):.6g} is beyond the bound {opts.bound:,}",
+                     "give smaller weights or inputs, or raise the problem's bound")
 
 
 def _screen(approx: Trace, opts: NetOptions) -> None:
@@ -313,7 +473,10 @@ def check(trace: Trace, opts: NetOptions, decimals: int) -> None:
 def _check_value(name: str, value: Any, opts: NetOptions, decimals: int) -> None:
     magnitude = abs(float(value))
     if not np.isfinite(magnitude) or magnitude > opts.bound:
-        raise Degenerate(f"{name} = {float(value):g} is beyond the bound {opts.bound}")
+        reject(opts, f"{name} = {float(value):g} is beyond the bound {opts.bound}",
+               "give smaller weights or inputs, or raise the problem's bound")
+    if opts.given is not None and opts.given.fixed:
+        return  # the instructor's own numbers: a long decimal is rounded in the key, not refused
     if opts.integer:
         # after the update step decimals are expected; the tolerance covers them
         if not is_short(value, decimals) and "_new" not in name:
@@ -427,11 +590,22 @@ def definition(act: activations.Activation) -> str:
     return formula
 
 
-def nonzero(computed: Computed, parts: Iterable[str]) -> None:
+def reject(opts: NetOptions, why: str, fix: str = "") -> None:
+    """A draw that makes a poor exercise is drawn again (:class:`Degenerate`). A given network
+    that nothing varies is the instructor's choice and is asked as it is, unless ``fix`` is
+    given: then no sheet can ask it, and :class:`Unusable` says so at once."""
+    g = opts.given
+    if g is None or not g.fixed:
+        raise Degenerate(why)
+    if fix:
+        raise Unusable(g.where, why, fix)
+
+
+def nonzero(computed: Computed, parts: Iterable[str], opts: NetOptions) -> None:
     values = computed.values
     for p in parts:
         if values[p] == 0:
-            raise Degenerate(f"{p} is zero")
+            reject(opts, f"{p} is zero")
 
 
 def fingerprint(data: Mapping[str, Any]) -> str:

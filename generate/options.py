@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from gradsheet.derive.errors import SpecError
@@ -34,9 +35,12 @@ class Table:
     ``generate --kinds KIND`` prints comes from the code that validates, not from a copy.
     """
 
-    def __init__(self, data: Mapping[str, Any], field: str, ignore: Sequence[str] = ()) -> None:
+    def __init__(self, data: Mapping[str, Any], field: str, ignore: Sequence[str] = (), base: Path = Path(".")) -> None:
         self.data, self.field, self.used = dict(data), field, set(ignore)
+        self.base = base  # where file names in the table are relative to: the exam spec's folder
         self.read: dict[str, Option] = {}
+        self.defaulted: set[str] = set()  # keys a kind filled in, not the spec
+        self.aliases: dict[str, str] = {}  # an option that comes from another (sizes from network)
 
     def _record(self, key: str, accepts: str, default: Any, values: tuple[Any, ...] = ()) -> None:
         self.read.setdefault(key, Option(key, accepts, self.data.get(key, default), values))
@@ -46,7 +50,25 @@ class Table:
 
     def default(self, key: str, value: Any) -> None:
         """A kind's own default for ``key``, where the spec leaves it out (the shared ones differ)."""
-        self.data.setdefault(key, value)
+        if key not in self.data:
+            self.data[key] = value
+            self.defaulted.add(key)
+
+    def written(self, key: str) -> bool:
+        """The spec itself gives ``key`` (not a kind's default)."""
+        return key in self.data and key not in self.defaulted
+
+    def record(self, key: str, accepts: str, default: Any) -> None:
+        """An option read by hand (not by a typed read), for ``generate --kinds``."""
+        self._record(key, accepts, default)
+
+    def take(self, key: str) -> Any:
+        """The value as written, marked as read; None where it is not given."""
+        return self._get(key, None)
+
+    def ignore(self, key: str) -> None:
+        """``key`` is read elsewhere (a kind's default that a given network replaces)."""
+        self.used.add(key)
 
     def peek(self, key: str, default: Any) -> Any:
         """The value as written, without reading it (it is still checked where it is read)."""
@@ -59,7 +81,7 @@ class Table:
         return self.data.get(key, default)
 
     def where(self, key: str) -> str:
-        return f"{self.field}.{key}"
+        return f"{self.field}.{self.aliases.get(key, key)}"
 
     def choice(self, key: str, default: str, choices: Sequence[str]) -> str:
         self._record(key, "one of " + ", ".join(map(repr, choices)), default, tuple(choices))

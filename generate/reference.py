@@ -18,6 +18,10 @@ from .spec import DIFFICULTIES
 MEANING = {
     "points": "the problem's points",
     "difficulty": "chooses the defaults below",
+    "network": "the lecture's own network, the same for every student; its sizes, activations, loss, biases "
+               "and learning rate replace those options",
+    "vary": "the parts of the given network drawn per student, within the kind's usual ranges",
+    "layer": "the given network's layer whose weights the step updates",
     "numbers": "integer: integer weights, exact answers; decimal: one-decimal weights, rounded answers",
     "sizes": "neurons per layer, inputs first",
     "activation": "one name for every layer, a (hidden, output) pair, or one per layer",

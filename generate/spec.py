@@ -124,7 +124,7 @@ def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
         raise SpecError("problems", "missing or empty", 'add [[problems]] tables, e.g. kind = "forward"')
     if len(raw) > MAX_PROBLEMS:
         raise SpecError("problems", f"{len(raw)} problems", f"an exam takes up to {MAX_PROBLEMS}; split it")
-    parsed = tuple(_problem(table, i) for i, table in enumerate(raw, start=1))
+    parsed = tuple(_problem(table, i, base) for i, table in enumerate(raw, start=1))
     return ExamSpec(title, name, _text(data, "course"), _text(data, "date"), _text(data, "instructions"), seed,
                     decimals, base / roster if roster else None, Notation.parse(data.get("notation")), parsed,
                     answer_space(data.get("answer_space", "auto"), "answer_space"))
@@ -152,14 +152,14 @@ def answer_space(value: Any, field: str) -> str:
     return value.strip()
 
 
-def _problem(table: Any, index: int) -> ProblemSpec:
+def _problem(table: Any, index: int, base: Path = Path(".")) -> ProblemSpec:
     field = f"problems[{index}]"
     if not isinstance(table, dict):
         raise SpecError(field, "expected a table", 'write [[problems]] with kind = "forward"')
     kind = table.get("kind")
     if kind not in problems.NAMES:
         raise SpecError(f"{field}.kind", f"unknown problem kind {kind!r}", f"use one of {', '.join(problems.NAMES)}")
-    t = Table(table, field, ignore=("kind", "answer_space"))
+    t = Table(table, field, ignore=("kind", "answer_space"), base=base)
     points = t.integer("points", 10, 1, 1000)
     difficulty = t.choice("difficulty", "easy", DIFFICULTIES)
     new_page = t.boolean("new_page", False)

@@ -18,7 +18,8 @@ from typing import Callable, Iterable, Iterator
 
 from gradsheet.derive.errors import SpecError
 
-from . import problems
+from . import networks, problems
+from .given import Unusable
 from .problem import Degenerate, Problem
 from .roster import Student
 from .sampling import variant_rng
@@ -52,11 +53,12 @@ def sheet_of(exam: ExamSpec) -> Sheet:
 
 
 def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] | None = None,
-         first: int = 0) -> Variant:
+         first: int = 0, attempts: int | None = None) -> Variant:
     """The first usable draw for this student and problem, from ``attempt = first`` on."""
     kind, sheet = problems.get(pspec.kind), sheet_of(exam)
+    attempts = attempts or MAX_ATTEMPTS
     reasons: dict[str, int] = {}
-    for attempt in range(first, first + MAX_ATTEMPTS):
+    for attempt in range(first, first + attempts):
         try:
             problem = kind.make(variant_rng(exam.seed, student.id, pspec.index, attempt), pspec.options, sheet,
                                 pspec.points)
@@ -68,6 +70,8 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
             raise SpecError(f"problems[{pspec.index}].points", f"{pspec.points} point{'s' if pspec.points > 1 else ''} "
                             f"for {short.needed} questions, and a question worth nothing reads as a mistake",
                             f"give points = {short.needed} or more") from None
+        except Unusable:  # a given network as it is: every draw is the same
+            raise
         except SpecError as why:  # a draw past one of derive's limits (a diverging update): draw again
             reasons[why.problem] = reasons.get(why.problem, 0) + 1
             continue
@@ -75,7 +79,7 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
             continue
         return Variant(pspec, attempt, problem)
     common = max(reasons, key=reasons.get) if reasons else "duplicates"
-    raise SpecError(f"problems[{pspec.index}]", f"no usable variant in {MAX_ATTEMPTS} draws (most often: {common})",
+    raise SpecError(f"problems[{pspec.index}]", f"no usable variant in {attempts} draws (most often: {common})",
                     "loosen the options: a larger bound, more decimals, smaller sizes or another activation")
 
 
@@ -97,14 +101,16 @@ def draw_stream(exam: ExamSpec, students: Iterable[Student], progress: Callable[
     students = tuple(students)
     check_capacity(exam, len(students))
     taken: dict[int, set[str]] = {p.index: set() for p in exam.problems}
+    # a given network that varies too little for the roster (or not at all) is shared
+    given = {p.index: _given(p, len(students)) for p in exam.problems}
     firsts = _first_draws(exam, students, progress, workers)
     try:
         for student, drawn in zip(students, firsts):
             variants = []
             for variant in drawn:
                 seen = taken[variant.spec.index]
-                if variant.problem.fingerprint in seen:
-                    variant = draw(exam, student, variant.spec, seen, first=variant.attempt + 1)
+                if variant.problem.fingerprint in seen and given[variant.spec.index] != SHARED:
+                    variant = _another(exam, student, variant, seen, given[variant.spec.index] == BEST_EFFORT)
                 seen.add(variant.problem.fingerprint)
                 variants.append(variant)
             yield StudentSheet(student, tuple(variants))
@@ -112,6 +118,34 @@ def draw_stream(exam: ExamSpec, students: Iterable[Student], progress: Callable[
         # ends the pool now, wherever the stop came from (SIGTERM while redrawing a
         # duplicate here left it waiting, and the process hung on its workers at exit)
         firsts.close()
+
+
+# how a problem's repeated variants are handled: drawn again until unique (a drawn network),
+# drawn again where another usable one is found soon (a given network's vary), or kept
+UNIQUE, BEST_EFFORT, SHARED = "unique", "best effort", "shared"
+GIVEN_ATTEMPTS = 100  # a given network's vary may have few usable draws: a repeat is kept after these
+
+
+def _given(pspec: ProblemSpec, students: int) -> str:
+    """Every student gets a variant of their own where the problem draws its network; a given
+    network's ``vary`` may leave few usable ones (of Herrmann's 36 inputs 4 stay within the
+    bound), so there a student shares a variant where no other is found, and where nothing
+    varies (or too little for the roster) every student shares it."""
+    net = networks.net_of(pspec.options)
+    count = None if net is None else networks.distinct(net)
+    if count is None:
+        return UNIQUE
+    return BEST_EFFORT if students <= count // FILL else SHARED
+
+
+def _another(exam: ExamSpec, student: Student, variant: Variant, seen: set[str], best_effort: bool) -> Variant:
+    """A variant no earlier student has, from the next attempt on (see :func:`_given`)."""
+    if not best_effort:
+        return draw(exam, student, variant.spec, seen, first=variant.attempt + 1)
+    try:
+        return draw(exam, student, variant.spec, seen, first=variant.attempt + 1, attempts=GIVEN_ATTEMPTS)
+    except SpecError:
+        return variant
 
 
 def check_capacity(exam: ExamSpec, students: int) -> None:

@@ -50,10 +50,10 @@ def make(rng: np.random.Generator, options: tuple[networks.NetOptions, tuple[str
     opts, ask = options
     computed = networks.sample_computed(rng, opts, sheet)
     grads = asked(computed, ask)
-    networks.nonzero(computed, grads if ask is not None else [])
+    networks.nonzero(computed, grads if ask is not None else [], opts)
     for layer in computed.trace.backward.layers:  # no layer whose whole gradient vanishes
         if all(v == 0 for v in np.ravel(layer.grad_W)):
-            raise networks.Degenerate("a layer's gradient is zero")
+            networks.reject(opts, "a layer's gradient is zero")
     values = computed.values
     n, L = sheet.notation, computed.spec.network.depth
     deltas = [p for p in values if p.startswith("delta")]

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from gradsheet.derive import backprop
+from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import Spec
 from gradsheet.derive.numbers import EXACT, FLOAT, Mode, hand
 from gradsheet.derive.report import Report
@@ -39,7 +40,17 @@ def options(t: Table, difficulty: str) -> Options:
     t.default("activation", "identity" if difficulty != "hard" else ["relu", "identity"])
     t.default("bias", True)
     t.default("learning_rate", "1/10")
-    net = networks.parse(t, difficulty, learning_rate=True)
+    net = networks.parse(t, difficulty, learning_rate=True, examples=None)
+    if net.given is not None:  # its examples are the epoch's
+        count = len(net.given.examples)
+        if t.written("examples") and t.peek("examples", count) != count:
+            raise SpecError(t.where("examples"), f"the given network has {count} examples",
+                            "leave examples out, or change the network's [[examples]]")
+        if not 2 <= count <= 8:
+            raise SpecError(net.given.where, f"{count} example{'s' if count > 1 else ''}: an epoch here takes 2 to 8",
+                            "give 2 to 8 [[examples]]")
+        t.default("examples", count)
+        t.data["examples"] = count
     examples = t.integer("examples", 4, 2, 8)
     batch = t.integer("batch_size", 2, 1, examples)
     return Options(net, examples, batch)
@@ -56,7 +67,7 @@ class Update:
     after: Any  # params
 
 
-def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[Update]:
+def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode, net: networks.NetOptions) -> list[Update]:
     """One update per batch (Algorithm 5, 6 or 7): W ← W − α (1/|B|) Σ_{i∈B} ∂C_i/∂W."""
     network = spec.network
     params = backprop.parameters(network, mode)
@@ -65,7 +76,8 @@ def _epoch(spec: Spec, rate: Any, batches: list[list[int]], mode: Mode) -> list[
     for batch in batches:
         fwd = backprop.forward(network, params, x[batch], y[batch], mode)
         if backprop.kinks(network, fwd):  # σ'(0) of ReLU is a convention, not something to test
-            raise networks.Degenerate("a value sits on a kink")
+            networks.reject(net, "a z of the epoch sits exactly on its activation's kink",
+                            "change a weight or an input, or draw them per student with vary")
         bwd = backprop.backward(network, params, fwd, mode)
         # ∂C_i/∂W^(l) = δ_i^(l) a_i^(l−1)ᵀ (Eq. 3.14), ∂C_i/∂b^(l) = δ_i^(l) (Eq. 3.16)
         # (hand mode: each rounded, as backprop.backward rounds them before their mean)
@@ -184,7 +196,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     x = computed.trace.forward.x
     m, k = opts.examples, opts.batch
     if len({tuple(row) for row in x.tolist()}) < m:
-        raise networks.Degenerate("two examples share an input")
+        networks.reject(opts.net, "two examples share an input")
     schemes = {
         "full": ("Full-batch gradient descent (Algorithm 5)", [list(range(m))]),
         "sgd": ("Stochastic gradient descent (Algorithm 6)", [[i] for i in range(m)]),
@@ -193,13 +205,16 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     }
     n, d = sheet.notation, sheet.decimals
     rate = opts.net.learning_rate
-    _screen(computed.spec, rate, [batches for _, batches in schemes.values()], opts.net.bound)
+    try:
+        _screen(computed.spec, rate, [batches for _, batches in schemes.values()], opts.net.bound)
+    except networks.Degenerate as why:  # a given network: no draw brings it back
+        networks.reject(opts.net, str(why), "give a smaller learning rate, or raise the problem's bound")
     sections, answers, groups, finals = [], [], [], {}
     for key, (title, batches) in schemes.items():
         # exact throughout; in decimal style also the hand-rounded epoch, whose drift over the
         # updates the key's tolerance must admit
-        updates = _epoch(computed.spec, rate, batches, EXACT)
-        by_hand = _epoch(computed.spec, rate, batches, hand(d)) if not opts.net.integer else None
+        updates = _epoch(computed.spec, rate, batches, EXACT, opts.net)
+        by_hand = _epoch(computed.spec, rate, batches, hand(d), opts.net) if not opts.net.integer else None
         worked = _sections(computed.spec, by_hand or updates, sheet, rate, opts.net.numbers,
                            hand(d) if by_hand else EXACT, title)
         # what is asked is each update's result, so that a slip in one update is carried into
@@ -223,7 +238,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                "the parameters after each update")
         groups.append((f"{title}: {ask}.", parts))
     if _same_params(finals["full"], finals["sgd"]):
-        raise networks.Degenerate("full-batch and SGD end alike")
+        networks.reject(opts.net, "full-batch and SGD end alike")
     shares = split_points(points, [1, 1, 1])
     return Problem(
         kind="batching", title="Full-batch, stochastic and mini-batch gradient descent", points=points,

@@ -28,6 +28,7 @@ def options(t: Table, difficulty: str) -> networks.NetOptions:
     opts = networks.parse(t, difficulty)
     if len(opts.sizes) != 3 or opts.sizes[-1] != 1:
         raise SpecError(t.where("sizes"), f"{list(opts.sizes)}: the chain-rule kind takes one hidden layer and one output",
+                        "give a network of one hidden layer and one output" if opts.given else
                         "write sizes = [2, 2, 1] (or [n, h, 1])")
     return opts
 
@@ -68,7 +69,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     net, n = computed.spec.network, sheet.notation
     j, k = int(rng.integers(net.sizes[1])), int(rng.integers(net.sizes[0]))
     part = f"grad_W1[{j + 1},{k + 1}]"
-    networks.nonzero(computed, [part])
+    networks.nonzero(computed, [part], opts)
     key = (net.sizes, net.has_bias, tuple(layer.activation.name for layer in net.layers), net.loss.name)
     yhat = _nested(key, n, net)
     nested = rf"\hat{{y}} = {yhat}"

@@ -40,7 +40,8 @@ def options(t: Table, difficulty: str) -> Options:
     networks.square_then_identity(t, difficulty)
     net = networks.parse(t, difficulty)
     if len(net.sizes) != 3:
-        raise SpecError(t.where("sizes"), "dropout problems have one hidden layer", "write sizes = [2, 3, 1]")
+        raise SpecError(t.where("sizes"), "dropout problems have one hidden layer",
+                        "give a network of one hidden layer" if net.given else "write sizes = [2, 3, 1]")
     p = t.number("p", "1/2", positive=True, below=1)
     return Options(net, p, t.boolean("inverted", True))
 
@@ -55,9 +56,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     thinned = copy.deepcopy(data)
     for row in thinned["layers"][1]["weights"]:
         for j, keep in enumerate(mask):
-            row[j] = networks._text(sp.Rational(row[j]) * scale * keep)
+            row[j] = networks.text(sp.Rational(row[j]) * scale * keep)
     full = networks.compute(data, opts.net, sheet.decimals, sheet.notation)
-    thin = networks.compute(thinned, opts.net, sheet.decimals, sheet.notation)  # the exact values
+    thin = networks.compute(thinned, opts.net, sheet.decimals, sheet.notation, drawn=True)  # the exact values
     n = sheet.notation
     p = sheet.solution_printer(opts.net.numbers)
     mode = EXACT if opts.net.integer else hand(sheet.decimals)

@@ -21,7 +21,8 @@ def options(t: Table, difficulty: str) -> networks.NetOptions:
     t.default("sizes", list(_SIZES[difficulty]))
     t.default("activation", "step")
     t.default("bias", True)
-    return networks.parse(t, difficulty)
+    # step layers only: the last question's answer (not trainable by gradients) is theirs
+    return networks.parse(t, difficulty, activations_allowed=("step",))
 
 
 def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, points: int) -> Problem:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from gradsheet.derive.errors import SpecError
 from gradsheet.derive.steps import Section, Step
 
 from .. import networks
 from ..carry import Follow, Work, fmt, rational
-from ..options import MAX_LAMBDA, MAX_LEARNING_RATE, Table
-from ..printing import is_short
+from ..options import MAX_LAMBDA, MAX_LEARNING_RATE, Drawn, Table
+from ..printing import is_short, rounded
 from ..problem import Problem, Question
 from ..sampling import integer, one_decimal, pick
 from ..sheet import Sheet
@@ -29,23 +30,60 @@ class Options:
     size: int
     learning_rates: tuple[sp.Rational, ...]
     lambdas: tuple[sp.Rational, ...]
+    net: networks.NetOptions | None = None  # a given network: w and ∂C/∂w are its layer's
+    layer: int = 0
 
 
 def options(t: Table, difficulty: str) -> Options:
+    net, layer = None, 0
+    networks.record_given(t)
+    t.record("layer", "an integer from 1 to the network's depth", Drawn("its last layer"))
+    if t.has("network"):
+        if t.written("weights"):
+            raise SpecError(t.where("weights"), "comes from the given network's layer", "leave weights out; give layer = …")
+        net = networks.parse(t, difficulty, examples=None)
+        depth = len(net.sizes) - 1
+        layer = t.integer("layer", depth, 1, depth)
+        t.default("weights", net.sizes[layer] * net.sizes[layer - 1])
+        if t.peek("weights", 0) > 8:
+            raise SpecError(t.where("layer"), f"layer {layer} has {t.peek('weights', 0)} weights; the step writes "
+                            "out at most 8", "choose a smaller layer")
+    else:
+        networks.no_vary(t)
     size = t.integer("weights", {"easy": 2, "medium": 3, "hard": 4}[difficulty], 1, 8)
     rates, lambdas = (sp.Rational(1, 10), sp.Rational(1, 2)), (sp.Rational(1, 10), sp.Rational(1, 2), sp.Integer(1))
     rate = t.number("learning_rate", None, positive=True, high=MAX_LEARNING_RATE, drawn=_among(rates))
     lam = t.number("lambda", None, positive=True, high=MAX_LAMBDA, drawn=_among(lambdas))
-    return Options(size, (rate,) if rate else rates, (lam,) if lam else lambdas)
+    return Options(size, (rate,) if rate else rates, (lam,) if lam else lambdas, net, layer)
 
 
 def _among(values: tuple[sp.Rational, ...]) -> str:
     return "drawn per variant from " + ", ".join(map(str, values))
 
 
+def _from_network(rng: np.random.Generator, opts: Options, sheet: Sheet) -> tuple[list, list, str]:
+    """A given network's layer: its weights row by row, and ∂C/∂W of that layer from derive's
+    backward pass (Eq. 3.14), as a student computes it (hand-rounded in decimal style)."""
+    assert opts.net is not None
+    computed = networks.compute(networks.sample(rng, opts.net), opts.net, sheet.decimals, sheet.notation)
+    trace = computed.hand or computed.trace
+    l = opts.layer
+    w = [sp.Rational(str(v)) for row in computed.trace.params[l - 1][0] for v in row]
+    g = [sp.Rational(str(rounded(v, sheet.decimals))) if computed.hand else v
+         for row in trace.backward.layers[l - 1].grad_W for v in row]
+    source = (rf"The weights of layer {l} of the network with "
+              rf"${sheet.notation.matrix('W', l)} = {sheet.printer.matrix(computed.trace.params[l - 1][0])}$, "
+              r"row by row, and their gradient from its backward pass:")
+    return w, g, source
+
+
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
-    w = [one_decimal(rng, "-2", "2") for _ in range(opts.size)]
-    g = [integer(rng, -4, 4, nonzero=True) * sp.Rational(1, 10) * pick(rng, [1, 5, 10]) for _ in range(opts.size)]
+    source = ""
+    if opts.net is not None:
+        w, g, source = _from_network(rng, opts, sheet)
+    else:
+        w = [one_decimal(rng, "-2", "2") for _ in range(opts.size)]
+        g = [integer(rng, -4, 4, nonzero=True) * sp.Rational(1, 10) * pick(rng, [1, 5, 10]) for _ in range(opts.size)]
     alpha, lam = pick(rng, opts.learning_rates), pick(rng, opts.lambdas)
     signs = [sp.sign(wi) for wi in w]
     # the regularized gradient first (∂C̃/∂w = ∂C/∂w + λ sign(w), or + λw), then the step on it:
@@ -93,7 +131,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [1, 1])
     return Problem(
         kind="regularization", title="L1 and L2 regularization", points=points,
-        statement={"w": vec(w), "g": vec(g), "alpha": p.number(alpha), "lam": p.number(lam),
+        statement={"w": vec(w), "g": vec(g), "alpha": p.number(alpha), "lam": p.number(lam), "source": source,
                    "values": {"w": [str(v) for v in w], "g": [str(v) for v in g], "alpha": str(alpha), "lambda": str(lam)}},
         questions=(Question(r"One gradient step on $\tilde C = C + \lambda\|\mathbf{w}\|_1$ ($L^1$): the gradient "
                             rf"${grad}$, then the new weights.", shares[0],

@@ -25,7 +25,7 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     assert trace.update is not None
     before, after = trace.forward.cost, trace.update.forward.cost
     if before == after:
-        raise networks.Degenerate("the step leaves the cost unchanged")
+        networks.reject(opts, "the step leaves the cost unchanged")
     values = computed.values
     n = sheet.notation
     grads = [p for p in values if p.startswith("grad_W") or p.startswith("grad_b")]

@@ -28,9 +28,14 @@ def _listed(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("kind", problems.NAMES)
 def test_every_listed_option_with_its_listed_default_is_accepted(kind: str) -> None:
+    from gradsheet.generate.options import Drawn, Table
+
     listed = _listed(reference(kind))
     assert {"points", "difficulty"} <= set(listed)
-    drawn = {key for key, value in listed.items() if value.startswith("drawn per variant")}  # no one value
+    t = Table({}, "p", ignore=("kind", "points", "difficulty"))
+    problems.get(kind).options(t, "easy")
+    drawn = {key for key, option in t.read.items() if isinstance(option.default, Drawn)}  # no one value
+    assert all(listed[key] == str(t.read[key].default) for key in drawn)
     table = {"kind": kind, **{key: json.loads(value) for key, value in listed.items() if key not in drawn}}
     parsed = spec.parse({"title": "t", "problems": [table]})  # unknown keys would be refused
     default = spec.parse({"title": "t", "problems": [{"kind": kind}]})
