@@ -56,7 +56,9 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
          first: int = 0, attempts: int | None = None) -> Variant:
     """The first usable draw for this student and problem, from ``attempt = first`` on."""
     kind, sheet = problems.get(pspec.kind), sheet_of(exam)
-    attempts = attempts or MAX_ATTEMPTS
+    net = networks.net_of(pspec.options)
+    # a given network's vary draws from few parts: where 200 draws find no usable one, more rarely do
+    attempts = attempts or (GIVEN_DRAWS if net is not None and net.given is not None else MAX_ATTEMPTS)
     reasons: dict[str, int] = {}
     for attempt in range(first, first + attempts):
         try:
@@ -123,7 +125,8 @@ def draw_stream(exam: ExamSpec, students: Iterable[Student], progress: Callable[
 # how a problem's repeated variants are handled: drawn again until unique (a drawn network),
 # drawn again where another usable one is found soon (a given network's vary), or kept
 UNIQUE, BEST_EFFORT, SHARED = "unique", "best effort", "shared"
-GIVEN_ATTEMPTS = 100  # a given network's vary may have few usable draws: a repeat is kept after these
+GIVEN_DRAWS = 200  # a given network's draws before it gives up, naming the most frequent reason
+GIVEN_ATTEMPTS = 50  # a given network's vary may have few usable draws: a repeat is kept after these
 
 
 def _given(pspec: ProblemSpec, students: int) -> str:

@@ -226,6 +226,10 @@ VALID_EXAM = {
         {"kind": "perceptron", "points": 2},
         {"kind": "autodiff", "points": 4, "inputs": 2, "min_operations": 3, "max_operations": 5,
          "operations_from": ["add", "mul", "square"]},
+        {"kind": "backprop", "points": 4, "vary": ["y"], "network": {
+            "loss": "half_sse", "layers": [{"weights": [[1, -3], [-2, 1]], "activation": "square"},
+                                           {"weights": [[2, -1]], "activation": "square"}],
+            "example": {"x": [3, 2], "y": [1]}}},
     ],
 }
 
@@ -331,6 +335,12 @@ def plausible_problems(draw) -> dict:
         maybe("bias", st.booleans())
         maybe("bound", st.sampled_from([1, 5, 100, 1000, 10**9]))
         maybe("alpha", _FRACTIONS | st.sampled_from(["1e999", "1e-999", "1e308"]))
+    if kind in ("forward", "backprop", "update", "chain_rule", "batching", "dropout", "perceptron", "regularization") \
+            and draw(st.integers(0, 3)) == 0:  # the lecture's own network, in place of the drawn one
+        for key in ("sizes", "activation", "loss", "bias", "alpha", "weights"):
+            table.pop(key, None)
+        table["network"] = draw(plausible_networks(2 if kind == "batching" else 1))
+        maybe("vary", st.lists(st.sampled_from(["x", "y", "weights", "bias"]), unique=True))
     if kind in ("update", "batching", "regularization"):
         maybe("learning_rate", _FRACTIONS)
     if kind == "backprop":
@@ -359,6 +369,32 @@ def plausible_problems(draw) -> dict:
         maybe("operations_from", st.lists(st.sampled_from(["add", "sub", "mul", "div", "square", "exp", "log", "sin",
                                                            "cos", "tanh", "sigmoid", "relu", "pow"]), min_size=1))
     return table
+
+
+_NUMBERS = st.sampled_from([0, 1, -1, 2, -3, 5, "0.1", "-0.5", "1/3", "2.25", 1000, "1e-6"])
+
+
+@st.composite
+def plausible_networks(draw, examples: int = 1) -> dict:
+    """A derive spec as an instructor might give one: small, any activation and loss, numbers
+    from the nice to the awkward (1/3, 10^-6, 1000); often unusable for some kind."""
+    from gradsheet.derive import activations, losses
+
+    sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+    layers = []
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        layer = {"weights": [[draw(_NUMBERS) for _ in range(n_in)] for _ in range(n_out)],
+                 "activation": draw(st.sampled_from(activations.NAMES))}
+        if draw(st.booleans()):
+            layer["bias"] = [draw(_NUMBERS) for _ in range(n_out)]
+        layers.append(layer)
+    pairs = [{"x": [draw(_NUMBERS) for _ in range(sizes[0])], "y": [draw(st.sampled_from([0, 1, 2])) for _ in range(sizes[-1])]}
+             for _ in range(examples)]
+    network = {"loss": draw(st.sampled_from(losses.NAMES)), "layers": layers}
+    network.update({"example": pairs[0]} if examples == 1 else {"examples": pairs})
+    if draw(st.booleans()):
+        network["learning_rate"] = draw(_FRACTIONS)
+    return network
 
 
 @st.composite

@@ -102,6 +102,23 @@ HOSTILE_EXAMS = [
                                              "problems": [{"kind": "forward"}]})),
     ("nested 5,000 deep", '{"title": "t", "problems": ' + "[" * 5000 + "]" * 5000 + "}"),
     ("not an object", "[1, 2, 3]"),
+    ("a network file that is a device", _exam(kind="forward", network="/dev/zero")),
+    ("a network file that is a folder", _exam(kind="forward", network="..")),
+    ("a network that is a list", _exam(kind="forward", network=[1, 2])),
+    ("an empty network", _exam(kind="forward", network={})),
+    ("a network nested 5,000 deep", '{"title": "t", "problems": [{"kind": "forward", "network": '
+     + "[" * 5000 + "]" * 5000 + "}]}"),
+    ("a network of 10^30", _exam(kind="backprop", network={"layers": [{"weights": [[10**30]], "activation": "relu"}],
+                                                          "example": {"x": [1], "y": [0]}})),
+    ("a network of 1000 layers", _exam(kind="forward", network={
+        "layers": [{"weights": [[1]], "activation": "identity"}] * 1000, "example": {"x": [1], "y": [0]}})),
+    ("vary of 10,000 names", _exam(kind="forward", vary=["x"] * 10_000,
+                                   network={"layers": [{"weights": [[1]], "activation": "identity"}],
+                                            "example": {"x": [1], "y": [0]}})),
+    ("vary of numbers", _exam(kind="forward", vary=[1], network={"layers": [{"weights": [[1]], "activation": "identity"}],
+                                                                 "example": {"x": [1], "y": [0]}})),
+    ("a network varied into kinks every draw", _exam(kind="backprop", vary=["y"], network={
+        "layers": [{"weights": [[1, -1]], "activation": "relu"}], "example": {"x": [1, 1], "y": [0]}})),
     ("empty file", ""),
     ("binary", "\x00\xff" * 50),
 ]
@@ -196,7 +213,7 @@ def test_the_fuzz_suites_key_grades_itself_to_full_marks(capsys, tmp_path, key_d
     row = dict(zip(header.split(","), first.split(",")))
     # full marks: everything the key can grade, and the rest of the exam's points is graded by hand
     total = sum(p["points"] for p in VALID_EXAM["problems"])
-    assert row["total"] == row["max"] and int(row["max"]) + int(row["by hand"]) == total == 37
+    assert row["total"] == row["max"] and int(row["max"]) + int(row["by hand"]) == total == 41
 
 
 GRADE_CASES = [
