@@ -109,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--symbolic-for", metavar="GRADS",
                      help="with --format latex: write sympy.diff's derivative, a term per path, for these "
                           "gradients ('grad_W1[2,1],grad_b2[1]'; default: the first weight of each layer)")
+    out.add_argument("--fragment", nargs="?", const="beamer", choices=("beamer", "column"),
+                     help="with --format latex: the body alone, no preamble, laid out to a beamer frame's width "
+                          "(or an article column's, --fragment column), to paste into slides or notes")
     nota = ap.add_argument_group("notation")
     nota.add_argument("--layer-index", choices=("()", "[]"), help="w^(l) or w^[l]")
     nota.add_argument("--bias-as", choices=("b", "w0"), help="bias written b_j or w_j0")
@@ -129,16 +132,17 @@ def _mode(args: argparse.Namespace, spec: Spec, preset: Mode | None) -> Mode | N
     return preset
 
 
-def _render(rep: report.Report, fmt: str, symbolic_for: str | None = None) -> str | bytes:
+def _render(rep: report.Report, fmt: str, symbolic_for: str | None = None, fragment: str | None = None) -> str | bytes:
     from importlib import import_module
 
     if fmt == "pdf":
         return _compiled(str(_render(rep, "latex", symbolic_for)))
     # only the writer asked for: LaTeX's imports the symbolic route's printer (and SymPy)
     writer = import_module(f".formats.{fmt}", __package__)
-    if symbolic_for is None:
-        return writer.render(rep)
-    return writer.render(rep, symbolic_for=_gradients(symbolic_for, rep.spec.network))
+    options: dict = {"fragment": fragment} if fragment else {}
+    if symbolic_for is not None:
+        options["symbolic_for"] = _gradients(symbolic_for, rep.spec.network)
+    return writer.render(rep, **options)
 
 
 def _compiled(latex: str) -> bytes:
@@ -222,7 +226,7 @@ ROUTES = {
     "graph_expression": ("--graph EXPR", {"graph", "at", "mode", "wrt", "format"} | _MODES | _OUTPUT),
     "check": ("--check", _NETWORK | {"check", "tol", "decimals"}),
     "graph_network": ("a network's --graph", _NETWORK | _MODES | {"graph", "mode", "wrt"}),
-    "report": ("a network's derivation", _NETWORK | _MODES | {"no_symbolic", "symbolic_for"}),
+    "report": ("a network's derivation", _NETWORK | _MODES | {"no_symbolic", "symbolic_for", "fragment"}),
 }
 
 
@@ -308,13 +312,15 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise SpecError("--format", "pdf is a binary file", "give the file to write: -o derivation.pdf")
     if args.format == "pdf":
         writable(args.output, args.force)  # before pdflatex's seconds, not after
+    if args.fragment is not None and args.format != "latex":
+        raise SpecError("--fragment", "is a piece of LaTeX to paste into a document", "add --format latex")
     if args.symbolic_for is not None and args.format not in ("latex", "pdf"):
         raise SpecError("--symbolic-for", "writes the derivative into the LaTeX derivation",
                         "add --format latex (or pdf)")
     if args.symbolic_for is not None and args.no_symbolic:
         raise SpecError("--symbolic-for", "given together with --no-symbolic", "leave out one of them")
     rep = report.build(spec, _mode(args, spec, preset), with_symbolic=not args.no_symbolic)
-    write(_render(rep, args.format, args.symbolic_for), args.output, args.force)
+    write(_render(rep, args.format, args.symbolic_for, args.fragment), args.output, args.force)
     return 0
 
 

@@ -19,7 +19,7 @@ from ..printing import LONG_DIGITS, LatexPrinter
 from ..report import Report, gradients_side_by_side
 from ..steps import Section, Step, sections
 from ..templating import environment, escape
-from .layout import rows, width
+from .layout import LINE_EM, rows, width
 
 # one weight per layer, its derivative written out term by term; past this many terms the
 # rest of the paths are counted, not printed (the table has every parameter's value)
@@ -37,18 +37,24 @@ class Block:
     after: str = ""
 
 
-def _step_rows(step: Step) -> list[str]:
-    laid = rows(step.lhs, step.parts()[1:], step.ref)
+# where a fragment goes (--fragment): its line in ems, estimated as layout.LINE_EM is. A beamer
+# frame (128 mm paper, 1 cm margins, 11 pt) is 108 mm, 28 em; a two-column article's column
+# at 10 pt is 230 pt, 23 em; each less a margin for the estimate's rare narrow side
+FRAGMENT_LINES = {"beamer": 27.0, "column": 22.0}
+
+
+def _step_rows(step: Step, line: float) -> list[str]:
+    laid = rows(step.lhs, step.parts()[1:], step.ref, line)
     if laid is not None:
         return laid
     if step.detail:
-        return [r for s in step.detail for r in _step_rows(s)]
+        return [r for s in step.detail for r in _step_rows(s, line)]
     # nothing narrower to fall back on: each part on its own row, as wide as it is
     return [f"{step.lhs} &= {step.parts()[1]}"] + [f"&= {part}" for part in step.parts()[2:]]
 
 
-def _blocks(section: Section) -> Block:
-    return Block(section.title, tuple(r for s in section.steps for r in _step_rows(s)), after=section.text)
+def _blocks(section: Section, line: float) -> Block:
+    return Block(section.title, tuple(r for s in section.steps for r in _step_rows(s, line)), after=section.text)
 
 
 def _sum(terms: list[str]) -> str:
@@ -58,13 +64,13 @@ def _sum(terms: list[str]) -> str:
     return out
 
 
-def _network_block(report: Report, lay: paths.Layered) -> Block:
+def _network_block(report: Report, lay: paths.Layered, line: float) -> Block:
     """ŷ = a^(L), a_j^(l) = σ(z_j^(l)), z_j^(l) = Σ_k w_jk a_k^(l−1) + b_j, from the output in."""
     net, names = report.spec.network, lay.names
     latex = lambda s: lay.names.latex.get(s) or lay.derivation.symbols.names[s]  # noqa: E731
     out: list[str] = []
     for j in range(1, net.sizes[-1] + 1):
-        out += rows(latex(names.yhat[j - 1]), [latex(names.a[net.depth, j])]) or []
+        out += rows(latex(names.yhat[j - 1]), [latex(names.a[net.depth, j])], line=line) or []
     for l in range(net.depth, 0, -1):
         layer = net.layers[l - 1]
         symbols = lay.derivation.symbols
@@ -73,18 +79,18 @@ def _network_block(report: Report, lay: paths.Layered) -> Block:
         for j in range(1, layer.n_out + 1):
             z = latex(names.z[l, j])
             if layer.activation.name == "identity":
-                out += rows(latex(names.a[l, j]), [z]) or []
+                out += rows(latex(names.a[l, j]), [z], line=line) or []
             elif layer.activation.elementwise:
-                out += rows(latex(names.a[l, j]), [rf"{layer.activation.latex}\left({z}\right)"]) or []
+                out += rows(latex(names.a[l, j]), [rf"{layer.activation.latex}\left({z}\right)"], line=line) or []
             else:
                 z_k = report.spec.notation.node("z", l, "k")
-                out += rows(latex(names.a[l, j]), [rf"\frac{{e^{{{z}}}}}{{\sum_k e^{{{z_k}}}}}"]) or []
+                out += rows(latex(names.a[l, j]), [rf"\frac{{e^{{{z}}}}}{{\sum_k e^{{{z_k}}}}}"], line=line) or []
             terms = [f"{latex(symbols.W[l - 1][j - 1, k])}\\, {inputs[k]}" for k in range(layer.n_in)]
             if symbols.b[l - 1] is not None:
                 terms.append(latex(symbols.b[l - 1][j - 1]))
-            out += rows(z, [_sum(terms)], report.spec.notation.ref("Eq. 3.4")) or []
+            out += rows(z, [_sum(terms)], report.spec.notation.ref("Eq. 3.4"), line) or []
     cost = report.spec.notation.cost_symbol
-    out += rows(cost, [net.loss.latex], report.spec.notation.ref("Eq. 3.11")) or []
+    out += rows(cost, [net.loss.latex], report.spec.notation.ref("Eq. 3.11"), line) or []
     size = scaling.tree_operations(lay.derivation.cost)
     after = (f"Substituted into one another, these give ${cost}$ as one nested formula in "
              f"{'$x$' if net.sizes[0] == 1 else 'the inputs'}, $y$ and all {net.parameter_count} parameters; "
@@ -97,14 +103,14 @@ def _network_block(report: Report, lay: paths.Layered) -> Block:
 
 
 def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter,
-                 chosen: tuple[tuple[str, int, int, int], ...] = ()) -> list[Block]:
+                 chosen: tuple[tuple[str, int, int, int], ...] = (), line: float = LINE_EM) -> list[Block]:
     """sympy.diff's derivative, a term per path, for the ``chosen`` gradients ((kind, l, j, k),
     1-based) or the first weight of each layer, from the output in."""
     net, symbols = report.spec.network, lay.derivation.symbols
     cost = report.spec.notation.cost_symbol
     loss_rows: list[str] = []
     for g, form in zip(lay.names.loss, lay.loss_gradient):
-        loss_rows += rows(lay.names.latex[g], [lay.latex(form)]) or []
+        loss_rows += rows(lay.names.latex[g], [lay.latex(form)], line=line) or []
     param_rows: list[str] = []
     counts = []
     thetas = [symbols.W[l - 1][j - 1, k - 1] if kind == "w" else symbols.b[l - 1][j - 1] for kind, l, j, k in chosen] \
@@ -115,7 +121,7 @@ def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter,
         counts.append((symbols.names[theta], len(terms)))
         shown = terms[:PATH_TERMS_SHOWN]
         lhs = rf"\frac{{\partial {cost}}}{{\partial {symbols.names[theta]}}}"
-        laid = rows(lhs, [_sum(shown)]) or [f"{lhs} &= {_sum(shown)}"]
+        laid = rows(lhs, [_sum(shown)], line=line) or [f"{lhs} &= {_sum(shown)}"]
         param_rows += laid
         if len(terms) > len(shown):
             param_rows.append(rf"&\quad + \text{{{len(terms) - len(shown)} more terms, one for each further path}}")
@@ -132,7 +138,7 @@ def _path_blocks(report: Report, lay: paths.Layered, p: LatexPrinter,
             Block("", tuple(param_rows), "", after)]
 
 
-def _table(report: Report, p: LatexPrinter) -> tuple[list[tuple[str, str, str, str]], str]:
+def _table(report: Report, p: LatexPrinter, value_em: float = TABLE_VALUE_EM) -> tuple[list[tuple[str, str, str, str]], str]:
     assert report.symbolic is not None and report.reference is not None and report.derivation is not None
     reference = report.reference
     ok = symbolic.agreement(report.symbolic, reference)
@@ -140,7 +146,7 @@ def _table(report: Report, p: LatexPrinter) -> tuple[list[tuple[str, str, str, s
 
     def number(value: Any) -> str:
         text = printer.number(value)
-        return text if width(text) <= TABLE_VALUE_EM else printer.approximately(value)
+        return text if width(text) <= value_em else printer.approximately(value)
 
     table = [(p.w(l, j, k) if kind == "w" else p.b(l, j), number(numeric), number(exact),
               "yes" if agree else r"\textbf{no}")
@@ -156,14 +162,20 @@ def _table(report: Report, p: LatexPrinter) -> tuple[list[tuple[str, str, str, s
     return table, verdict
 
 
-def render(report: Report, digits: int = 6, symbolic_for: tuple[tuple[str, int, int, int], ...] = ()) -> str:
+def render(report: Report, digits: int = 6, symbolic_for: tuple[tuple[str, int, int, int], ...] = (),
+           fragment: str | None = None) -> str:
     """The derivation as a LaTeX document; ``symbolic_for`` chooses the gradients whose
-    sympy.diff derivative is written out term by term ((kind, l, j, k), 1-based)."""
+    sympy.diff derivative is written out term by term ((kind, l, j, k), 1-based).
+
+    ``fragment`` (``"beamer"`` or ``"column"``): the body alone, no preamble, every row laid
+    out to a beamer frame's or an article column's width, to paste into slides or notes
+    (it needs amsmath and booktabs)."""
+    line = FRAGMENT_LINES[fragment] if fragment else LINE_EM
     check_printed(report.spec.network.parameter_count, len(report.spec.examples))
     p = LatexPrinter(report.mode, report.spec.notation, digits)
     net = report.spec.network
     derivation = report.derivation
-    blocks = [_blocks(s) for s in sections(report, p)]
+    blocks = [_blocks(s, line) for s in sections(report, p)]
     split = next(i for i, b in enumerate(blocks) if b.title.startswith("Gradients")) + 1
     symbolic_blocks: list[Block] = []
     nested: Block | None = None
@@ -172,9 +184,10 @@ def render(report: Report, digits: int = 6, symbolic_for: tuple[tuple[str, int, 
     ops = None
     if derivation is not None and report.symbolic is not None:
         lay = paths.layered(derivation)
-        nested = _network_block(report, lay)
-        symbolic_blocks = _path_blocks(report, lay, p, symbolic_for)
-        table, verdict = _table(report, p)
+        nested = _network_block(report, lay, line)
+        symbolic_blocks = _path_blocks(report, lay, p, symbolic_for, line)
+        # a fragment's table: its two value columns beside the name and "yes" on the line
+        table, verdict = _table(report, p, min(TABLE_VALUE_EM, (line - 9) / 2))
         ops = scaling.operations(derivation)
     notes = [escape(n) for n in report.trace.notes]
     printed = [r for b in blocks for r in b.rows] + [v for row in table for v in row[1:3]]
@@ -185,7 +198,8 @@ def render(report: Report, digits: int = 6, symbolic_for: tuple[tuple[str, int, 
                      f"table) are printed rounded to {digits} significant digits ($\\approx$); "
                      "the text output (\\texttt{--format text}) prints them in full.")
     template = environment().get_template("derivation.tex.j2")
-    return template.render(
+    text = template.render(
+        fragment=fragment,
         title=escape(report.spec.name or "Backpropagation"),
         description=escape(report.spec.description),
         sizes="--".join(map(str, net.sizes)),
@@ -205,3 +219,4 @@ def render(report: Report, digits: int = 6, symbolic_for: tuple[tuple[str, int, 
         skipped=escape(report.skipped),
         notes=notes,
     )
+    return text.lstrip() if fragment else text

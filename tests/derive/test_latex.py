@@ -260,3 +260,51 @@ def test_the_derivation_compiles_to_a_pdf_of_the_same_bytes_every_time(tmp_path,
         err = capsys.readouterr().err
         assert words in err and err.count("\n") == 1, err
     assert not (tmp_path / "g.pdf").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+HOSTS = {  # a document each fragment goes into, as an instructor's slides and notes are
+    "beamer": "\\documentclass{beamer}\n\\usepackage{amsmath,booktabs}\n\\begin{document}\n\\input{f}\n\\end{document}\n",
+    "column": "\\documentclass[twocolumn]{article}\n\\usepackage{amsmath,booktabs}\n\\begin{document}\n\\input{f}\n"
+              "\\end{document}\n",
+}
+WIDE = """
+loss = "half_sse"
+learning_rate = 0.5
+[[layers]]
+weights = [[0.3, -0.8, 0.5], [0.9, 0.1, -0.4], [-0.7, 0.6, 0.2], [0.4, -0.3, 0.8]]
+bias = [0.1, -0.2, 0.3, -0.1]
+activation = "tanh"
+[[layers]]
+weights = [[0.5, -0.6, 0.7, -0.2], [-0.3, 0.8, 0.1, 0.9]]
+bias = [0.2, -0.4]
+activation = "sigmoid"
+[example]
+x = [0.5, -1.2, 0.8]
+y = [1, 0]
+"""
+
+
+@pytest.mark.parametrize("fragment", ["beamer", "column"])
+@pytest.mark.parametrize("source", ["herrmann-backprop", "bhadani-sigmoid", "batch-relu", "herrmann-homework", "wide"])
+def test_a_fragment_fits_a_beamer_frame_or_a_column_without_an_overfull_box(tmp_path, fragment, source):
+    # issue 34, item 5: the body alone, laid out to the slide's width, to paste into slides
+    spec = ["--example", source] if source != "wide" else [str(tmp_path / "wide.toml"), "--decimals", "4"]
+    (tmp_path / "wide.toml").write_text(WIDE)
+    args = [*spec, "--format", "latex", "-o", str(tmp_path / "f.tex"), "--fragment"]
+    assert main(args if fragment == "beamer" else [*args, "column"]) == 0
+    body = (tmp_path / "f.tex").read_text()
+    assert "\\documentclass" not in body and "\\begin{document}" not in body and "longtable" not in body
+    frames = body.count("\\begin{frame}")  # a beamer fragment is frames, one a section; a column's none
+    assert frames == body.count("\\end{frame}") and (frames >= 5 if fragment == "beamer" else frames == 0)
+    (tmp_path / "host.tex").write_text(HOSTS[fragment])
+    result = subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "host.tex"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
+    log = (tmp_path / "host.log").read_text(errors="replace")
+    assert "Overfull" not in log, re.findall(r"Overfull.*\n.*", log)[:3]
+
+
+def test_a_fragment_is_latex_only(capsys):
+    assert main(["--example", "herrmann-backprop", "--fragment"]) == 2
+    err = capsys.readouterr().err
+    assert err == "derive: error: --fragment: is a piece of LaTeX to paste into a document (fix: add --format latex)\n"
