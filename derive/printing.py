@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, Sequence
 
 import mpmath
@@ -46,7 +48,7 @@ class Printer:
 
     def _float(self, value: float) -> str:
         # −0.0 (0.7 · (−1.15) · 0) is 0 to a reader: a "−0" reads as a slip or a sign
-        text = f"{value + 0.0:.{self.digits}g}"
+        text = _significant(value + 0.0, self.digits)
         return self._minus(text if "e" not in text else self._scientific(text))
 
     def _scientific(self, text: str) -> str:
@@ -60,6 +62,31 @@ class Printer:
 
     def _approx(self, text: str) -> str:
         return "≈" + self._minus(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _significant(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, halves away from zero, as %g writes it.
+    Cached: a derivation prints each value in many steps (a float derivation of 100,000 values
+    formats half a million numbers)."""
+    wide = f"{value:.{digits + 2}e}"
+    # format rounds the double's exact value correctly, except exactly on a half, which it
+    # rounds to even: only a value whose next digits read 50 can be one
+    if wide[digits + 1 + (wide[0] == "-"):digits + 3 + (wide[0] == "-")] == "50":
+        value = half_away(value, digits)
+    return f"{value:.{digits}g}"
+
+
+def half_away(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits half away from zero, as the sheets
+    round: 0.28125 to 4 digits is 0.2813 (format's round-half-even gave 0.2812 for a value
+    that sits exactly on the half, as a binary fraction can)."""
+    if not value or value != value or value in (float("inf"), float("-inf")):
+        return value
+    exact = Decimal(value)  # the double's exact binary value
+    unit = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    result = float(exact.quantize(unit, rounding=ROUND_HALF_UP))
+    return result if result not in (float("inf"), float("-inf")) else value  # 1.8·10³⁰⁸ rounds past float's range
 
 
 class TextPrinter(Printer):

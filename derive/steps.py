@@ -38,6 +38,8 @@ class Step:
     # hand mode: the substituted expression with the value the engine rounds first (Σ w δ,
     # α ∂C/∂w, a logarithm) written rounded, so that every "=" computes from what is printed
     intermediate: str = ""
+    # a vector equation written entry by entry (its detail) where a column would not do
+    split: bool = False
 
     def parts(self) -> list[str]:
         return [p for p in (self.lhs, self.rule, self.substituted, self.intermediate, self.result) if p]
@@ -89,7 +91,7 @@ def _sigma(p: Printer, name: str, arg: str, prime: bool = False) -> str:
     return f"σ{mark}({arg})"
 
 
-def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
+def _forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
     spec, fwd = report.spec, report.trace.forward
     steps = []
     for l, layer in enumerate(spec.network.layers, start=1):
@@ -98,7 +100,7 @@ def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
         a_prev = p.node("a", l - 1) if l > 1 else ("\\mathbf{x}" if _is_latex(p) else "x")
         a_k = [p.node("a", l - 1, k + 1) if l > 1 else (f"x_{{{k + 1}}}" if _is_latex(p) else f"x_{k + 1}")
                for k in range(len(inputs))]
-        steps += layer_steps(p, l, layer.activation, weights, bias, inputs, fwd.z(l)[i], fwd.a(l)[i], a_prev, a_k)
+        steps += _layer_steps(p, l, layer.activation, weights, bias, inputs, fwd.z(l)[i], fwd.a(l)[i], a_prev, a_k)
     cost = spec.notation.cost_symbol
     substituted, intermediate = _cost_numbers(report, p, i)
     steps.append(Step(cost if fwd.x.shape[0] == 1 else f"{cost}_{i + 1}", spec.network.loss.latex if _is_latex(p)
@@ -158,12 +160,13 @@ def _vector_step(p: Printer, step: Step, detail: tuple[Step, ...]) -> list[Step]
     size, or where the layer has one unit."""
     if not any(d.substituted for d in detail):
         return [replace(step, detail=detail)]
-    if len(detail) == 1 or (_is_latex(p) and any(r"\frac" in d.substituted for d in detail)):
-        return list(detail)
     entries = [d.substituted or d.result for d in detail]
     column = (r"\begin{pmatrix}" + r" \\ ".join(entries) + r"\end{pmatrix}" if _is_latex(p)
               else "(" + ", ".join(entries) + ")")
-    return [replace(step, substituted=column, detail=detail)]
+    # split only once the steps are settled (sections): a text and a LaTeX build then have
+    # the same steps, which derive.redo pairs
+    split = len(detail) == 1 or (_is_latex(p) and any(r"\frac" in d.substituted for d in detail))
+    return [replace(step, substituted=column, detail=detail, split=split)]
 
 
 def _activation_numbers(p: Printer, act: Any, zs: Any, j: int) -> str:
@@ -188,7 +191,7 @@ def _activation_entry(p: Printer, act: Any, l: int, j: int) -> str:
     return _activation(p, act, p.node("z", l)) + (f"_{{{j + 1}}}" if _is_latex(p) else f"_{j + 1}")
 
 
-def layer_steps(p: Printer, l: int, activation: Any, weights: Any, bias: Any, inputs: Any, z: Any, a: Any,
+def _layer_steps(p: Printer, l: int, activation: Any, weights: Any, bias: Any, inputs: Any, z: Any, a: Any,
                 input_vector: str, input_entries: list[str]) -> list[Step]:
     """Eq. 3.4 for layer l from the given inputs, with the numbers: z^(l) = W^(l) a^(l−1) + b^(l)
     (each neuron's sum in the detail), then a^(l) = σ(z^(l)) with each z substituted."""
@@ -219,7 +222,7 @@ def _neuron_z(p: Printer, l: int, j: int, weights: Any, bias: Any, inputs: Any, 
     return Step(p.node("z", l, j + 1), rule, subst, p.number(z), p.notation.ref("Eq. 3.4"))
 
 
-def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
+def _delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
     """Eq. 3.18 for the output layer, Eq. 3.23 for each hidden neuron, as on the slides."""
     net, fwd, bwd = report.spec.network, report.trace.forward, report.trace.backward
     L, x = net.depth, _times(p)
@@ -410,18 +413,35 @@ class _Inline:
 
 
 def sections(report: Report, p: Printer) -> list[Section]:
+    """The derivation's sections. In float mode a step whose printed operands, redone, do not
+    give its printed result prints them with more digits (:mod:`derive.redo`)."""
+    out = _sections(report, p)
+    if p.mode.name == "float":
+        from .printing import TextPrinter
+        from .redo import settled
+
+        def build(k: int) -> tuple[list[Section], list[Section]]:
+            wide = out if k == 0 else _sections(report, replace(p, digits=p.digits + k))
+            text = wide if isinstance(p, TextPrinter) else _sections(report, TextPrinter(p.mode, p.notation, p.digits + k))
+            return wide, text
+
+        out = settled(out, build, TextPrinter(p.mode, p.notation, p.digits).number, p.digits)
+    return [replace(section, steps=tuple(expanded(list(section.steps)))) for section in out]
+
+
+def _sections(report: Report, p: Printer) -> list[Section]:
     m = report.trace.forward.x.shape[0]
     out: list[Section] = []
     for i in range(m):
         suffix = f" (example {i + 1})" if m > 1 else ""
-        out.append(Section("Forward pass" + suffix, tuple(forward_steps(report, p, i))))
-        out.append(Section("Sensitivities δ" + suffix, tuple(delta_steps(report, p, i))))
+        out.append(Section("Forward pass" + suffix, tuple(_forward_steps(report, p, i))))
+        out.append(Section("Sensitivities δ" + suffix, tuple(_delta_steps(report, p, i))))
     title = "Gradients" + (f" of the mean cost over {m} examples" if m > 1 else "")
     out.append(Section(title, tuple(gradient_steps(report, p))))
     if report.trace.update is not None:
         out.append(Section("Gradient-descent step", tuple(update_steps(report, p)), verdict(report, p)))
         out.append(Section("Verification pass with the new parameters",
-                           tuple(s for i in range(m) for s in verification_steps(report, p, i))))
+                           tuple(s for i in range(m) for s in _verification_steps(report, p, i))))
     if isinstance(p, LatexPrinter):  # the text printer writes a long fraction's value beside it itself
         out = [replace(section, steps=tuple(_glossed(p, step) for step in section.steps)) for section in out]
     return out
@@ -431,8 +451,34 @@ def _glossed(p: LatexPrinter, step: Step) -> Step:
     return replace(step, result=p.glossed(step.result), detail=tuple(_glossed(p, d) for d in step.detail))
 
 
-def verification_steps(report: Report, p: Printer, i: int) -> list[Step]:
+def _verification_steps(report: Report, p: Printer, i: int) -> list[Step]:
     assert report.trace.update is not None
     new_trace = replace(report.trace, params=report.trace.update.params, forward=report.trace.update.forward)
-    return forward_steps(replace(report, trace=new_trace), p, i)
+    return _forward_steps(replace(report, trace=new_trace), p, i)
+
+
+def expanded(steps: list[Step]) -> list[Step]:
+    """The steps as a page writes them: a vector equation marked ``split`` as its entries."""
+    return [s for step in steps for s in (step.detail if step.split else (step,))]
+
+
+def forward_steps(report: Report, p: Printer, i: int) -> list[Step]:
+    """Eq. 3.4 layer by layer, then the cost (Eq. 3.11), for example i."""
+    return expanded(_forward_steps(report, p, i))
+
+
+def layer_steps(p: Printer, l: int, activation: Any, weights: Any, bias: Any, inputs: Any, z: Any, a: Any,
+                input_vector: str, input_entries: list[str]) -> list[Step]:
+    """Eq. 3.4 for layer l from the given inputs (see :func:`_layer_steps`)."""
+    return expanded(_layer_steps(p, l, activation, weights, bias, inputs, z, a, input_vector, input_entries))
+
+
+def delta_steps(report: Report, p: Printer, i: int) -> list[Step]:
+    """Eq. 3.18 and 3.23 for example i (see :func:`_delta_steps`)."""
+    return expanded(_delta_steps(report, p, i))
+
+
+def verification_steps(report: Report, p: Printer, i: int) -> list[Step]:
+    """The forward pass again with the updated parameters."""
+    return expanded(_verification_steps(report, p, i))
 
