@@ -19,6 +19,7 @@ from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import Spec, parse_spec, read
 
 from .printing import is_short, plain
+from .problem import Refused
 
 # what ``vary`` may name: the parts of a network a student's draw replaces
 PARTS = ("x", "y", "weights", "bias")
@@ -112,6 +113,6 @@ def read_vary(value: Any, where: str) -> tuple[str, ...]:
     return tuple(p for p in PARTS if p in value)  # one order, whatever the spec's: the same draws
 
 
-class Unusable(SpecError):
+class Unusable(Refused):
     """A given network the kind cannot ask about as it is (a kink hit exactly, a value too
     large to print): drawing again cannot help, so it is reported at once."""

@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from gradsheet.derive.errors import SpecError
 from gradsheet.derive.steps import Section
 
 
 class Degenerate(Exception):
     """A sampled variant that would make a bad exercise; the sampler draws again."""
+
+
+class Refused(SpecError):
+    """Bad input found while drawing that every draw would hit (a lecture network on a kink,
+    a placeholder the problem has not): reported at once, not drawn again."""
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,17 @@ MEANING = {
     "answer_space": "the writing space under each part (by default the exam's answer_space): auto sizes it to "
                     "the work the part asks (its worked solution's steps), none leaves none",
     "new_page": "whether the problem starts a new page",
+    "text": "the problem's statement in your words; {{ figure }}, {{ given }}, {{ formulas }}, {{ x }}, {{ W1 }}, "
+            "… place the variant's quantities (a wrong name lists the problem's)",
+    "questions": "each question in your words, in order",
 }
 
 COMMON = [Option("points", "an integer from 1 to 1,000, at least one for each question the problem asks", 10),
           Option("difficulty", "one of " + ", ".join(map(repr, DIFFICULTIES)), "easy"),
           Option("answer_space", '"auto", "none" or a length such as "6cm" (at most 24cm)', "auto"),
-          Option("new_page", "true or false", False)]
+          Option("new_page", "true or false", False),
+          Option("text", "text with {{ name }} placeholders (up to 2,000 characters)", Drawn("the kind's own statement")),
+          Option("questions", "a list of texts with {{ name }} placeholders, \"\" keeping one", [])]
 
 
 def _read(kind: str, table: dict[str, Any], difficulty: str) -> dict[str, Option]:

@@ -26,6 +26,7 @@ from . import fonts, space
 from .figure import Skeleton
 from .roster import Student
 from .spec import ExamSpec
+from .text import latex
 from .variants import StudentSheet
 
 
@@ -93,9 +94,7 @@ def rounding(decimals: int) -> str:
             "(halves away from zero).")
 
 
-def text(value: str) -> str:
-    """User text as LaTeX: escaped, right-to-left runs marked (generate/fonts.py)."""
-    return fonts.directed(escape(value))
+text = latex  # user text as LaTeX: escaped, right-to-left runs marked
 
 
 def header(exam: ExamSpec) -> Header:
@@ -105,7 +104,8 @@ def header(exam: ExamSpec) -> Header:
 
 def user_text(exam: ExamSpec, students: Iterable[Student]) -> list[str]:
     """Everything a person typed that a document prints: the fonts it needs follow from it."""
-    return [exam.title, exam.course, exam.date, exam.instructions, *(t for s in students for t in (s.id, s.name))]
+    return [exam.title, exam.course, exam.date, exam.instructions, *(t for s in students for t in (s.id, s.name)),
+            *(t for p in exam.problems if p.wording is not None for t in p.wording.typed)]
 
 
 def skeletons_of(sheets: Iterable[StudentSheet]) -> list[Skeleton]:
@@ -207,7 +207,7 @@ def statements(env: jinja2.Environment, sheets: tuple[StudentSheet, ...]) -> Any
     """A function from a problem to its statement as the exam prints it (LaTeX)."""
     names = _skeletons(sheets)
     template = env.from_string('\\BLOCK{from "figure.tex.j2" import network}'
-                               '\\BLOCK{include "problems/" ~ p.kind ~ ".tex.j2"}')
+                               '\\BLOCK{include "statement.tex.j2"}')
     return lambda problem: template.render(p=problem, skeleton_names=names)
 
 

@@ -34,7 +34,7 @@ from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import read
 from gradsheet.derive.notation import Notation
 
-from . import problems, text
+from . import problems, text, wording
 from .options import Table
 
 _TOP = ("title", "course", "date", "instructions", "seed", "decimals", "roster", "name", "notation", "answer_space",
@@ -51,6 +51,7 @@ class ProblemSpec:
     options: Any  # the kind's parsed options
     answer_space: str | None = None  # "auto", "none" or a length; None: the exam's
     new_page: bool = False  # the problem starts a page
+    wording: Any = None  # generate.wording.Wording: the instructor's statement and questions
 
 
 @dataclass(frozen=True)
@@ -159,14 +160,14 @@ def _problem(table: Any, index: int, base: Path = Path(".")) -> ProblemSpec:
     kind = table.get("kind")
     if kind not in problems.NAMES:
         raise SpecError(f"{field}.kind", f"unknown problem kind {kind!r}", f"use one of {', '.join(problems.NAMES)}")
-    t = Table(table, field, ignore=("kind", "answer_space"), base=base)
+    t = Table(table, field, ignore=("kind", "answer_space", "text", "questions"), base=base)
     points = t.integer("points", 10, 1, 1000)
     difficulty = t.choice("difficulty", "easy", DIFFICULTIES)
     new_page = t.boolean("new_page", False)
     opts = problems.get(kind).options(t, difficulty)
     t.done()
     space = answer_space(table["answer_space"], f"{field}.answer_space") if "answer_space" in table else None
-    return ProblemSpec(index, kind, points, difficulty, opts, space, new_page)
+    return ProblemSpec(index, kind, points, difficulty, opts, space, new_page, wording.parse(table, field))
 
 
 def load(path: str | Path) -> ExamSpec:

@@ -9,7 +9,14 @@ import unicodedata
 
 from gradsheet.derive.errors import SpecError
 
+from gradsheet.derive.templating import escape
+
 from . import fonts
+
+
+def latex(value: str) -> str:
+    """User text as LaTeX: escaped, right-to-left runs marked (generate/fonts.py)."""
+    return fonts.directed(escape(value))
 
 
 def checked(text: str, field: str, limit: int) -> str:

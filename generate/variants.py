@@ -18,9 +18,8 @@ from typing import Callable, Iterable, Iterator
 
 from gradsheet.derive.errors import SpecError
 
-from . import networks, problems
-from .given import Unusable
-from .problem import Degenerate, Problem
+from . import networks, problems, wording
+from .problem import Degenerate, Problem, Refused
 from .roster import Student
 from .sampling import variant_rng
 from .sheet import Sheet
@@ -72,13 +71,14 @@ def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] |
             raise SpecError(f"problems[{pspec.index}].points", f"{pspec.points} point{'s' if pspec.points > 1 else ''} "
                             f"for {short.needed} questions, and a question worth nothing reads as a mistake",
                             f"give points = {short.needed} or more") from None
-        except Unusable:  # a given network as it is: every draw is the same
+        except Refused:  # a given network as it is, a wording's placeholder: every draw is the same
             raise
         except SpecError as why:  # a draw past one of derive's limits (a diverging update): draw again
             reasons[why.problem] = reasons.get(why.problem, 0) + 1
             continue
         if taken is not None and problem.fingerprint in taken:
             continue
+        problem = wording.apply(problem, pspec.wording, sheet, f"problems[{pspec.index}]")
         return Variant(pspec, attempt, problem)
     common = max(reasons, key=reasons.get) if reasons else "duplicates"
     raise SpecError(f"problems[{pspec.index}]", f"no usable variant in {attempts} draws (most often: {common})",

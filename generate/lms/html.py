@@ -16,13 +16,18 @@ from gradsheet.derive.steps import Section, Step
 
 FIGURE = "\x00figure{}\x00"  # where a figure goes, by its number; replaced by an <img>
 
-_MATH = re.compile(r"\\\[(?P<display>.*?)\\\]|\$(?P<inline>[^$]+?)\$", re.S)
+# an escaped dollar (\$, user text) is a dollar, not math
+_MATH = re.compile(r"\\\[(?P<display>.*?)\\\]|(?<!\\)\$(?P<inline>[^$]+?)(?<!\\)\$", re.S)
 _COMMANDS = [
     (re.compile(r"\\textbf\{([^{}]*)\}"), r"<strong>\1</strong>"),
     (re.compile(r"\\(?:textit|emph)\{([^{}]*)\}"), r"<em>\1</em>"),
     (re.compile(r"\\texttt\{([^{}]*)\}"), r"<code>\1</code>"),
 ]
-_SIMPLE = {r"\%": "%", r"\&": "&amp;", r"\_": "_", r"\#": "#", r"\$": "$", r"\,": "\u2009", r"\ ": " ",
+# first: what derive.templating.escape writes for user text (\input{x} as typed), as entities
+# the check for text-mode LaTeX left over does not read as commands or braces
+_SIMPLE = {r"\textbackslash{}": "&#92;", r"\{": "&#123;", r"\}": "&#125;", r"\textasciitilde{}": "&#126;",
+           r"\textasciicircum{}": "^", r"\textless{}": "&lt;", r"\textgreater{}": "&gt;", r"\textbar{}": "|",
+           r"\%": "%", r"\&": "&amp;", r"\_": "_", r"\#": "#", r"\$": "&#36;", r"\,": "\u2009", r"\ ": " ",
            r"\quad": "\u2003", r"\qquad": "\u2003\u2003", r"\textperiodcentered": "·", r"\\": "<br/>",
            "---": "—", "--": "–", "~": "\u00a0", "``": "“", "''": "”"}
 

@@ -34,8 +34,11 @@ def test_every_listed_option_with_its_listed_default_is_accepted(kind: str) -> N
     assert {"points", "difficulty"} <= set(listed)
     t = Table({}, "p", ignore=("kind", "points", "difficulty"))
     problems.get(kind).options(t, "easy")
-    drawn = {key for key, option in t.read.items() if isinstance(option.default, Drawn)}  # no one value
-    assert all(listed[key] == str(t.read[key].default) for key in drawn)
+    from gradsheet.generate.reference import COMMON
+
+    read = {**{o.key: o for o in COMMON}, **t.read}
+    drawn = {key for key, option in read.items() if isinstance(option.default, Drawn)}  # no one value
+    assert all(listed[key] == str(read[key].default) for key in drawn)
     table = {"kind": kind, **{key: json.loads(value) for key, value in listed.items() if key not in drawn}}
     parsed = spec.parse({"title": "t", "problems": [table]})  # unknown keys would be refused
     default = spec.parse({"title": "t", "problems": [{"kind": kind}]})
