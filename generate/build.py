@@ -200,7 +200,7 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wa
     (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
     (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
     if "moodle" in wanted or "qti" in wanted:
-        drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets),
+        drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets, request.exam.language),
                  request.timeout, {})  # the figures' SVGs, compiled once for both exports
         if "moodle" in wanted:
             (work / "moodle.xml").write_text(moodle.document(*drawn), encoding="utf-8")

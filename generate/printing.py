@@ -104,8 +104,8 @@ class SheetPrinter(LatexPrinter):
     else exact where short."""
 
     decimals: int = 4
+    comma: bool = False  # a decimal comma, set {,} so that math mode does not space it as a list's
 
     def number(self, value: Any) -> str:
-        if self.mode.name == "hand":
-            return fixed(value, self.decimals)
-        return plain(value, self.decimals)
+        text = fixed(value, self.decimals) if self.mode.name == "hand" else plain(value, self.decimals)
+        return text.replace(".", "{,}") if self.comma else text

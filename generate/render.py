@@ -18,7 +18,6 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.formats.layout import LINE_EM, width
 from gradsheet.derive.formats.layout import rows as laid_out
-from gradsheet.derive.numbers import places
 from gradsheet.derive.steps import Step
 from gradsheet.derive.templating import environment, escape, options
 
@@ -26,6 +25,7 @@ from . import fonts, space
 from .figure import Skeleton
 from .roster import Student
 from .spec import ExamSpec
+from .language import ENGLISH, Language, places
 from .text import latex
 from .variants import StudentSheet
 
@@ -86,12 +86,11 @@ class Header:
     rounding: str  # how to round, from the spec's decimals: on every sheet, instructions or not
 
 
-def rounding(decimals: int) -> str:
+def rounding(decimals: int, language: Language = ENGLISH) -> str:
     if decimals == 0:
-        return "Round every result to a whole number (halves away from zero)."
-    written = places(decimals)
-    return (f"Give a result with at most {written} exactly; round every other one to {written} "
-            "(halves away from zero).")
+        return language.say("Round every result to a whole number (halves away from zero).")
+    return language.say("Give a result with at most {places} exactly; round every other one to {places} "
+                        "(halves away from zero).", places=places(decimals, language))
 
 
 text = latex  # user text as LaTeX: escaped, right-to-left runs marked
@@ -99,7 +98,7 @@ text = latex  # user text as LaTeX: escaped, right-to-left runs marked
 
 def header(exam: ExamSpec) -> Header:
     return Header(text(exam.title), text(exam.course), text(exam.date), text(exam.instructions),
-                  exam.total_points, rounding(exam.decimals))
+                  exam.total_points, rounding(exam.decimals, exam.language))
 
 
 def user_text(exam: ExamSpec, students: Iterable[Student]) -> list[str]:
@@ -203,12 +202,12 @@ def key_per_row(answers: tuple[Any, ...]) -> int:
     return next((k for k in (3, 2) if k * entry <= _KEY_LINE_EM), 1)
 
 
-def statements(env: jinja2.Environment, sheets: tuple[StudentSheet, ...]) -> Any:
+def statements(env: jinja2.Environment, sheets: tuple[StudentSheet, ...], language: Language = ENGLISH) -> Any:
     """A function from a problem to its statement as the exam prints it (LaTeX)."""
     names = _skeletons(sheets)
     template = env.from_string('\\BLOCK{from "figure.tex.j2" import network}'
                                '\\BLOCK{include "statement.tex.j2"}')
-    return lambda problem: template.render(p=problem, skeleton_names=names)
+    return lambda problem: template.render(p=problem, skeleton_names=names, say=language.say)
 
 
 def skeleton_list(sheets: tuple[StudentSheet, ...]) -> list[tuple[str, Any]]:
@@ -234,4 +233,5 @@ def stream(document: str, exam: ExamSpec, sheets: Iterable[StudentSheet], roster
         lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
         writing_space=any((p.answer_space or exam.answer_space) != "none" for p in exam.problems),
         room=lambda v, q: space.room(space.setting(exam, v), v.problem, q),
+        say=exam.language.say, babel=exam.language.babel if exam.language.code != "en" else "",
     )

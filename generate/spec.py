@@ -10,6 +10,8 @@
     name = "quiz-1"                      # optional; the folder under output/
     answer_space = "auto"                # writing space under each part: "auto" (sized to the work
                                          # it asks), "none" (compact), or a length such as "6cm"
+    language = "de"                      # the sheets' language: en (default) or de
+    decimal_comma = true                 # numbers as 0,25 on the sheets (grading reads both)
 
     [notation]                           # as in derive: layer_index, bias, cost, index_order, equation_refs
     layer_index = "()"
@@ -34,11 +36,12 @@ from gradsheet.derive.errors import SpecError
 from gradsheet.derive.network import read
 from gradsheet.derive.notation import Notation
 
-from . import problems, text, wording
+from . import language, problems, text, wording
+from .language import ENGLISH, Language
 from .options import Table
 
 _TOP = ("title", "course", "date", "instructions", "seed", "decimals", "roster", "name", "notation", "answer_space",
-        "problems")
+        "language", "decimal_comma", "problems")
 DIFFICULTIES = ("easy", "medium", "hard")
 
 
@@ -67,6 +70,8 @@ class ExamSpec:
     notation: Notation
     problems: tuple[ProblemSpec, ...]
     answer_space: str = "auto"  # writing space under each part: "auto", "none" or a length ("6cm")
+    language: Language = ENGLISH  # the sheets' language (generate/catalogs)
+    decimal_comma: bool = False  # numbers on the sheets with a decimal comma (0,25)
 
     @property
     def total_points(self) -> int:
@@ -126,9 +131,13 @@ def parse(data: dict[str, Any], base: Path = Path(".")) -> ExamSpec:
     if len(raw) > MAX_PROBLEMS:
         raise SpecError("problems", f"{len(raw)} problems", f"an exam takes up to {MAX_PROBLEMS}; split it")
     parsed = tuple(_problem(table, i, base) for i, table in enumerate(raw, start=1))
+    comma = data.get("decimal_comma", False)
+    if not isinstance(comma, bool):
+        raise SpecError("decimal_comma", f"expected true or false, found {comma!r:.40}", "write decimal_comma = true")
     return ExamSpec(title, name, _text(data, "course"), _text(data, "date"), _text(data, "instructions"), seed,
                     decimals, base / roster if roster else None, Notation.parse(data.get("notation")), parsed,
-                    answer_space(data.get("answer_space", "auto"), "answer_space"))
+                    answer_space(data.get("answer_space", "auto"), "answer_space"),
+                    language.parse(data.get("language", "en")), comma)
 
 
 # how much room a part leaves for writing (README, "Writing space"): sized from the work it asks,

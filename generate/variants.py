@@ -48,7 +48,7 @@ _VALUE = re.compile(r" = \S+")
 
 
 def sheet_of(exam: ExamSpec) -> Sheet:
-    return Sheet(exam.notation, exam.decimals)
+    return Sheet(exam.notation, exam.decimals, exam.language, exam.decimal_comma)
 
 
 def draw(exam: ExamSpec, student: Student, pspec: ProblemSpec, taken: set[str] | None = None,

@@ -90,10 +90,11 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                      f"from $z$ as ${q(prime)}$: both are right to {places(d)}.")
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
     properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
-    texts = [rf"Compute ${act.latex}({p.number(z0)})$.",
-             rf"Compute the derivative ${act.latex}'(z)$ at $z = {p.number(z0)}$"
-             + (", and write it in terms of the output $a$ alone." if by_output else "."),
-             "Give its range. Is it zero-centred? Does it saturate?"]
+    texts = [sheet.say("Compute {value}.", value=f"${act.latex}({p.number(z0)})$"),
+             sheet.say("Compute the derivative {prime} at {z}, and write it in terms of the output {a} alone."
+                       if by_output else "Compute the derivative {prime} at {z}.",
+                       prime=f"${act.latex}'(z)$", z=f"$z = {p.number(z0)}$", a="$a$"),
+             sheet.say("Give its range. Is it zero-centred? Does it saturate?")]
     shares = split_points(points, [2, 2, 1])
     return Problem(
         kind="activation", title="Activation functions", points=points,

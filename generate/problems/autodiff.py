@@ -159,13 +159,17 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     values = ", ".join(f"x_{{{k + 1}}} = {given.doprint(Num(at[name]))}" for k, name in enumerate(names))
     seeds = ", ".join(f"\\dot x_{{{k + 1}}} = {1 if k == wrt else 0}" for k in range(n))
     questions = [
-        f"Draw the computation graph of $y$, one node per elementary operation, and evaluate the primal "
-        f"trace at ${values}$ (inputs $v_{{{1 - n}}}, \\dots, v_0$, operations $v_1, v_2, \\dots$ in evaluation order).",
-        f"Forward mode: compute the tangent trace $\\dot v_i$ with the seed ${seeds}$. Which derivative does it give?",
-        "Reverse mode: compute the adjoint trace $\\bar v_i$ with the seed $\\bar y = 1$, last operation first, "
-        "and read off $\\partial y / \\partial x_k$ for every input. Which adjoints collect more than one contribution?",
-        f"A function has $n = {grouped(n_in)}$ inputs and $m = {grouped(m_out)}$ outputs. How many forward-mode passes and how many "
-        "reverse-mode passes give its whole Jacobian? Which mode is cheaper?",
+        sheet.say("Draw the computation graph of {y}, one node per elementary operation, and evaluate the primal trace at "
+                  "{at} (inputs {inputs}, operations {operations} in evaluation order).", y="$y$", at=f"${values}$",
+                  inputs=f"$v_{{{1 - n}}}, \\dots, v_0$", operations="$v_1, v_2, \\dots$"),
+        sheet.say("Forward mode: compute the tangent trace {tangent} with the seed {seed}. Which derivative does it give?",
+                  tangent="$\\dot v_i$", seed=f"${seeds}$"),
+        sheet.say("Reverse mode: compute the adjoint trace {adjoint} with the seed {seed}, last operation first, and read "
+                  "off {gradient} for every input. Which adjoints collect more than one contribution?",
+                  adjoint="$\\bar v_i$", seed="$\\bar y = 1$", gradient="$\\partial y / \\partial x_k$"),
+        sheet.say("A function has {n} inputs and {m} outputs. How many forward-mode passes and how many reverse-mode "
+                  "passes give its whole Jacobian? Which mode is cheaper?", n=f"$n = {grouped(n_in)}$",
+                  m=f"$m = {grouped(m_out)}$"),
     ]
     shares = split_points(points, [2, 3, 4, 1])
     passes_text = (f"Forward mode gives one column of the Jacobian per pass: $n = {grouped(n_in)}$ passes. Reverse mode "

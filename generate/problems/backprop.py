@@ -57,13 +57,14 @@ def make(rng: np.random.Generator, options: tuple[networks.NetOptions, tuple[str
     values = computed.values
     n, L = sheet.notation, computed.spec.network.depth
     deltas = [p for p in values if p.startswith("delta")]
-    which = "every weight" + (" and bias" if opts.bias else "") if ask is None else \
+    which = sheet.say("every weight and bias" if opts.bias else "every weight") if ask is None else \
         ", ".join(f"${networks.quantities.label(g, n)}$" for g in grads)
     groups = [
-        (rf"Run the forward pass: $\hat{{\mathbf{{y}}}}$ and ${n.cost_symbol}$.",
+        (sheet.say("Run the forward pass: {y} and {C}.", y=r"$\hat{\mathbf{y}}$", C=f"${n.cost_symbol}$"),
          [p for p in values if p.startswith("output")] + ["cost"]),
-        (rf"Compute the sensitivities ${n.node('delta', L)}, \dots, {n.node('delta', 1)}$ by backpropagation.", deltas),
-        (rf"Compute the gradient of ${n.cost_symbol}$ with respect to {which}.", grads),
+        (sheet.say("Compute the sensitivities {deltas} by backpropagation.",
+                   deltas=rf"${n.node('delta', L)}, \dots, {n.node('delta', 1)}$"), deltas),
+        (sheet.say("Compute the gradient of {C} with respect to {which}.", C=f"${n.cost_symbol}$", which=which), grads),
     ]
     p, report = sheet.solution_printer(opts.numbers), computed.report
     labels = {networks.quantities.label(g, n) for g in grads}

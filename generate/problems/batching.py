@@ -198,9 +198,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     if len({tuple(row) for row in x.tolist()}) < m:
         networks.reject(opts.net, "two examples share an input")
     schemes = {
-        "full": ("Full-batch gradient descent (Algorithm 5)", [list(range(m))]),
-        "sgd": ("Stochastic gradient descent (Algorithm 6)", [[i] for i in range(m)]),
-        "mini": (f"Mini-batch gradient descent, batches of {k} (Algorithm 7)",
+        "full": (sheet.say("Full-batch gradient descent (Algorithm 5)"), [list(range(m))]),
+        "sgd": (sheet.say("Stochastic gradient descent (Algorithm 6)"), [[i] for i in range(m)]),
+        "mini": (sheet.say("Mini-batch gradient descent, batches of {k} (Algorithm 7)", k=k),
                  [list(range(s, min(s + k, m))) for s in range(0, m, k)]),
     }
     n, d = sheet.notation, sheet.decimals
@@ -234,9 +234,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                     parts.append(answers[-1].part)
         finals[key] = updates[-1].after
         sections += worked
-        ask = ("the mean gradient, then the parameters after the update" if key == "full" else
-               "the parameters after each update")
-        groups.append((f"{title}: {ask}.", parts))
+        ask = sheet.say("the mean gradient, then the parameters after the update" if key == "full" else
+                        "the parameters after each update")
+        groups.append((sheet.say("{title}: {ask}.", title=title, ask=ask), parts))
     if _same_params(finals["full"], finals["sgd"]):
         networks.reject(opts.net, "full-batch and SGD end alike")
     shares = split_points(points, [1, 1, 1])

@@ -85,11 +85,12 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
              dot.join(p.factor(f) for f in factors), p.number(trace.backward.layers[0].grad_W[j][k])),
     )
     groups = [
-        (r"Write $\hat{y}$ as one nested function of the inputs and the weights, and the cost $"
-         + n.cost_symbol + "$.", []),
+        (sheet.say("Write {y} as one nested function of the inputs and the weights, and the cost {C}.",
+                   y=r"$\hat{y}$", C=f"${n.cost_symbol}$"), []),
         # ŷ first: every factor of the chain is a value of the forward pass, and a slip there
         # is carried into the derivative, not charged twice
-        (rf"Evaluate $\hat{{y}}$, then derive ${lhs}$ by the chain rule and evaluate it.", ["output[1]", part]),
+        (sheet.say("Evaluate {y}, then derive {gradient} by the chain rule and evaluate it.", y=r"$\hat{y}$",
+                   gradient=f"${lhs}$"), ["output[1]", part]),
     ]
     solution = (
         Section("The nested function", (Step(r"\hat{y}", yhat, "", ""),)),

@@ -91,9 +91,10 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     second = layer_steps(p, 2, act2, w2, b2, tilde, z2, yhat, a_tilde, entries)
     steps = (*first, masked, *second)
 
-    groups = [(rf"Compute ${n.node('a', 1)}$ without dropout.", [f"a1[{j + 1}]" for j in range(hidden)]),
-              (r"Apply the mask" + (" with inverted-dropout scaling" if opts.inverted else "") +
-               r" and compute the output $\hat{\mathbf{y}}$ of the thinned network.", parts)]
+    groups = [(sheet.say("Compute {a} without dropout.", a=f"${n.node('a', 1)}$"), [f"a1[{j + 1}]" for j in range(hidden)]),
+              (sheet.say("Apply the mask with inverted-dropout scaling and compute the output {y} of the thinned network."
+                         if opts.inverted else "Apply the mask and compute the output {y} of the thinned network.",
+                         y=r"$\hat{\mathbf{y}}$"), parts)]
     problem = network_problem("dropout", "Dropout", full, sheet, points, groups[:1], ())
     outputs = tuple(networks.answer(part, quantities.label(part, full.spec.notation, opts.net.sizes[-1]),
                                     thin.values[part], None if opts.net.integer else yhat[int(part[7:-1]) - 1],

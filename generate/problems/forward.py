@@ -33,18 +33,21 @@ def forward_parts(computed: networks.Computed) -> list[list[str]]:
     return groups
 
 
-def rule(n: Any, bias: bool) -> str:
+def rule(sheet: Sheet, bias: bool) -> str:
     """Eq. 3.4 in the sheet's notation."""
+    n = sheet.notation
     z = rf"{n.node('z', 'l')} = {n.matrix('W', 'l')}{n.node('a', 'l-1')}" + (rf" + {n.matrix('b', 'l')}" if bias else "")
-    return rf"${z}$, ${n.node('a', 'l')} = \sigma\big({n.node('z', 'l')}\big)$ with ${n.node('a', 0)} = \mathbf{{x}}$"
+    return sheet.say("{z}, {a} with {x}", z=f"${z}$", a=rf"${n.node('a', 'l')} = \sigma\big({n.node('z', 'l')}\big)$",
+                     x=rf"${n.node('a', 0)} = \mathbf{{x}}$")
 
 
-def per_layer(computed: networks.Computed) -> str:
+def per_layer(computed: networks.Computed, sheet: Sheet) -> str:
     """Which activation each layer applies, in words."""
     names = [layer.activation.latex for layer in computed.spec.network.layers]
     if len(set(names)) == 1:
-        return rf"Every layer applies ${names[0]}$."
-    return "Layer " + ", layer ".join(rf"{l} applies ${name}$" for l, name in enumerate(names, start=1)) + "."
+        return sheet.say("Every layer applies {activation}.", activation=f"${names[0]}$")
+    return sheet.say("Layer {layers}.", layers=sheet.say(", layer ").join(
+        sheet.say("{l} applies {activation}", l=l, activation=f"${name}$") for l, name in enumerate(names, start=1)))
 
 
 def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = False,
@@ -54,8 +57,8 @@ def statement(computed: networks.Computed, sheet: Sheet, learning_rate: bool = F
     net = computed.spec.network
     return {
         "sizes": "--".join(map(str, net.sizes)),
-        "rule": rule(sheet.notation, any(layer.bias is not None for layer in net.layers)),
-        "per_layer": per_layer(computed),
+        "rule": rule(sheet, any(layer.bias is not None for layer in net.layers)),
+        "per_layer": per_layer(computed, sheet),
         "given": networks.given(computed, p, learning_rate=learning_rate, targets=targets),
         "activations": networks.activation_lines(computed),
         "layer_activations": [layer.activation.name for layer in net.layers],
@@ -95,9 +98,9 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     n = sheet.notation
     L = computed.spec.network.depth
     yhat = r"\hat{\mathbf{y}}"
-    groups = [(rf"Compute ${n.node('z', l)}$ and ${n.node('a', l) if l < L else yhat}$" + (
-        rf" and the cost ${n.cost_symbol}$." if l == L else "."), parts)
-        for l, parts in enumerate(forward_parts(computed), start=1)]
+    groups = [(sheet.say("Compute {z} and {a} and the cost {C}." if l == L else "Compute {z} and {a}.",
+                         z=f"${n.node('z', l)}$", a=f"${n.node('a', l) if l < L else yhat}$", C=f"${n.cost_symbol}$"), parts)
+              for l, parts in enumerate(forward_parts(computed), start=1)]
     solution = (Section("Forward pass", tuple(forward_steps(computed.report, sheet.solution_printer(opts.numbers), 0))),)
     return network_problem("forward", "Forward propagation", computed, sheet, points, groups, solution)
 

@@ -49,7 +49,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     return Problem(
         kind="param_count", title="Counting parameters", points=points,
         statement={"inputs": inputs, "outputs": outputs, "depth": depth, "width": width, "bias": opts.bias},
-        questions=(Question("How many trainable parameters does the network have?", points, ("params",)),),
+        questions=(Question(sheet.say("How many trainable parameters does the network have?"), points, ("params",)),),
         solution=(Section("Parameters, layer by layer", steps,
                           "Each layer has one weight per connection" + (" and one bias per neuron." if opts.bias else ".")),),
         answers=(answer,),

@@ -38,10 +38,12 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     n, L = sheet.notation, computed.spec.network.depth
     layers = [[p for p in values if p.startswith((f"z{l}[", f"a{l}["))] for l in range(1, L)]
     outputs = [p for p in values if p.startswith("output")]
-    groups = [(rf"Compute ${n.node('z', l)}$ and ${n.node('a', l)}$.", parts) for l, parts in enumerate(layers, start=1)]
-    groups.append((r"Compute the output $\hat{\mathbf{y}}$.", outputs))
+    groups = [(sheet.say("Compute {z} and {a}.", z=f"${n.node('z', l)}$", a=f"${n.node('a', l)}$"), parts)
+              for l, parts in enumerate(layers, start=1)]
+    groups.append((sheet.say("Compute the output {y}.", y=r"$\hat{\mathbf{y}}$"), outputs))
     # asked open, not "why can it not be trained": the question must not give its answer away
-    groups.append((r"Can such a network be trained by gradient descent? Answer yes or no, and give the reason.", []))
+    groups.append((sheet.say("Can such a network be trained by gradient descent? Answer yes or no, and give the reason."),
+                   []))
     why = ("step'(z) = 0 wherever it is defined, so every delta and every gradient is zero: "
            "gradient descent never moves the weights.")
     solution = (Section("Forward pass", tuple(s for s in forward_steps(computed.report, sheet.printer, 0)

@@ -71,9 +71,9 @@ def _from_network(rng: np.random.Generator, opts: Options, sheet: Sheet) -> tupl
     w = [sp.Rational(str(v)) for row in computed.trace.params[l - 1][0] for v in row]
     g = [sp.Rational(str(rounded(v, sheet.decimals))) if computed.hand else v
          for row in trace.backward.layers[l - 1].grad_W for v in row]
-    source = (rf"The weights of layer {l} of the network with "
-              rf"${sheet.notation.matrix('W', l)} = {sheet.printer.matrix(computed.trace.params[l - 1][0])}$, "
-              r"row by row, and their gradient from its backward pass:")
+    source = sheet.say("The weights of layer {l} of the network with {W}, row by row, and their gradient from its "
+                       "backward pass:", l=l,
+                       W=f"${sheet.notation.matrix('W', l)} = {sheet.printer.matrix(computed.trace.params[l - 1][0])}$")
     return w, g, source
 
 
@@ -133,11 +133,13 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         kind="regularization", title="L1 and L2 regularization", points=points,
         statement={"w": vec(w), "g": vec(g), "alpha": p.number(alpha), "lam": p.number(lam), "source": source,
                    "values": {"w": [str(v) for v in w], "g": [str(v) for v in g], "alpha": str(alpha), "lambda": str(lam)}},
-        questions=(Question(r"One gradient step on $\tilde C = C + \lambda\|\mathbf{w}\|_1$ ($L^1$): the gradient "
-                            rf"${grad}$, then the new weights.", shares[0],
+        questions=(Question(sheet.say("One gradient step on {cost} ({norm}): the gradient {grad}, then the new weights.",
+                                      cost=r"$\tilde C = C + \lambda\|\mathbf{w}\|_1$", norm="$L^1$", grad=f"${grad}$"),
+                            shares[0],
                             tuple(a.part for a in answers if a.part.startswith("l1_"))),
-                   Question(r"One gradient step on $\tilde C = C + \frac{\lambda}{2}\mathbf{w}^T\mathbf{w}$ ($L^2$): "
-                            rf"the gradient ${grad}$, then the new weights.", shares[1],
+                   Question(sheet.say("One gradient step on {cost} ({norm}): the gradient {grad}, then the new weights.",
+                                      cost=r"$\tilde C = C + \frac{\lambda}{2}\mathbf{w}^T\mathbf{w}$", norm="$L^2$",
+                                      grad=f"${grad}$"), shares[1],
                             tuple(a.part for a in answers if a.part.startswith("l2_")))),
         solution=tuple(sections), answers=answers, fingerprint=f"{w}{g}{alpha}{lam}",
         data={"w": [str(v) for v in w], "g": [str(v) for v in g], "alpha": str(alpha), "lambda": str(lam)},

@@ -32,9 +32,11 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     new = [p for p in values if "_new[" in p]
     fell = "yes" if after < before else "no"
     groups = [
-        (rf"Compute ${n.cost_symbol}$ and its gradient with respect to every parameter.", ["cost"] + grads),
-        (r"Take one gradient-descent step with learning rate $\alpha$: the new parameters.", new),
-        ("Run the forward pass again with the new parameters: the new cost. Did the cost fall?", ["cost_new"]),
+        (sheet.say("Compute {C} and its gradient with respect to every parameter.", C=f"${n.cost_symbol}$"),
+         ["cost"] + grads),
+        (sheet.say("Take one gradient-descent step with learning rate {alpha}: the new parameters.", alpha=r"$\alpha$"),
+         new),
+        (sheet.say("Run the forward pass again with the new parameters: the new cost. Did the cost fall?"), ["cost_new"]),
     ]
     p, report = sheet.solution_printer(opts.numbers), computed.report
     solution = (Section("Forward pass", tuple(forward_steps(report, p, 0))),

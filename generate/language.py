@@ -1,0 +1,71 @@
+"""The class's language: every word a sheet prints that is not the instructor's own.
+
+English is the message ids themselves; another language is one TOML catalog in
+``generate/catalogs/<code>.toml`` (README, "Your own network, wording and language")::
+
+    [language]
+    name = "Deutsch"
+    babel = "ngerman"          # babel's language: hyphenation, "Seite", quotation marks
+    decimal_comma = true       # the default of the exam's decimal_comma
+
+    [messages]
+    "Compute {z} and {a}." = "Berechnen Sie {z} und {a}."
+
+A message is a Python format string: its fields (``{z}``) are LaTeX the caller fills in, so
+no message holds LaTeX of its own. A message a catalog lacks is an error when the catalog is
+read by the tests (tests/generate/test_language.py), never English on a German sheet.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping
+
+from gradsheet.derive.errors import SpecError
+
+CODES = ("en", "de")  # the catalogs shipped: en is the ids themselves
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str = "en"
+    name: str = "English"
+    babel: str = "english"
+    decimal_comma: bool = False  # the language's own decimal sign, where the exam asks for it
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def say(self, message: str, /, **fields: Any) -> str:
+        """``message`` in this language, its fields filled in."""
+        text = self.messages.get(message, message) if self.code != "en" else message
+        return text.format(**fields) if fields else text
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+ENGLISH = Language()
+
+
+@lru_cache(maxsize=None)
+def get(code: str) -> Language:
+    """The language of ``code`` (one of :data:`CODES`)."""
+    if code == "en":
+        return ENGLISH
+    data = tomllib.loads(resources.files("gradsheet.generate.catalogs").joinpath(f"{code}.toml").read_text("utf-8"))
+    head = data["language"]
+    return Language(code, head["name"], head["babel"], head.get("decimal_comma", False), dict(data["messages"]))
+
+
+def parse(value: Any, field_name: str = "language") -> Language:
+    if value not in CODES:
+        raise SpecError(field_name, f"unknown language {value!r:.40}",
+                        f"use one of {', '.join(CODES)}; a new one is a catalog in generate/catalogs/ (README)")
+    return get(value)
+
+
+def places(decimals: int, language: Language = ENGLISH) -> str:
+    """``1 decimal``, ``4 decimals``: a count of decimal places in words."""
+    return language.say("1 decimal" if decimals == 1 else "{n} decimals", n=decimals)
