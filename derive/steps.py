@@ -356,7 +356,13 @@ def update_steps(report: Report, p: Printer) -> list[Step]:
     return steps
 
 
-def verdict(report: Report, p: Printer) -> str:
+def _english(message: str, /, **fields: Any) -> str:
+    return message.format(**fields)
+
+
+def verdict(report: Report, p: Printer, say: Any = _english) -> str:
+    """Whether the step lowered the cost; ``say`` puts a sentence into the reader's language
+    (generate's catalogs: derive knows only the English it writes)."""
     update = report.trace.update
     if update is None:
         return ""
@@ -366,11 +372,12 @@ def verdict(report: Report, p: Printer) -> str:
         cost = f"${cost}$"
         p = _Inline(p)
     if after < before:
-        return f"The step lowered the cost: {cost} = {p.number(before)} before, {p.number(after)} after."
+        return say("The step lowered the cost: {cost} = {before} before, {after} after.", cost=cost,
+                   before=p.number(before), after=p.number(after))
     if after == before:
-        return f"The step left the cost unchanged at {p.number(before)}."
-    return (f"The step raised the cost from {p.number(before)} to {p.number(after)}: "
-            "the learning rate overshoots for this network.")
+        return say("The step left the cost unchanged at {before}.", before=p.number(before))
+    return say("The step raised the cost from {before} to {after}: the learning rate overshoots for this network.",
+               before=p.number(before), after=p.number(after))
 
 
 def _derivative_steps(report: Report, p: Printer, i: int, l: int) -> list[Step]:

@@ -213,7 +213,9 @@ def as_read(value: str) -> str:
 # the text answers a student may write for the kinds' yes/no and forward/reverse parts
 TEXT_SYNONYMS = {"yes": "yes", "y": "yes", "true": "yes", "no": "no", "n": "no", "false": "no",
                  "forward": "forward", "forwards": "forward", "reverse": "reverse", "backward": "reverse",
-                 "backwards": "reverse"}
+                 "backwards": "reverse",
+                 # as a German sheet asks (language = "de")
+                 "ja": "yes", "j": "yes", "nein": "no", "vorwärts": "forward", "rückwärts": "reverse"}
 
 
 def text_answer(value: str) -> str | None:

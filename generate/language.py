@@ -18,6 +18,7 @@ read by the tests (tests/generate/test_language.py), never English on a German s
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,11 +43,43 @@ class Language:
         text = self.messages.get(message, message) if self.code != "en" else message
         return text.format(**fields) if fields else text
 
+    def ref(self, text: str) -> str:
+        """An equation reference ("Eq. 3.18, simplified", "chain rule") in this language."""
+        if self.code == "en" or not text:
+            return text
+        return ", ".join(self.translated(part) for part in text.split(", "))
+
+    def translated(self, text: str) -> str:
+        """``text`` that the program wrote from a message ("contribution 1 of 2", "Eq. 3.14"),
+        put back into this language: the message whose fields match it, filled in again."""
+        if self.code == "en" or text in self.messages:
+            return self.say(text)
+        for pattern, message in _patterns(self):
+            m = pattern.fullmatch(text)
+            if m:
+                return self.say(message, **m.groupdict())
+        return self.messages.get(text, text)
+
     def __hash__(self) -> int:
         return hash(self.code)
 
 
 ENGLISH = Language()
+
+
+@lru_cache(maxsize=None)
+def _patterns(language: Language) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each message with fields as a pattern that reads them back ("contribution {i} of {n}")."""
+    out = []
+    for message in language.messages:
+        if "{" in message:
+            pieces = re.split(r"(\{\w+\})", message)
+            regex = "".join(f"(?P<{p[1:-1]}>.+?)" if re.fullmatch(r"\{\w+\}", p) else re.escape(p) for p in pieces)
+            try:
+                out.append((re.compile(regex), message))
+            except re.error:  # a field named twice ("{places} … {places}"): not read back
+                continue
+    return tuple(out)
 
 
 @lru_cache(maxsize=None)

@@ -233,5 +233,5 @@ def stream(document: str, exam: ExamSpec, sheets: Iterable[StudentSheet], roster
         lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
         writing_space=any((p.answer_space or exam.answer_space) != "none" for p in exam.problems),
         room=lambda v, q: space.room(space.setting(exam, v), v.problem, q),
-        say=exam.language.say, babel=exam.language.babel if exam.language.code != "en" else "",
+        say=exam.language.say, say_ref=exam.language.ref, babel=exam.language.babel if exam.language.code != "en" else "",
     )

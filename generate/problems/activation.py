@@ -13,7 +13,7 @@ from gradsheet.derive.at_point import branch, substituted, written
 from gradsheet.derive.numbers import EXACT, hand, places, round_half_away
 from gradsheet.derive.steps import Section, Step
 
-from .. import networks
+from .. import language, networks
 from ..carry import Follow, Work, fmt, rational
 from ..options import Table
 from ..printing import is_short, plain
@@ -68,8 +68,10 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     # the rounded a a student may reuse for σ' is admitted by the tolerance
     ans = [networks.answer("value", rf"{act.latex}({plain(z0, d)})", value, a_hand[0][0], d, solution="exact"),
            networks.answer("derivative", rf"{act.latex}'({plain(z0, d)})", prime, prime_hand, d, solution="exact"),
-           Answer("zero_centred", r"\text{zero-centred?}", zero_centred, rf"\text{{{zero_centred}}}", zero_centred),
-           Answer("saturating", r"\text{saturating?}", saturating, rf"\text{{{saturating}}}", saturating)]
+           Answer("zero_centred", rf"\text{{{sheet.say('zero-centred?')}}}", zero_centred,
+                  rf"\text{{{sheet.say(zero_centred)}}}", zero_centred),
+           Answer("saturating", rf"\text{{{sheet.say('saturating?')}}}", saturating, rf"\text{{{sheet.say(saturating)}}}",
+                  saturating)]
     at, shown = p.number(z0), written(act)
     steps = [_evaluated(rf"{act.latex}({at})", substituted(branch(shown, z0), activations.z, at, latex=True), q(value)),
              Step(rf"{act.latex}'(z)", _latex(act.prime_expr), "", ""),
@@ -86,10 +88,12 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                           substituted(branch(by_output, value, activations.a), activations.a, q(printed_a),
                                       latex=True), q(from_a)))
         if from_a != round_half_away(prime, d):
-            notes = (f" From the rounded $a$ the derivative comes out as ${q(from_a)}$, "
-                     f"from $z$ as ${q(prime)}$: both are right to {places(d)}.")
+            notes = " " + sheet.say("From the rounded {a} the derivative comes out as {from_a}, from {z} as {from_z}: "
+                                    "both are right to {places}.", a="$a$", from_a=f"${q(from_a)}$", z="$z$",
+                                    from_z=f"${q(prime)}$", places=language.places(d, sheet.language))
     span = act.range.replace("∞", r"\infty").replace("−", "-").replace("λα", r"\lambda\alpha").replace("…", r"\dots")
-    properties = f"Range ${span}$; zero-centred: {zero_centred}; saturating: {saturating}."
+    properties = sheet.say("Range {span}; zero-centred: {zero_centred}; saturating: {saturating}.", span=f"${span}$",
+                           zero_centred=sheet.say(zero_centred), saturating=sheet.say(saturating))
     texts = [sheet.say("Compute {value}.", value=f"${act.latex}({p.number(z0)})$"),
              sheet.say("Compute the derivative {prime} at {z}, and write it in terms of the output {a} alone."
                        if by_output else "Compute the derivative {prime} at {z}.",

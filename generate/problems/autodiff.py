@@ -150,9 +150,12 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     big_n = bool(rng.integers(0, 2))
     n_in, m_out = (many, few) if big_n else (few, many)
     cheaper = "reverse" if m_out < n_in else "forward"
-    answers += [Answer("passes_forward", r"\text{forward-mode passes}", sp.Integer(n_in), grouped(n_in), float(n_in)),
-                Answer("passes_reverse", r"\text{reverse-mode passes}", sp.Integer(m_out), grouped(m_out), float(m_out)),
-                Answer("cheaper", r"\text{cheaper mode}", cheaper, rf"\text{{{cheaper}}}", cheaper)]
+    answers += [Answer("passes_forward", rf"\text{{{sheet.say('forward-mode passes')}}}", sp.Integer(n_in), grouped(n_in),
+                       float(n_in)),
+                Answer("passes_reverse", rf"\text{{{sheet.say('reverse-mode passes')}}}", sp.Integer(m_out),
+                       grouped(m_out), float(m_out)),
+                Answer("cheaper", rf"\text{{{sheet.say('cheaper mode')}}}", cheaper, rf"\text{{{sheet.say(cheaper)}}}",
+                       cheaper)]
 
     given = printer_for("latex", d, fractions=False)  # the inputs as drawn: x₁ = 1.4
     formula = given.doprint(tree)
@@ -172,15 +175,18 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                   m=f"$m = {grouped(m_out)}$"),
     ]
     shares = split_points(points, [2, 3, 4, 1])
-    passes_text = (f"Forward mode gives one column of the Jacobian per pass: $n = {grouped(n_in)}$ passes. Reverse mode "
-                   f"gives one row per pass: $m = {grouped(m_out)}$ passes. So {cheaper} mode is cheaper here"
-                   + (" (as for a network's cost: many parameters, one output)." if cheaper == "reverse" else "."))
+    passes_text = sheet.say(
+        "Forward mode gives one column of the Jacobian per pass: {n} passes. Reverse mode gives one row per pass: {m} "
+        "passes. So reverse mode is cheaper here (as for a network's cost: many parameters, one output)."
+        if cheaper == "reverse" else "Forward mode gives one column of the Jacobian per pass: {n} passes. Reverse mode "
+        "gives one row per pass: {m} passes. So forward mode is cheaper here.",
+        n=f"$n = {grouped(n_in)}$", m=f"$m = {grouped(m_out)}$")
     solution = (
         Section("The computation graph", (), figure_tex(shown, d, fractions=False)),
         Section("Primal trace", _steps(p, shown.primal.lines)),
-        Section(f"Forward mode: tangents ∂v/∂x{chr(0x2080 + wrt + 1)}", _steps(p, shown.forward[wrt].lines)),
+        Section(sheet.say("Forward mode: tangents ∂v/∂x{k}", k=chr(0x2080 + wrt + 1)), _steps(p, shown.forward[wrt].lines)),
         Section("Reverse mode: adjoints ∂y/∂v, last operation first", _steps(p, shown.reverse[0].lines),
-                _contributions_text(exact)),
+                _contributions_text(exact, sheet)),
         Section("Passes", (), passes_text),
     )
     return Problem(
@@ -294,14 +300,14 @@ def _steps(p: Any, lines: tuple[Line, ...]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _contributions_text(t: Traces) -> str:
+def _contributions_text(t: Traces, sheet: Sheet) -> str:
     g = t.graph
     shared = [q for q in g.inputs if len(g.consumers[q]) > 1] + \
              [q for q in g.operations if len(g.consumers[q]) > 1]
     p = printer_for("latex")
     names = ", ".join(f"${p.doprint(g.v(q))}$" for q in shared)
-    return (f"Used by more than one operation: {names}. Each of their adjoints is the sum of one contribution per "
-            "consumer; following only one path gives a wrong gradient.")
+    return sheet.say("Used by more than one operation: {names}. Each of their adjoints is the sum of one contribution "
+                     "per consumer; following only one path gives a wrong gradient.", names=names)
 
 
 KIND = Kind("autodiff", "Automatic differentiation",

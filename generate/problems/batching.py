@@ -122,18 +122,20 @@ def _sections(spec: Spec, updates: list[Update], sheet: Sheet, rate: Any, number
     batch's mean gradient and the step."""
     p = sheet.solution_printer(numbers)
     x, y = backprop.batch_arrays(spec.examples, mode)
-    batch = ("each example of the batch forward and back, then the mean gradient and the step"
-             if len(updates[0].batch) > 1 else "the example forward and back, then the step")
-    out = [Section(title, (), f"{len(updates)} update{'s' if len(updates) > 1 else ''} in the epoch: {batch}.")]
+    say = sheet.say
+    batch = say("each example of the batch forward and back, then the mean gradient and the step"
+                if len(updates[0].batch) > 1 else "the example forward and back, then the step")
+    count = say("{n} updates in the epoch" if len(updates) > 1 else "{n} update in the epoch", n=len(updates))
+    out = [Section(title, (), say("{count}: {batch}.", count=count, batch=batch))]
     for u, update in enumerate(updates, start=1):
-        where = f"update {u}" if len(updates) > 1 else "the update"
+        where = say("update {u}", u=u) if len(updates) > 1 else say("the update")
         for i in update.batch:
             fwd = backprop.forward(spec.network, update.before, x[i:i + 1], y[i:i + 1], mode)
             bwd = backprop.backward(spec.network, update.before, fwd, mode)
             report = Report(spec, backprop.Trace(mode, spec.network, update.before, fwd, bwd, None, ()), None, None, None)
             steps = forward_steps(report, p, 0) + delta_steps(report, p, 0) + gradient_steps(report, p)
-            out.append(Section(f"Example {i + 1}, {where}: forward and backward pass", tuple(steps)))
-        what = "mean gradient and step" if len(update.batch) > 1 else "step"
+            out.append(Section(say("Example {i}, {where}: forward and backward pass", i=i + 1, where=where), tuple(steps)))
+        what = say("mean gradient and step" if len(update.batch) > 1 else "step")
         out.append(Section(f"{where[0].upper()}{where[1:]}: {what}",
                            tuple(_update_steps(update, u, sheet, rate, numbers))))
     return out
@@ -229,7 +231,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                 for name, symbol, v, h in _entries(n, pick(update), hand_params):
                     networks._check_value(f"{prefix}_{what}{name.split('[')[0]}", v, opts.net, d)
                     label = rf"\partial C / \partial {symbol}" if what else symbol
-                    when = "full" if key == "full" else f"{key}, update {u + 1}"
+                    when = sheet.say("full") if key == "full" else sheet.say("{scheme}, update {u}", scheme=key, u=u + 1)
                     answers.append(networks.answer(f"{prefix}_{what}{name}", rf"{label}\ \text{{({when})}}", v, h, d))
                     parts.append(answers[-1].part)
         finals[key] = updates[-1].after

@@ -96,8 +96,9 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
         Section("The nested function", (Step(r"\hat{y}", yhat, "", ""),)),
         Section("Forward pass", tuple(forward_steps(computed.report, sheet.solution_printer(opts.numbers), 0))),
         Section("The chain rule", (Step(lhs, _leibniz(n, j, k), "", "", "chain rule"),) + steps,
-                "Every factor is a value of the forward pass; the product is the backpropagation result "
-                rf"${n.node('delta', 1, j + 1)}\, x_{{{k + 1}}}$" + (f" ({n.ref('Eq. 3.14')})." if n.ref("Eq. 3.14") else ".")),
+                sheet.say("Every factor is a value of the forward pass; the product is the backpropagation result "
+                          "{result}.", result=rf"${n.node('delta', 1, j + 1)}\, x_{{{k + 1}}}$"
+                          + (f" ({sheet.language.ref(n.ref('Eq. 3.14'))})" if n.ref("Eq. 3.14") else ""))),
     )
     problem = network_problem("chain_rule", "Differentiation by the chain rule", computed, sheet, points, groups,
                               solution)

@@ -102,10 +102,11 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     shares = split_points(points, [len(g[1]) for g in groups])
     return replace(problem, questions=tuple(Question(t, s, tuple(parts)) for (t, parts), s in zip(groups, shares)),
                    answers=problem.answers + outputs,
-                   solution=(Section("Forward pass with dropout", steps,
-                                     "Dropped neurons contribute nothing; at prediction time the whole "
-                                     "network is used" + (" unscaled." if opts.inverted else
-                                                          ", its activations scaled by $1 - p$.")),),
+                   solution=(Section("Forward pass with dropout", steps, sheet.say(
+                                     "Dropped neurons contribute nothing; at prediction time the whole network is used "
+                                     "unscaled." if opts.inverted else "Dropped neurons contribute nothing; at prediction "
+                                     "time the whole network is used, its activations scaled by {scale}.",
+                                     scale="$1 - p$")),),
                    statement={**problem.statement, "mask": sheet.printer.vector(mask), "p": sheet.printer.number(opts.p),
                               "inverted": opts.inverted, "values": {"mask": mask, "p": str(opts.p)}},
                    fingerprint=problem.fingerprint + str(mask),

@@ -51,7 +51,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         statement={"inputs": inputs, "outputs": outputs, "depth": depth, "width": width, "bias": opts.bias},
         questions=(Question(sheet.say("How many trainable parameters does the network have?"), points, ("params",)),),
         solution=(Section("Parameters, layer by layer", steps,
-                          "Each layer has one weight per connection" + (" and one bias per neuron." if opts.bias else ".")),),
+                          sheet.say("Each layer has one weight per connection and one bias per neuron." if opts.bias
+                                    else "Each layer has one weight per connection.")),),
         answers=(answer,),
         fingerprint=f"{inputs}-{width}x{depth}-{outputs}",
     )

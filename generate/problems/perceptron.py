@@ -44,12 +44,13 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     # asked open, not "why can it not be trained": the question must not give its answer away
     groups.append((sheet.say("Can such a network be trained by gradient descent? Answer yes or no, and give the reason."),
                    []))
-    why = ("step'(z) = 0 wherever it is defined, so every delta and every gradient is zero: "
-           "gradient descent never moves the weights.")
+    why = sheet.say("step'(z) = 0 wherever it is defined, so every delta and every gradient is zero: "
+                    "gradient descent never moves the weights.")
     solution = (Section("Forward pass", tuple(s for s in forward_steps(computed.report, sheet.printer, 0)
                                               if s.lhs != n.cost_symbol)),
                 Section("Training", (), why))
-    extra = (Answer("trainable", r"\text{trainable by gradient descent?}", "no", r"\text{no}", "no"),)
+    extra = (Answer("trainable", rf"\text{{{sheet.say('trainable by gradient descent?')}}}", "no",
+                    rf"\text{{{sheet.say('no')}}}", "no"),)
     return network_problem("perceptron", "Step-activation network", computed, sheet, points, groups, solution,
                            targets=False, extra=extra)
 

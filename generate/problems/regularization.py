@@ -110,15 +110,17 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     sections = []
     for norm, penalty, penalty_rule, grads, new, note in (
             ("1", signs, r"\lambda\,\operatorname{sign}(\mathbf{w})", g1, l1,
-             r"$L^1$ moves every weight by the same amount $\alpha\lambda$ towards zero."),
+             sheet.say("{L1} moves every weight by the same amount {step} towards zero.", L1="$L^1$",
+                       step=r"$\alpha\lambda$")),
             ("2", w, r"\lambda\mathbf{w}", g2, l2,
-             r"So $\mathbf{w}' = \mathbf{w}(1 - \alpha\lambda) - \alpha\frac{\partial C}{\partial \mathbf{w}}$: "
-             r"$L^2$ shrinks every weight by the factor $1 - \alpha\lambda$ (weight decay).")):
+             sheet.say("So {update}: {L2} shrinks every weight by the factor {factor} (weight decay).",
+                       update=r"$\mathbf{w}' = \mathbf{w}(1 - \alpha\lambda) - \alpha\frac{\partial C}{\partial \mathbf{w}}$",
+                       L2="$L^2$", factor=r"$1 - \alpha\lambda$"))):
         grad_steps = entries(r"\frac{{\partial \tilde C}}{{\partial w_{{{i}}}}}",
                              [(rf"{f(gi)} + {f(lam)} \cdot {f(pi)}", gg) for gi, pi, gg in zip(g, penalty, grads)])
         new_steps = entries(r"w_{{{i}}}'", [(rf"{p.number(wi)} - {f(alpha)} \cdot {f(gg)}", v)
                                             for wi, gg, v in zip(w, grads, new)])
-        sections.append(Section(f"L{norm} regularization", (
+        sections.append(Section(sheet.say("L{norm} regularization", norm=norm), (
             Step(grad, rf"\frac{{\partial C}}{{\partial \mathbf{{w}}}} + {penalty_rule}",
                  rf"{vec(g)} + {p.number(lam)}\,{vec(penalty)}", vec(grads), "", grad_steps),
             Step(r"\mathbf{w}'", rf"\mathbf{{w}} - \alpha {grad}", rf"{vec(w)} - {p.number(alpha)}\,{vec(grads)}",

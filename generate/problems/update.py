@@ -42,9 +42,9 @@ def make(rng: np.random.Generator, opts: networks.NetOptions, sheet: Sheet, poin
     solution = (Section("Forward pass", tuple(forward_steps(report, p, 0))),
                 Section("Sensitivities", tuple(delta_steps(report, p, 0))),
                 Section("Gradients", tuple(gradient_steps(report, p))),
-                Section("Gradient-descent step", tuple(update_steps(report, p)), verdict(report, p)),
+                Section("Gradient-descent step", tuple(update_steps(report, p)), verdict(report, p, sheet.say)),
                 Section("Verification pass", tuple(verification_steps(report, p, 0))))
-    extra = (Answer("cost_fell", r"\text{cost fell?}", fell, rf"\text{{{fell}}}", fell, 0.0),)
+    extra = (Answer("cost_fell", rf"\text{{{sheet.say('cost fell?')}}}", fell, rf"\text{{{sheet.say(fell)}}}", fell, 0.0),)
     return network_problem("update", "One gradient-descent step", computed, sheet, points, groups, solution,
                            learning_rate=True, extra=extra)
 

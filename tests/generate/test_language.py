@@ -40,16 +40,19 @@ class Recording(dict):
         return super().get(key, default)
 
 
-def test_the_german_catalog_has_every_message_an_exam_sheet_says(tmp_path: Path) -> None:
-    # the solutions' section titles go through the catalog too; their steps' words (derive's
-    # verdicts, a kind's notes) are English still (issue 34, item 3, open)
+def test_the_german_catalog_has_every_message_a_sheet_or_its_solutions_say(tmp_path: Path) -> None:
     german = language.get("de")
     recording = Recording(dict(german.messages))
     e = replace(exam(tmp_path), language=replace(german, messages=recording))
     sheets = variants.draw_all(e, STUDENTS, workers=1)
     env = render.templates()
-    render.render("exam", e, sheets, env)
-    assert not recording.missing, sorted(recording.missing)
+    for document in ("exam", "solutions"):
+        render.render(document, e, sheets, env)
+    # a section title a kind wrote in German already (its own message, filled in) passes the
+    # template's say() again: it holds a piece of some translation
+    pieces = {piece for text in german.messages.values() for piece in re.split(r"\{\w+\}", text) if len(piece) >= 6}
+    missing = {m for m in recording.missing if not any(piece in m for piece in pieces)}
+    assert not missing, sorted(missing)
     for message, text in german.messages.items():  # a translation keeps its message's fields
         assert set(re.findall(r"\{(\w+)\}", message)) == set(re.findall(r"\{(\w+)\}", text)), message
 
