@@ -12,7 +12,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from gradsheet.derive.steps import Section, Step
+from gradsheet.derive.steps import Section, Step, tag_tex
+
+from ..language import ENGLISH, Language
 
 FIGURE = "\x00figure{}\x00"  # where a figure goes, by its number; replaced by an <img>
 
@@ -70,14 +72,14 @@ def fragment(tex: str) -> str:
     return re.sub(r"<p>\s*</p>", "", body)
 
 
-def _step(step: Step) -> str:
+def _step(step: Step, language: Language = ENGLISH) -> str:
     """One worked step as an aligned display: lhs = rule = substituted (= intermediate) = result,
     then its entries one by one where it has them."""
     parts = [p for p in (step.rule, step.substituted, step.intermediate, step.result) if p]
     rows = [f"{step.lhs} &= {parts[0]}"] + [f"&= {p}" for p in parts[1:]] if parts else [step.lhs]
     body = _math(" \\\\ ".join(rows))
-    out = f"<div class=\"gs-display\">\\[\\begin{{aligned}}{body}\\end{{aligned}}{_math(step.tag)}\\]</div>"
-    return out + "".join(_step(d) for d in step.detail)
+    out = f"<div class=\"gs-display\">\\[\\begin{{aligned}}{body}\\end{{aligned}}{_math(tag_tex(language.ref(step.ref)))}\\]</div>"
+    return out + "".join(_step(d, language) for d in step.detail)
 
 
 @dataclass
@@ -98,13 +100,13 @@ _CENTRED_GRAPH = re.compile(r"\\begin\{center\}\s*\\resizebox\{.*?\}\{!\}\{%\s*"
                             r"(?:\\\\\[2pt\]\s*\{\\footnotesize (?P<legend>.*?)\})?\s*\\end\{center\}", re.S)
 
 
-def solution(sections: tuple[Section, ...], figures: Figures) -> str:
+def solution(sections: tuple[Section, ...], figures: Figures, language: Language = ENGLISH) -> str:
     """The worked solution: each section's title, its steps, its text; a TikZ figure in a
     section's text (autodiff's computation graph) becomes an image."""
     out = []
     for section in sections:
-        out.append(f"<h4>{html.escape(section.title)}</h4>")
-        out += [_step(s) for s in section.steps]
+        out.append(f"<h4>{html.escape(language.say(section.title))}</h4>")
+        out += [_step(s, language) for s in section.steps]
         if section.text:
             text = _CENTRED_GRAPH.sub(lambda m: figures.add(m.group("picture")) + "\n\n" + (m.group("legend") or ""),
                                       section.text)

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from .. import key as key_format
+from ..language import ENGLISH, Language
 from ..render import rounding
 from ..spec import ExamSpec
 from ..variants import StudentSheet
@@ -55,11 +56,13 @@ def number(value: Any) -> str:
     return str(out) if not isinstance(out, float) else repr(out)
 
 
-def field(answer: Any, weight: int) -> str:
-    """The Cloze field of one key entry."""
+def field(answer: Any, weight: int, language: Language = ENGLISH) -> str:
+    """The Cloze field of one key entry (a choice's words in the sheet's language: grading
+    reads ja/nein as yes/no)."""
     if isinstance(answer.key_value, str):
         words = choices(answer.key_value)
-        return "{" + f"{weight}:MULTICHOICE:" + "~".join(("=" if w == answer.key_value else "") + w for w in words) + "}"
+        return "{" + f"{weight}:MULTICHOICE:" + "~".join(("=" if w == answer.key_value else "") + language.say(w)
+                                                           for w in words) + "}"
     return "{" + f"{weight}:NUMERICAL:={number(answer.key_value)}:{number(answer.tolerance)}" + "}"
 
 
@@ -70,19 +73,22 @@ def weights(problem: Any) -> dict[str, int]:
     return {part: int(p * scale) for part, p in points.items()}
 
 
-def question_html(problem: Any, statement_tex: str, decimals: int, figures: to_html.Figures) -> str:
+def question_html(problem: Any, statement_tex: str, decimals: int, figures: to_html.Figures,
+                  language: Language = ENGLISH) -> str:
     answers = {a.part: a for a in problem.answers}
     worth = weights(problem)
-    out = [to_html.statement(statement_tex, figures), f"<p><em>{_xml(rounding(decimals))}</em></p>", "<ol type=\"a\">"]
+    say = language.say
+    out = [to_html.statement(statement_tex, figures), f"<p><em>{_xml(rounding(decimals, language))}</em></p>",
+           "<ol type=\"a\">"]
     for q in problem.questions:
-        points = f"{q.points} pt" + ("" if q.parts else ", graded by hand: not in this quiz") + (
-            f"; {q.by_hand}: graded by hand, not in this quiz" if q.parts and q.by_hand else "")
+        points = f"{q.points} {say('pt')}" + ("" if q.parts else say(", graded by hand: not in this quiz")) + (
+            say("; {what}: graded by hand, not in this quiz", what=q.by_hand) if q.parts and q.by_hand else "")
         out.append(f"<li>{to_html.fragment(q.text)} <em>({points})</em>")
         if q.parts:
             out.append("<table class=\"gs-fields\">")
             for part in q.parts:
                 a = answers[part]
-                out.append(f"<tr><td>\\({to_html._math(a.label)}\\)</td><td>{field(a, worth[part])}</td></tr>")
+                out.append(f"<tr><td>\\({to_html._math(a.label)}\\)</td><td>{field(a, worth[part], language)}</td></tr>")
             out.append("</table>")
         out.append("</li>")
     out.append("</ol>")
@@ -98,9 +104,9 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleto
         for s in sheets:
             v = next(v for v in s.variants if v.spec.index == spec.index)
             first = len(figures.latex)
-            text = question_html(v.problem, statement(v.problem), exam.decimals, figures)
-            feedback = to_html.solution(v.problem.solution, figures)
-            entries.append((f"Problem {spec.index}: {v.problem.title}",
+            text = question_html(v.problem, statement(v.problem), exam.decimals, figures, exam.language)
+            feedback = to_html.solution(v.problem.solution, figures, exam.language)
+            entries.append((f"{exam.language.say('Problem')} {spec.index}: {exam.language.say(v.problem.title)}",
                             f"{exam.name} · problem {spec.index} · {s.student.id}",
                             f"{exam.name}-p{spec.index}-{s.student.id}"[:100], text, feedback,
                             list(range(first, len(figures.latex)))))

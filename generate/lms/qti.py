@@ -27,6 +27,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import key as key_format
+from ..language import ENGLISH, Language
 from ..render import rounding
 from ..spec import ExamSpec, slug
 from ..variants import StudentSheet
@@ -69,13 +70,14 @@ def shares(problem: Any) -> dict[str, Decimal]:
 
 
 def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
-          responses: dict[str, str]) -> str:
+          responses: dict[str, str], language: Language = ENGLISH) -> str:
     """The item body: statement, the rounding rule, then each question with its interactions."""
     answers = {a.part: a for a in problem.answers}
-    out = [to_html.statement(statement, figures), f"<p><em>{escape(rounding(decimals))}</em></p>", "<ol>"]
+    say = language.say
+    out = [to_html.statement(statement, figures), f"<p><em>{escape(rounding(decimals, language))}</em></p>", "<ol>"]
     for q in problem.questions:
-        points = f"{q.points} pt" + ("" if q.parts else ", graded by hand: not in this test") + (
-            f"; {q.by_hand}: graded by hand, not in this test" if q.parts and q.by_hand else "")
+        points = f"{q.points} {say('pt')}" + ("" if q.parts else say(", graded by hand: not in this test")) + (
+            say("; {what}: graded by hand, not in this test", what=q.by_hand) if q.parts and q.by_hand else "")
         out.append(f"<li>{to_html.fragment(q.text)}<p><em>({points})</em></p>")
         if q.parts:
             out.append("<table class=\"gs-fields\"><tbody>")
@@ -84,7 +86,7 @@ def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
                 if isinstance(a.key_value, str):
                     words = choices(a.key_value)
                     cell = (f"<choiceInteraction responseIdentifier=\"{rid}\" shuffle=\"false\" maxChoices=\"1\">"
-                            + "".join(f"<simpleChoice identifier=\"{identifier(w)}\">{escape(w)}</simpleChoice>"
+                            + "".join(f"<simpleChoice identifier=\"{identifier(w)}\">{escape(say(w))}</simpleChoice>"
                                       for w in words) + "</choiceInteraction>")
                     out.append(f"<tr><td>\\({to_html._math(a.label)}\\)</td><td>{cell}</td></tr>")
                 else:
@@ -134,14 +136,14 @@ def _processing(problem: Any, responses: dict[str, str], worth: dict[str, Decima
 
 
 def item(ident: str, title: str, problem: Any, statement: str, decimals: int, figures: to_html.Figures,
-         paths: list[str] | None = None) -> tuple[str, list[int]]:
+         paths: list[str] | None = None, language: Language = ENGLISH) -> tuple[str, list[int]]:
     """One assessmentItem (its text, with figure markers until ``paths`` is given) and the
     numbers of the figures it shows."""
     first = len(figures.latex)
     responses = {a.part: f"R{i + 1}" for i, a in enumerate(problem.answers)}
     worth = shares(problem)
-    body = _body(problem, statement, decimals, figures, responses)
-    feedback = to_html.solution(problem.solution, figures)
+    body = _body(problem, statement, decimals, figures, responses, language)
+    feedback = to_html.solution(problem.solution, figures, language)
     total = sum(worth.values(), Decimal(0))
     text = "\n".join([
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -156,7 +158,7 @@ def item(ident: str, title: str, problem: Any, statement: str, decimals: int, fi
         '<outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>',
         f"<itemBody>{body}</itemBody>",
         _processing(problem, responses, worth),
-        f'<modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="SOLUTION" title="Worked solution">'
+        f'<modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="SOLUTION" title={quoteattr(language.say("Worked solution"))}>'
         f"{feedback}</modalFeedback>",
         "</assessmentItem>",
     ]) + "\n"
@@ -176,8 +178,8 @@ def package(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleton
             while ident in used_ids:
                 ident += "x"
             used_ids.add(ident)
-            text, shown = item(ident, f"{exam.title}: problem {spec.index} ({s.student.id})", v.problem,
-                               statement(v.problem), exam.decimals, figures)
+            text, shown = item(ident, f"{exam.title}: {exam.language.say('problem')} {spec.index} ({s.student.id})",
+                               v.problem, statement(v.problem), exam.decimals, figures, language=exam.language)
             items.append((spec.index, ident, text, shown))
     svgs = figure_files.svgs(figures.latex, env, skeletons, timeout, cache)
     names = [f"figure-{i + 1}.svg" for i in range(len(svgs))]

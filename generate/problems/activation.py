@@ -106,7 +106,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                    "activation": name, "at": str(z0)},
         questions=tuple(Question(t, s, parts, by_hand) for t, s, parts, by_hand in
                         zip(texts, shares, [("value",), ("derivative",), ("zero_centred", "saturating")],
-                            ["", "", "the range"])),
+                            ["", "", sheet.say("the range")])),
         solution=(Section("Value and derivative", tuple(steps), notes.strip()), Section("Properties", (), properties)),
         answers=tuple(ans), fingerprint=f"{name}:{z0}", data={"activation": name, "z": str(z0)},
     )

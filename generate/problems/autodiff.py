@@ -195,8 +195,8 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
                    "source": text, "at": {k: str(v) for k, v in at.items()}, "jacobian": {"n": n_in, "m": m_out}},
         questions=tuple(Question(q, s, parts, by_hand) for q, s, parts, by_hand in zip(questions, shares, [
             ("y",), ("tangent_y",), tuple(f"grad_{name}" for name in names), ("passes_forward", "passes_reverse", "cheaper")],
-            ["the drawing of the graph and its intermediate values", "which derivative it gives",
-             "which adjoints collect more than one contribution", ""])),
+            [sheet.say("the drawing of the graph and its intermediate values"), sheet.say("which derivative it gives"),
+             sheet.say("which adjoints collect more than one contribution"), ""])),
         solution=solution, answers=tuple(answers),
         fingerprint=networks.fingerprint({"f": text, "at": {k: str(v) for k, v in at.items()}}),
         data={"source": text, "at": {k: str(v) for k, v in at.items()}, "n": n_in, "m": m_out},

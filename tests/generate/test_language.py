@@ -102,3 +102,28 @@ def test_a_german_sheet_has_no_english_statement_words(tmp_path: Path) -> None:
     words = {w.lower() for w in re.findall(r"[A-Za-zäöüÄÖÜß]+", printed)}
     assert not words & set(ENGLISH), sorted(words & set(ENGLISH))
     assert "Berechnen Sie" in printed and "Seite 2" in printed and re.search(r"\d,\d", printed)
+
+
+def test_the_lms_exports_speak_the_sheet_s_language_and_stay_valid(tmp_path: Path) -> None:
+    import html
+    import sys
+    import zipfile
+
+    exam(tmp_path)
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "exam.toml"), "--variants", "1", "--format", "moodle,qti", "--out", str(out)]) == 0
+    moodle = html.unescape((out / "moodle.xml").read_text(encoding="utf-8"))
+    assert "Geben Sie ein Ergebnis mit höchstens 4 Nachkommastellen" in moodle and "<h4>Vorwärtsdurchlauf</h4>" in moodle
+    assert "Aufgabe 1: Vorwärtspropagation" in moodle and "Round every" not in moodle
+    assert "{1:MULTICHOICE:ja~=nein}" in moodle or "{1:MULTICHOICE:=ja~nein}" in moodle or "MULTICHOICE:=nein" in moodle
+    unpacked = tmp_path / "qti"
+    zipfile.ZipFile(out / "qti.zip").extractall(unpacked)
+    items = sorted((unpacked / "items").glob("*.xml"))
+    text = "".join(html.unescape(p.read_text(encoding="utf-8")) for p in items)
+    assert 'title="Ausführliche Lösungen"' not in text and "Worked solution" not in text and "Runden Sie" not in text
+    assert "Nachkommastellen" in text and "(Gl. 3.4)" in text
+    pytest.importorskip("lxml")
+    validate = Path(__file__).parents[1] / "schemas" / "qti21" / "validate.py"
+    run = subprocess.run([sys.executable, str(validate), str(unpacked / "imsmanifest.xml"), *map(str, items)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
