@@ -234,4 +234,6 @@ def stream(document: str, exam: ExamSpec, sheets: Iterable[StudentSheet], roster
         writing_space=any((p.answer_space or exam.answer_space) != "none" for p in exam.problems),
         room=lambda v, q: space.room(space.setting(exam, v), v.problem, q),
         say=exam.language.say, say_ref=exam.language.ref, babel=exam.language.babel if exam.language.code != "en" else "",
+        # the key's values and tolerances as the sheets write numbers (0{,}25 with decimal_comma)
+        decimal=(lambda text: str(text).replace(".", "{,}")) if exam.decimal_comma else str,
     )

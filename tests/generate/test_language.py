@@ -72,6 +72,8 @@ def test_decimal_commas_on_the_sheet_and_dots_in_the_key(tmp_path: Path) -> None
     assert r"\usepackage[ngerman]{babel}" in tex
     forward = sheets[0].variants[0].problem
     assert all("," not in str(a.key_value) for a in forward.answers)
+    solutions = render.render("solutions", e, sheets, render.templates())
+    assert r"$\pm$\,0{,}0001" in solutions  # the key table writes numbers as the sheet does
 
 
 @pytest.mark.parametrize("head, words", [('language = "fr"', "unknown language 'fr'"),
