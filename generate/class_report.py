@@ -101,6 +101,7 @@ class ClassReport:
     parts: tuple[PartFigures, ...]
     mistakes: tuple[Mistake, ...]
     attention: tuple[Attention, ...]
+    language: str = "en"  # the report's language: the key's
 
 
 def build(key: Key, grades: list[Any], absent: tuple[str, ...], unread_by_student: dict[str, int],
@@ -123,6 +124,7 @@ def build(key: Key, grades: list[Any], absent: tuple[str, ...], unread_by_studen
         parts=_parts(grades, {s.id for s in present}),
         mistakes=_mistakes(grades),
         attention=_attention(key, totals, maximum, absent, earned, answered, by_problem_max, unread_by_student),
+        language=key.language,
     )
 
 

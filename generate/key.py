@@ -11,6 +11,8 @@ and ``key.csv`` (one row per answer: student, problem, part, value, tolerance).
                                               "tolerance": 0, "shown": "-5", "points": "1/2"}],
                                  "by_hand": 0}]}]}
 
+and ``"language": "de"`` after ``decimals`` where the exam is not in English (the class report's).
+
 ``value`` is the value the worked solution prints: in decimal style its hand computation
 (every intermediate rounded to ``decimals`` places), else the exact value rounded (a number,
 or text for a non-numeric answer such as "yes"); a student's answer v is right when
@@ -42,6 +44,7 @@ from gradsheet.derive.network import Spec, loads, parse_spec, read_text
 from gradsheet.derive.numbers import to_fraction_string
 
 from . import csv_rows
+from .language import CODES
 from .spec import ExamSpec
 from .variants import StudentSheet
 
@@ -65,12 +68,15 @@ def _number(value: float | str) -> Any:
 
 
 def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...]) -> dict[str, Any]:
+    # the class's language, where it is not English: the class report speaks it (optional field)
+    language = {"language": exam.language.code} if exam.language.code != "en" else {}
     return {
         "format": FORMAT,
         "exam": exam.name,
         "title": exam.title,
         "seed": exam.seed,
         "decimals": exam.decimals,
+        **language,
         "problems": [{"problem": p.index, "kind": p.kind, "points": p.points, "difficulty": p.difficulty}
                      for p in exam.problems],
         "students": [{
@@ -159,6 +165,7 @@ class Key:
     decimals: int
     problems: tuple[KeyProblem, ...]
     students: tuple[KeyStudent, ...]
+    language: str = "en"  # the class report's language (generate/language.py)
 
 
 FIX = _FIX = "give the key.json generate wrote, unedited"
@@ -186,8 +193,11 @@ def _key(doc: Any) -> Key:
     ids = [s.id for s in students]
     if len(set(ids)) != len(ids):
         raise SpecError("students", "a student id appears twice", _FIX)
+    language = doc.get("language", "en")
+    if language not in CODES:
+        raise SpecError("language", f"unknown language {language!r:.40}", f"one of {', '.join(CODES)}; {_FIX}")
     return Key(_field(doc, "exam", str, ""), _field(doc, "title", str, ""), _field(doc, "decimals", _decimals, ""),
-               problems, students)
+               problems, students, language)
 
 
 def _field(doc: Any, name: str, kind: type | Callable[[Any], bool], where: str) -> Any:

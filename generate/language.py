@@ -58,7 +58,10 @@ class Language:
             m = pattern.fullmatch(text)
             if m:
                 return self.say(message, **m.groupdict())
-        return self.messages.get(text, text)
+        if ": " in text:  # a diagnosis: its mistake, then the step with the numbers
+            head, tail = text.split(": ", 1)
+            return f"{self.translated(head)}: {self.translated(tail)}"
+        return text
 
     def __hash__(self) -> int:
         return hash(self.code)
@@ -74,12 +77,15 @@ def _patterns(language: Language) -> tuple[tuple[re.Pattern[str], str], ...]:
     for message in language.messages:
         if "{" in message:
             pieces = re.split(r"(\{\w+\})", message)
-            regex = "".join(f"(?P<{p[1:-1]}>.+?)" if re.fullmatch(r"\{\w+\}", p) else re.escape(p) for p in pieces)
+            # a field never spans ": ", where a diagnosis's mistake ends and its step begins
+            regex = "".join(f"(?P<{p[1:-1]}>(?:(?!: ).)+?)" if re.fullmatch(r"\{\w+\}", p) else re.escape(p)
+                            for p in pieces)
             try:
                 out.append((re.compile(regex), message))
             except re.error:  # a field named twice ("{places} … {places}"): not read back
                 continue
-    return tuple(out)
+    # the most specific first: "this is the value … rounded to {fewer} decimals" before "{n} decimals"
+    return tuple(sorted(out, key=lambda pm: -len(re.sub(r"\{\w+\}", "", pm[1]))))
 
 
 @lru_cache(maxsize=None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gradsheet.derive.templating import environment, escape
 
-from . import fonts, pdf
+from . import language, fonts, pdf
 from .class_report import VERDICTS, ClassReport, percent, points
 
 HISTOGRAM_HEIGHT = 4.0  # cm, the tallest bar
@@ -102,17 +102,20 @@ def plain_notation(text: str) -> str:
 
 def tex(r: ClassReport) -> str:
     d = r.distribution
+    words = language.get(r.language)  # the key's language: a German exam's report is German
 
     def share(value: Fraction) -> str:
         return percent(value / d.maximum) if d.maximum else "0"
 
-    figures = [{"name": name, "points": points(v), "percent": share(v)}
+    figures = [{"name": words.say(name), "points": points(v), "percent": share(v)}
                for name, v in (("Mean", d.mean), ("Median", d.median), ("Lowest", d.lowest), ("Highest", d.highest))]
-    figures.append({"name": "Standard deviation", "points": f"{d.stdev:.2f}", "percent": ""})
-    mistakes = [{"mistake": prose(m.mistake), "example": prose(m.example), "problems": ", ".join(map(str, m.problems)),
-                 "students": m.students, "answers": m.answers} for m in r.mistakes]
+    figures.append({"name": words.say("Standard deviation"), "points": f"{d.stdev:.2f}", "percent": ""})
+    mistakes = [{"mistake": prose(words.translated(m.mistake)), "example": prose(words.translated(m.example)),
+                 "problems": ", ".join(map(str, m.problems)), "students": m.students, "answers": m.answers}
+                for m in r.mistakes]
     attention = [{"student": fonts.directed(escape(a.student)), "name": fonts.directed(escape(a.name)),
-                  "points": f"{points(a.total)} / {points(a.maximum)}", "reasons": escape("; ".join(a.reasons))}
+                  "points": f"{points(a.total)} / {points(a.maximum)}",
+                  "reasons": escape("; ".join(words.translated(reason) for reason in a.reasons))}
                  for a in r.attention]
     parts = [{"problem": p.problem, "part": p.part, "asked": p.asked, "segments": segments(p.counts),
               "percent": [percent(p.share(v)) for v in VERDICTS]} for p in r.parts]
@@ -121,7 +124,8 @@ def tex(r: ClassReport) -> str:
     return environment().get_template("report.tex.j2").render(
         r=r, d=d, title=fonts.directed(escape(r.title)), exam=escape(r.exam), maximum=points(d.maximum),
         histogram=histogram(d.bins), figures=figures, parts=parts, mistakes=mistakes, attention=attention,
-        points=points, lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed))
+        points=points, lualatex=fonts.needs_unicode(typed), fallbacks=fonts.fallbacks(typed),
+        say=words.say, babel=words.babel if words.code != "en" else "")
 
 
 def compile_pdf(source: str, timeout: int) -> bytes:

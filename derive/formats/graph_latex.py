@@ -57,8 +57,12 @@ def figure_scene(traces: Traces, decimals: int = 3, adjoints: bool = True, value
 FIGURE_NODES = 300
 
 
+def _english(message: str, /, **fields: Any) -> str:
+    return message.format(**fields)
+
+
 def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
-           fractions: bool = True) -> dict[str, Any]:
+           fractions: bool = True, say: Any = _english) -> dict[str, Any]:
     """The context of ``graph_figure.tex.j2``: :func:`figure_scene`'s coordinates, and a legend."""
     laid = figure_scene(traces, decimals, adjoints, values, fractions)
     g = traces.graph
@@ -67,19 +71,21 @@ def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: boo
             "edges": [e.tikz() for e in laid.edges],
             "labels": [{"kind": lab.kind, "at": _xy((lab.x, lab.y)), "text": lab.text} for lab in laid.labels],
             "legend": _legend(values, printer_for("latex").doprint(g.output_names[0])
-                              if adjoints and traces.reverse else None),
+                              if adjoints and traces.reverse else None, say),
             "wide": max(n.x for n in laid.nodes) - min(n.x for n in laid.nodes) > 15
                     or max(n.y for n in laid.nodes) - min(n.y for n in laid.nodes) > 11}
 
 
-def _legend(values: bool, output: str | None) -> str:
-    """What the figure's numbers are, under it (the edge numbers puzzle a reader otherwise)."""
+def _legend(values: bool, output: str | None, say: Any = _english) -> str:
+    """What the figure's numbers are, under it (the edge numbers puzzle a reader otherwise);
+    ``say`` puts it into the reader's language (generate's catalogs)."""
     if not values:
         return ""
-    parts = ["above each node its value"]
+    parts = [say("above each node its value")]
     if output is not None:
-        parts.append(rf"below it, in red, its adjoint $\bar v = \partial {output} / \partial v$")
-    parts.append(r"on each edge from $v_j$ to $v_i$ the local partial derivative $\partial v_i / \partial v_j$")
+        parts.append(say("below it, in red, its adjoint {adjoint}", adjoint=rf"$\bar v = \partial {output} / \partial v$"))
+    parts.append(say("on each edge from {vj} to {vi} the local partial derivative {partial}", vj="$v_j$", vi="$v_i$",
+                     partial=r"$\partial v_i / \partial v_j$"))
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 
@@ -88,10 +94,10 @@ def _xy(point: tuple[float, float]) -> str:
     return f"{point[0]:.3f},{point[1]:.3f}"
 
 
-def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True) -> str:
+def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True, say: Any = _english) -> str:
     """The figure alone, centred and no wider than the line, for a document's body."""
     return str(environment().get_template("graph_figure.tex.j2").module.centred(
-        figure(traces, decimals, fractions=fractions)))
+        figure(traces, decimals, fractions=fractions, say=say)))
 
 
 def render(report: GraphReport, decimals: int = 3) -> str:

@@ -141,7 +141,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     wrt = 0
     gradient = exact.reverse[0].gradient
     answers = [networks.answer("y", "y", exact.outputs[0], rounded and rounded.outputs[0], d),
-               networks.answer("tangent_y", rf"\dot y \;(\text{{seed }}\dot x_{{{wrt + 1}}} = 1)",
+               networks.answer("tangent_y", rf"\dot y \;(\text{{{sheet.say('seed')} }}\dot x_{{{wrt + 1}}} = 1)",
                                exact.forward[wrt].derivatives[0], rounded and rounded.forward[wrt].derivatives[0], d)]
     for k, name in enumerate(names):
         answers.append(networks.answer(f"grad_{name}", rf"\bar x_{{{k + 1}}} = \partial y / \partial x_{{{k + 1}}}",
@@ -182,7 +182,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
         "gives one row per pass: {m} passes. So forward mode is cheaper here.",
         n=f"$n = {grouped(n_in)}$", m=f"$m = {grouped(m_out)}$")
     solution = (
-        Section("The computation graph", (), figure_tex(shown, d, fractions=False)),
+        Section("The computation graph", (), figure_tex(shown, d, fractions=False, say=sheet.say)),
         Section("Primal trace", _steps(p, shown.primal.lines)),
         Section(sheet.say("Forward mode: tangents ∂v/∂x{k}", k=chr(0x2080 + wrt + 1)), _steps(p, shown.forward[wrt].lines)),
         Section("Reverse mode: adjoints ∂y/∂v, last operation first", _steps(p, shown.reverse[0].lines),

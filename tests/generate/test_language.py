@@ -100,10 +100,14 @@ def test_a_german_sheet_has_no_english_statement_words(tmp_path: Path) -> None:
     exam(tmp_path)
     out = tmp_path / "out"
     assert main([str(tmp_path / "exam.toml"), "--variants", "2", "--format", "pdf", "--out", str(out)]) == 0
-    printed = subprocess.run(["pdftotext", str(out / "exam.pdf"), "-"], capture_output=True, text=True, check=True).stdout
-    words = {w.lower() for w in re.findall(r"[A-Za-zäöüÄÖÜß]+", printed)}
-    assert not words & set(ENGLISH), sorted(words & set(ENGLISH))
-    assert "Berechnen Sie" in printed and "Seite 2" in printed and re.search(r"\d,\d", printed)
+    for document in ("exam", "solutions"):
+        printed = subprocess.run(["pdftotext", str(out / f"{document}.pdf"), "-"], capture_output=True, text=True,
+                                 check=True).stdout
+        words = {w.lower() for w in re.findall(r"[A-Za-zäöüÄÖÜß]+", printed)}
+        assert not words & set(ENGLISH), (document, sorted(words & set(ENGLISH)))
+        assert "Seite 2" in printed and re.search(r"\d,\d", printed)
+    assert "Berechnen Sie" in subprocess.run(["pdftotext", str(out / "exam.pdf"), "-"], capture_output=True,
+                                             text=True).stdout
 
 
 def test_the_lms_exports_speak_the_sheet_s_language_and_stay_valid(tmp_path: Path) -> None:
@@ -129,3 +133,32 @@ def test_the_lms_exports_speak_the_sheet_s_language_and_stay_valid(tmp_path: Pat
     run = subprocess.run([sys.executable, str(validate), str(unpacked / "imsmanifest.xml"), *map(str, items)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_german_exam_s_class_report_is_german_and_names_the_mistakes_in_german(tmp_path: Path, capsys) -> None:
+    import csv
+    import json
+
+    path = tmp_path / "exam.toml"
+    path.write_text('title = "Klausur"\nseed = 5\nlanguage = "de"\n[[problems]]\nkind = "backprop"\npoints = 8\n'
+                    '[[problems]]\nkind = "update"\npoints = 8\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([str(path), "--variants", "4", "--format", "tex", "--out", str(out)]) == 0
+    doc = json.loads((out / "key.json").read_text())
+    assert doc["language"] == "de"  # the report reads its language from the key
+    rows = [["student", "problem", "part", "value"]]
+    for n, s in enumerate(doc["students"][:3]):  # the fourth hands in nothing
+        for v in s["variants"]:
+            for a in v["answers"]:
+                doubled = n < 2 and v["problem"] == 1 and a["part"].startswith(("delta", "grad_"))
+                rows.append([s["id"], v["problem"], a["part"], 2 * a["value"] if doubled else a["value"]])
+    with open(tmp_path / "answers.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    main(["--grade", str(out / "key.json"), "--answers", str(tmp_path / "answers.csv"), "--out", str(tmp_path / "g")])
+    capsys.readouterr()
+    report = (tmp_path / "g" / "report.tex").read_text(encoding="utf-8")
+    for german in ("Klassenbericht", "Häufigste Fehler", "das ½ der Kosten wurde weggelassen", "nicht -2(y - ",
+                   "gar keine Antwort", r"\usepackage[ngerman]{babel}"):
+        assert german in report, german
+    words = {w.lower() for w in re.findall(r"(?<!\\)\b[A-Za-z]{3,}\b", re.sub(r"\\[A-Za-z]+|\{[^{}]*\}", " ", report))}
+    assert not words & {"the", "was", "dropped", "mistakes", "students", "points", "report", "answer", "half"}, words
