@@ -27,7 +27,10 @@ from typing import Any, Mapping
 
 from gradsheet.derive.errors import SpecError
 
-CODES = ("en", "de")  # the catalogs shipped: en is the ids themselves
+# the languages: English (the ids themselves) and every catalog shipped, so that a language is
+# one file in generate/catalogs/
+CODES = ("en", *sorted(entry.name.removesuffix(".toml") for entry in resources.files("gradsheet.generate.catalogs").iterdir()
+                       if entry.name.endswith(".toml")))
 
 
 @dataclass(frozen=True)
