@@ -52,8 +52,11 @@ may differ in case and spaces (Z1[1], "grad_W1[1, 1]"), a value may have a decim
 A row that names no student, problem or part of the key is not graded: it is listed (line and
 why) on stderr and in unread.csv, the rest is graded, and the exit status is 1.
 
-The exam spec is TOML: title, course, date, instructions, seed, decimals, roster, [notation]
-and [[problems]] tables (kind, points, difficulty, and the kind's options). See README.md.
+The exam spec is TOML: title, course, date, instructions, seed, decimals, roster, [notation],
+language ("en" or "de"), decimal_comma, answer_space, and [[problems]] tables (kind, points,
+difficulty, the kind's options; network = "lecture.toml" with vary = [...] for your own
+network; text and questions for your own wording). See README.md, "Your own network, wording
+and language".
 Bad input gets one line naming the field and the fix, and exit status 2."""
 
 
