@@ -77,15 +77,18 @@ def _significant(value: float, digits: int) -> str:
     return f"{value:.{digits}g}"
 
 
+def significant(exact: Decimal, digits: int) -> Decimal:
+    """``exact`` rounded to ``digits`` significant digits, halves away from zero."""
+    return exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+
+
 def half_away(value: float, digits: int) -> float:
     """``value`` rounded to ``digits`` significant digits half away from zero, as the sheets
     round: 0.28125 to 4 digits is 0.2813 (format's round-half-even gave 0.2812 for a value
     that sits exactly on the half, as a binary fraction can)."""
     if not value or value != value or value in (float("inf"), float("-inf")):
         return value
-    exact = Decimal(value)  # the double's exact binary value
-    unit = Decimal(1).scaleb(exact.adjusted() - digits + 1)
-    result = float(exact.quantize(unit, rounding=ROUND_HALF_UP))
+    result = float(significant(Decimal(value), digits))  # the double's exact binary value, rounded
     return result if result not in (float("inf"), float("-inf")) else value  # 1.8·10³⁰⁸ rounds past float's range
 
 

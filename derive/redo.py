@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DecimalException, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, DecimalException, localcontext
 from typing import Callable
 
+from .printing import significant
 from .steps import Section, Step
 
 # what the text printer writes in a numbers-only expression: numbers (5e−05 too), + − · / ^,
@@ -73,7 +74,7 @@ def readings(v: Decimal, digits: int) -> set[float]:
     with localcontext() as context:
         context.prec = 60
         unit = Decimal(1).scaleb(v.adjusted() - digits + 1)
-        out = {float(v.quantize(unit, rounding=ROUND_HALF_UP))}
+        out = {float(significant(v, digits))}
         units = v / unit
         if abs(abs(units - units.to_integral_value(rounding=ROUND_FLOOR)) - Decimal("0.5")) < Decimal("1e-9"):
             out |= {float(units.to_integral_value(rounding=r) * unit) for r in (ROUND_FLOOR, ROUND_CEILING)}

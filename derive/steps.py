@@ -18,6 +18,7 @@ from .at_point import activation_at, derivative_at, formula, softmax_at
 from .numbers import Real
 from .printing import LatexPrinter, Printer
 from .report import Report
+from .templating import english
 
 
 def tag_tex(ref: str) -> str:
@@ -356,11 +357,7 @@ def update_steps(report: Report, p: Printer) -> list[Step]:
     return steps
 
 
-def _english(message: str, /, **fields: Any) -> str:
-    return message.format(**fields)
-
-
-def verdict(report: Report, p: Printer, say: Any = _english) -> str:
+def verdict(report: Report, p: Printer, say: Any = english) -> str:
     """Whether the step lowered the cost; ``say`` puts a sentence into the reader's language
     (generate's catalogs: derive knows only the English it writes)."""
     update = report.trace.update

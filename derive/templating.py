@@ -7,6 +7,7 @@ statements, ``\\#{…}`` for comments. Undefined names are errors, never empty o
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import jinja2
 
@@ -60,3 +61,9 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("gradsheet.templates", "."), **options())
     env.filters["tex"] = escape
     return env
+
+
+def english(message: str, /, **fields: Any) -> str:
+    """derive's own wording, its fields filled in: what a caller's ``say`` (generate's
+    catalogs) replaces where the reader's language is another."""
+    return message.format(**fields)

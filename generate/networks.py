@@ -435,19 +435,26 @@ def _usable(trace: Trace, opts: NetOptions, redraw: type[Exception] | None) -> N
         example = f" (example {k.example})" if trace.forward.x.shape[0] > 1 else ""
         fail(f"z^({k.layer})_{k.neuron}{example} sits exactly on its activation's kink, where the derivative "
              "is a convention", 'change a weight or an input, or draw them per student with vary = ["x"]')
-    for m in range(trace.forward.x.shape[0]):
-        for name, value in quantities.entries(trace, m).items():
-            if not np.isfinite(float(value)) or abs(value) > opts.bound:
-                fail(f"{name} = {float(value):.6g} is beyond the bound {opts.bound:,}",
-                     "give smaller weights or inputs, or raise the problem's bound")
+    beyond = _beyond(trace, opts.bound)
+    if beyond:
+        fail(f"{beyond[0]} = {float(beyond[1]):.6g} is beyond the bound {opts.bound:,}",
+             "give smaller weights or inputs, or raise the problem's bound")
 
 
 def _screen(approx: Trace, opts: NetOptions) -> None:
     """The bound check of :func:`check` on a float trace, with a margin for its rounding."""
-    for m in range(approx.forward.x.shape[0]):
-        for name, value in quantities.entries(approx, m).items():
-            if not np.isfinite(value) or abs(value) > opts.bound * (1 + 1e-9):
-                raise Degenerate(f"{name} = {float(value):g} is beyond the bound {opts.bound}")
+    beyond = _beyond(approx, opts.bound * (1 + 1e-9))
+    if beyond:
+        raise Degenerate(f"{beyond[0]} = {float(beyond[1]):g} is beyond the bound {opts.bound}")
+
+
+def _beyond(trace: Trace, limit: float) -> tuple[str, Any] | None:
+    """The first value of the trace (any example) that is not finite or past ``limit``."""
+    for m in range(trace.forward.x.shape[0]):
+        for name, value in quantities.entries(trace, m).items():
+            if not np.isfinite(float(value)) or abs(value) > limit:
+                return name, value
+    return None
 
 
 def _notation_table(notation: Any) -> dict[str, str]:

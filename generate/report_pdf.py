@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gradsheet.derive.templating import environment, escape
 
-from . import language, fonts, pdf
+from . import fonts, language, pdf
 from .class_report import VERDICTS, ClassReport, percent, points
 
 HISTOGRAM_HEIGHT = 4.0  # cm, the tallest bar

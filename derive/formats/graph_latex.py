@@ -11,7 +11,7 @@ from ..autodiff import Line, Traces
 from ..graph_layout import layout
 from ..graph_scene import Scene, scene
 from ..graph_report import GraphReport
-from ..templating import environment, escape
+from ..templating import english, environment, escape
 from ..terms import LatexTermPrinter, Num, TermPrinter, printer_for
 
 
@@ -57,12 +57,8 @@ def figure_scene(traces: Traces, decimals: int = 3, adjoints: bool = True, value
 FIGURE_NODES = 300
 
 
-def _english(message: str, /, **fields: Any) -> str:
-    return message.format(**fields)
-
-
 def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
-           fractions: bool = True, say: Any = _english) -> dict[str, Any]:
+           fractions: bool = True, say: Any = english) -> dict[str, Any]:
     """The context of ``graph_figure.tex.j2``: :func:`figure_scene`'s coordinates, and a legend."""
     laid = figure_scene(traces, decimals, adjoints, values, fractions)
     g = traces.graph
@@ -76,7 +72,7 @@ def figure(traces: Traces, decimals: int = 3, adjoints: bool = True, values: boo
                     or max(n.y for n in laid.nodes) - min(n.y for n in laid.nodes) > 11}
 
 
-def _legend(values: bool, output: str | None, say: Any = _english) -> str:
+def _legend(values: bool, output: str | None, say: Any = english) -> str:
     """What the figure's numbers are, under it (the edge numbers puzzle a reader otherwise);
     ``say`` puts it into the reader's language (generate's catalogs)."""
     if not values:
@@ -94,7 +90,7 @@ def _xy(point: tuple[float, float]) -> str:
     return f"{point[0]:.3f},{point[1]:.3f}"
 
 
-def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True, say: Any = _english) -> str:
+def figure_tex(traces: Traces, decimals: int = 3, fractions: bool = True, say: Any = english) -> str:
     """The figure alone, centred and no wider than the line, for a document's body."""
     return str(environment().get_template("graph_figure.tex.j2").module.centred(
         figure(traces, decimals, fractions=fractions, say=say)))
