@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from gradsheet.derive.backprop import backward, forward, parameters
-from gradsheet.derive.network import network_from
-from gradsheet.derive.numbers import FLOAT
+from gradsheet.derive.engine.backprop import backward, forward, parameters
+from gradsheet.derive.engine.network import network_from
+from gradsheet.derive.engine.numbers import FLOAT
 
 M, SIZES = 10_000, (4, 16, 16, 1)
 

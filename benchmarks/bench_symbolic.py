@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gradsheet.derive import report  # noqa: E402
-from gradsheet.derive.numbers import EXACT, FLOAT, hand  # noqa: E402
+from gradsheet.derive.printing import report  # noqa: E402
+from gradsheet.derive.engine.numbers import EXACT, FLOAT, hand  # noqa: E402
 from tests.strategies import sweep_specs  # noqa: E402
 
 MODES = {"float": FLOAT, "exact": EXACT, "hand": hand(4)}

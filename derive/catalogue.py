@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .errors import SpecError
-from .network import Spec, loads, parse_spec
-from .numbers import Mode, hand
+from .engine.network import Spec, loads, parse_spec
+from .engine.numbers import Mode, hand
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def text(name: str) -> str:
 
 def load(name: str, exact: bool = True) -> tuple[Spec, Mode | None]:
     """The example's spec and the mode its source computes in (None: the default);
-    ``exact``: see :func:`derive.network.parse_spec`."""
+    ``exact``: see :func:`derive.engine.network.parse_spec`."""
     entry = next((e for e in CATALOGUE if e.name == name), None)
     spec = parse_spec(loads(text(name), ".toml", name), exact)
     return spec, entry.mode if entry else None

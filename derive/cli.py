@@ -8,14 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from . import catalogue, report
+from . import catalogue
+from .printing import report
 from .errors import OneLineParser, SpecError, printable
-from .network import Spec, load_spec
+from .engine.network import Spec, load_spec
 from .limits import MAX_DECIMALS, check_printed
-from .numbers import EXACT, FLOAT, Mode, hand
+from .engine.numbers import EXACT, FLOAT, Mode, hand
 
 if TYPE_CHECKING:  # the graph routes are imported when asked for: they need SymPy
-    from .graph_report import GraphReport
+    from .graphs.report import GraphReport
 
 MODES = ("forward", "reverse", "both")  # of --graph: forward-mode tangents, reverse-mode adjoints
 
@@ -276,12 +277,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         write(catalogue.listing(), args.output, args.force)
         return 0
     if args.params:
-        from .params import table
+        from .engine.params import table
 
         write(table(args.params, args.inputs, args.outputs, not args.no_bias), args.output, args.force)
         return 0
     if args.scaling:
-        from .scaling import run as run_scaling
+        from .symbolic.scaling import run as run_scaling
 
         run_scaling(sys.stdout)
         return 0
@@ -346,7 +347,7 @@ def _names(text: str | None) -> list[str] | None:
 
 
 def _graph_expression(args: argparse.Namespace) -> int:
-    from .graph_report import for_expression, parse_at
+    from .graphs.report import for_expression, parse_at
 
     if args.check:
         raise SpecError("--check", "checks a network's values", "leave out --check with --graph")
@@ -356,8 +357,8 @@ def _graph_expression(args: argparse.Namespace) -> int:
 
 
 def _graph_network(spec: Spec, args: argparse.Namespace, preset: Mode | None) -> int:
-    from .graph_report import for_network
-    from .report import default_mode
+    from .graphs.report import for_network
+    from .printing.report import default_mode
 
     if args.at:
         raise SpecError("--at", "a network's graph takes its values from the spec", "leave out --at")
@@ -366,8 +367,8 @@ def _graph_network(spec: Spec, args: argparse.Namespace, preset: Mode | None) ->
 
 
 def _check(spec: Spec, args: argparse.Namespace) -> int:
-    from . import answers, quantities
-    from .check import Tolerance, check, inferred_tolerance
+    from .checking import answers, quantities
+    from .checking.check import Tolerance, check, inferred_tolerance
     from .formats import check as check_format
 
     if args.format == "latex":

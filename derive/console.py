@@ -33,7 +33,7 @@ def _run(command: str, load) -> int:
 
 def derive() -> NoReturn:
     def load():
-        from .deferred import defer
+        from .symbolic.deferred import defer
 
         defer()
         from .cli import main

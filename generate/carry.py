@@ -5,7 +5,7 @@ its value, a regularized step from the regularized gradient, an SGD update from 
 parameters after the update before, the cheaper mode from the pass counts) says how: its
 :class:`Follow` recomputes each such part from the student's own answers (``own``) and
 lists the typical mistakes a part can show (``slips``). :func:`judge` then gives every
-answered part the verdict ``derive.check`` gives a network's trace quantities:
+answered part the verdict ``derive.checking.check`` gives a network's trace quantities:
 
 * ``carried``: wrong against the key, but what the student's own earlier answers give
   (and those differ from the true ones): the slip was made earlier and costs nothing again;
@@ -19,10 +19,10 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import sympy as sp
 
-from gradsheet.derive.check import CARRIED, CORRECT, WRONG
+from gradsheet.derive.checking.check import CARRIED, CORRECT, WRONG
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import Spec
-from gradsheet.derive.numbers import parse_number
+from gradsheet.derive.engine.network import Spec
+from gradsheet.derive.engine.numbers import parse_number
 
 T = TypeVar("T")
 

@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
     made, sheets = build(Request(exam, students, out, args.force, args.format, args.per_student, args.templates,
                                  args.timeout))
     files = sorted(p.relative_to(made).as_posix() for p in made.iterdir())
-    from .grade import stale_grades
+    from .grading.grade import stale_grades
 
     stale = stale_grades(made)
     if stale is not None:
@@ -171,7 +171,7 @@ UNREAD_SHOWN = 50  # rows not graded named on stderr; a class's worth, not a run
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from . import grade, report_pdf
+    from .grading import grade, report_pdf
     from .build import formats
 
     if not (args.grade and args.answers):

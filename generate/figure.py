@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from gradsheet.derive import geometry as geo
-from gradsheet.derive.geometry import Box
+from gradsheet.derive.figures import geometry as geo
+from gradsheet.derive.figures.geometry import Box
 
 DX, DY, RADIUS = 2.8, 1.5, 0.32  # cm: layer spacing, neuron spacing, neuron radius
 

@@ -1,7 +1,7 @@
 """Text in any script on a sheet: which installed fonts print it, and which engine compiles it.
 
 pdflatex with T1 Latin Modern prints Western, Central and Northern European Latin
-(``derive.templating.PRINTABLE``): the sheets compile with it whenever their user text stays
+(``derive.printing.templating.PRINTABLE``): the sheets compile with it whenever their user text stays
 in that set, as they always did. A title, id or name with any other character (Nguyễn, Ω, 李,
 Иванов, محمد, 😀) makes that document compile with LuaLaTeX instead, Latin Modern again as
 the main font, with a *fallback chain* of the installed fonts that cover the characters used:
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from gradsheet.derive.templating import PRINTABLE
+from gradsheet.derive.printing.templating import PRINTABLE
 
 INSTALL = "apt-get install texlive-luatex fonts-noto-core fonts-noto-cjk fonts-symbola fontconfig"
 

@@ -1,7 +1,7 @@
 """A network the instructor gives a problem (``network = "lecture.toml"``), and what varies.
 
 The network is a ``derive`` spec (a file relative to the exam spec, or the same tables
-inline), read and validated by :func:`derive.network.parse_spec`; every student gets it,
+inline), read and validated by :func:`derive.engine.network.parse_spec`; every student gets it,
 except for the parts ``vary`` names, which are drawn per student within the kind's usual
 bounds. The exam's ``[notation]`` applies; the network file's own notation, name and
 description are not used on the sheet.
@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import sympy as sp
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import Spec, parse_spec, read
+from gradsheet.derive.engine.network import Spec, parse_spec, read
 
 from .printing import is_short, plain
 from .problem import Refused

@@ -40,8 +40,8 @@ import sympy as sp
 
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.limits import CLASS_FILE_BYTES
-from gradsheet.derive.network import Spec, loads, parse_spec, read_text
-from gradsheet.derive.numbers import to_fraction_string
+from gradsheet.derive.engine.network import Spec, loads, parse_spec, read_text
+from gradsheet.derive.engine.numbers import to_fraction_string
 
 from . import csv_rows
 from .language import CODES

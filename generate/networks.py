@@ -22,14 +22,15 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from gradsheet.derive import activations, backprop, losses, quantities
-from gradsheet.derive.at_point import written
-from gradsheet.derive.formats.layout import LINE_EM, width
-from gradsheet.derive.backprop import Trace
+from gradsheet.derive.engine import activations, backprop, losses
+from gradsheet.derive.checking import quantities
+from gradsheet.derive.printing.at_point import written
+from gradsheet.derive.printing.layout import LINE_EM, width
+from gradsheet.derive.engine.backprop import Trace
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import Spec, parse_spec
-from gradsheet.derive.numbers import EXACT, FLOAT, hand, places
-from gradsheet.derive.report import Report
+from gradsheet.derive.engine.network import Spec, parse_spec
+from gradsheet.derive.engine.numbers import EXACT, FLOAT, hand, places
+from gradsheet.derive.printing.report import Report
 
 from .given import PARTS, Given, Unusable, read_given, read_vary, text
 from .options import MAX_LEARNING_RATE, Drawn, Table

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.numbers import parse_number
+from gradsheet.derive.engine.numbers import parse_number
 
 # a gradient-descent step on an exercise sheet; beyond it every variant diverges
 MAX_LEARNING_RATE = 10

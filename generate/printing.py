@@ -15,8 +15,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from gradsheet.derive.numbers import Real
-from gradsheet.derive.printing import LatexPrinter
+from gradsheet.derive.engine.numbers import Real
+from gradsheet.derive.printing.printers import LatexPrinter
 
 
 def to_decimal(value: Any) -> Decimal:

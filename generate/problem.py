@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.steps import Section
+from gradsheet.derive.printing.step import Section
 
 
 class Degenerate(Exception):

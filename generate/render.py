@@ -16,10 +16,10 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.formats.layout import LINE_EM, width
-from gradsheet.derive.formats.layout import rows as laid_out
-from gradsheet.derive.steps import Step
-from gradsheet.derive.templating import environment, escape, options
+from gradsheet.derive.printing.layout import LINE_EM, width
+from gradsheet.derive.printing.layout import rows as laid_out
+from gradsheet.derive.printing.step import Step
+from gradsheet.derive.printing.templating import environment, escape, options
 
 from . import fonts, space
 from .figure import Skeleton

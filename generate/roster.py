@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import read_text
+from gradsheet.derive.engine.network import read_text
 
 from . import csv_rows, text
 

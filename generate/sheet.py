@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gradsheet.derive.notation import Notation
-from gradsheet.derive.numbers import EXACT, hand
+from gradsheet.derive.engine.notation import Notation
+from gradsheet.derive.engine.numbers import EXACT, hand
 
 from .language import ENGLISH, Language
 from .printing import SheetPrinter

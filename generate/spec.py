@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import read
-from gradsheet.derive.notation import Notation
+from gradsheet.derive.engine.network import read
+from gradsheet.derive.engine.notation import Notation
 
 from . import language, problems, text, wording
 from .language import ENGLISH, Language

@@ -9,7 +9,7 @@ import unicodedata
 
 from gradsheet.derive.errors import SpecError
 
-from gradsheet.derive.templating import escape
+from gradsheet.derive.printing.templating import escape
 
 from . import fonts
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import parse_spec
+from gradsheet.derive.engine.network import parse_spec
 
 from . import text as user_text
 from .problem import Problem, Question, Refused

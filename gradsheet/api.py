@@ -16,14 +16,17 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .derive import answers as _answers, catalogue, quantities, report as _report, steps as _steps
-from .derive.check import Check, Tolerance, check as _check, inferred_tolerance
+from .derive.checking import answers as _answers, quantities
+from .derive import catalogue
+from .derive.printing import report as _report
+from .derive.printing import steps as _steps
+from .derive.checking.check import Check, Tolerance, check as _check, inferred_tolerance
 from .derive.errors import SpecError
-from .derive.graph_report import GraphReport, for_expression
-from .derive.network import Spec, load_spec, parse_spec
-from .derive.numbers import EXACT, FLOAT, Mode, hand, parse_number
-from .derive.printing import LatexPrinter
-from .derive.quantities import text_label
+from .derive.graphs.report import GraphReport, for_expression
+from .derive.engine.network import Spec, load_spec, parse_spec
+from .derive.engine.numbers import EXACT, FLOAT, Mode, hand, parse_number
+from .derive.printing.printers import LatexPrinter
+from .derive.checking.quantities import text_label
 
 from . import arguments
 
@@ -223,7 +226,7 @@ class Graph:
 
     def _repr_markdown_(self) -> str:
         from .derive.formats.graph_latex import equation
-        from .derive.terms import printer_for
+        from .derive.graphs.terms import printer_for
 
         t = self.report.traces
         p = printer_for("latex", self.decimals, mode=t.mode)
@@ -243,7 +246,7 @@ def graph(expr: str, at: Mapping[str, Any] | str, mode: str = "both", decimals: 
     inputs ``at`` (``{"x1": 2, "x2": "1/2"}``, or ``"x1=2,x2=1/2"`` as ``derive --at`` takes
     them): ``mode`` is ``forward``, ``reverse`` or ``both``; exact numbers, or ``decimals=D``
     for the hand computation."""
-    from .derive.graph_report import parse_at
+    from .derive.graphs.report import parse_at
 
     if not isinstance(expr, str):
         raise arguments.ArgumentTypeError("expr", f"expected the expression as a string, got {type(expr).__name__}",

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from gradsheet.derive.network import Spec, parse_spec
+from gradsheet.derive.engine.network import Spec, parse_spec
 
 # Every differentiable activation; step is left out (its gradient is 0 by construction).
 HIDDEN = ("identity", "square", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "silu", "gelu", "softplus")
@@ -94,7 +94,7 @@ def sweep_specs(limit: int, seeds: range = range(2)) -> list[tuple[str, Spec]]:
     parameter count lies in (limit/2, limit], the loss cycling through every loss."""
     import numpy as np
 
-    from gradsheet.derive import activations
+    from gradsheet.derive.engine import activations
 
     hidden = [n for n in activations.NAMES if activations.get(n).elementwise]
     out = []
@@ -321,7 +321,7 @@ _FRACTIONS = st.sampled_from(["1/1000", "1/100", "1/10", "1/4", "1/3", "1/2", "2
 def plausible_problems(draw) -> dict:
     """One [[problems]] table of any kind with options drawn over their whole documented
     ranges: mostly valid, often unlucky (a bound no draw meets, a diverging update)."""
-    from gradsheet.derive import activations, losses
+    from gradsheet.derive.engine import activations, losses
 
     kind = draw(st.sampled_from(["forward", "backprop", "update", "chain_rule", "activation", "param_count",
                                  "regularization", "batching", "dropout", "perceptron", "autodiff"]))
@@ -379,7 +379,7 @@ _NUMBERS = st.sampled_from([0, 1, -1, 2, -3, 5, "0.1", "-0.5", "1/3", "2.25", 10
 def plausible_networks(draw, examples: int = 1) -> dict:
     """A derive spec as an instructor might give one: small, any activation and loss, numbers
     from the nice to the awkward (1/3, 10^-6, 1000); often unusable for some kind."""
-    from gradsheet.derive import activations, losses
+    from gradsheet.derive.engine import activations, losses
 
     sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
     layers = []

@@ -17,9 +17,9 @@ from typing import Any
 
 import sympy as sp
 
-from ..check import CARRIED, WRONG, Check
-from ..numbers import exact_decimal, fixed, to_fraction_string
-from ..quantities import text_label
+from ..checking.check import CARRIED, WRONG, Check
+from ..engine.numbers import exact_decimal, fixed, to_fraction_string
+from ..checking.quantities import text_label
 from .json import dumps
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..graph_report import GraphReport
-from ..terms import Num, printer_for
+from ..graphs.report import GraphReport
+from ..graphs.terms import Num, printer_for
 
 
 def _quote(*lines: str) -> str:

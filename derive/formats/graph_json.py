@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..graph_report import GraphReport
-from ..numbers import to_fraction_string
-from ..terms import printer_for
+from ..graphs.report import GraphReport
+from ..engine.numbers import to_fraction_string
+from ..graphs.terms import printer_for
 from .json import dumps
 from .graph_text import line
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import sympy as sp
 
-from ..autodiff import Line, Traces
-from ..graph_layout import layout
-from ..graph_scene import Scene, scene
-from ..graph_report import GraphReport
-from ..templating import english, environment, escape
-from ..terms import LatexTermPrinter, Num, TermPrinter, printer_for
+from ..graphs.autodiff import Line, Traces
+from ..figures.graph_layout import layout
+from ..figures.graph_scene import Scene, scene
+from ..graphs.report import GraphReport
+from ..printing.templating import english, environment, escape
+from ..graphs.terms import LatexTermPrinter, Num, TermPrinter, printer_for
 
 
 def equation(p: TermPrinter, ln: Line) -> tuple[str, str]:
@@ -29,7 +29,7 @@ def equation(p: TermPrinter, ln: Line) -> tuple[str, str]:
 def figure_scene(traces: Traces, decimals: int = 3, adjoints: bool = True, values: bool = True,
                  fractions: bool = True) -> Scene:
     """The graph's figure laid out: nodes with their values above and adjoints below, edges with
-    their local partial derivatives (:func:`derive.graph_scene.scene`)."""
+    their local partial derivatives (:func:`derive.figures.graph_scene.scene`)."""
     p = printer_for("latex", decimals, fractions, traces.mode)
     g = traces.graph
     where = layout(g)

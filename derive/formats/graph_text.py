@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..autodiff import Line, Traces
-from ..graph import Graph
-from ..graph_report import GraphReport
-from ..numbers import places
-from ..terms import Num, Sym, TermPrinter, printer_for
+from ..graphs.autodiff import Line, Traces
+from ..graphs.graph import Graph
+from ..graphs.report import GraphReport
+from ..engine.numbers import places
+from ..graphs.terms import Num, Sym, TermPrinter, printer_for
 
 
 def line(p: TermPrinter, ln: Line) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpecError
-from ..numbers import to_fraction_string
-from ..report import Report
+from ..engine.numbers import to_fraction_string
+from ..printing.report import Report
 
 
 def _value(v: Any, exact: bool) -> Any:

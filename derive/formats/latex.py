@@ -1,7 +1,7 @@
 """A compilable LaTeX derivation: every equation with its numbers substituted, as the slides,
 and the symbolic route beside backpropagation.
 
-Every display row is laid out to fit the page (:mod:`derive.formats.layout`): nothing is
+Every display row is laid out to fit the page (:mod:`derive.printing.layout`): nothing is
 scaled down, a long equation is broken at its ``=`` and ``+`` signs, and a matrix equation
 too wide for the line is written entry by entry.
 """
@@ -12,14 +12,15 @@ import re
 
 from dataclasses import dataclass
 from typing import Any
-from .. import paths, scaling, symbolic
+from ..symbolic import paths, scaling, derivation as symbolic
 from ..limits import check_printed
-from ..numbers import places
-from ..printing import LONG_DIGITS, LatexPrinter
-from ..report import Report, gradients_side_by_side
-from ..steps import Section, Step, sections
-from ..templating import environment, escape
-from .layout import LINE_EM, rows, width
+from ..engine.numbers import places
+from ..printing.printers import LONG_DIGITS, LatexPrinter
+from ..printing.report import Report, gradients_side_by_side
+from ..printing.step import Section, Step
+from ..printing.steps import sections
+from ..printing.templating import environment, escape
+from ..printing.layout import LINE_EM, rows, width
 
 # one weight per layer, its derivative written out term by term; past this many terms the
 # rest of the paths are counted, not printed (the table has every parameter's value)

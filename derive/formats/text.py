@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..limits import check_printed
-from ..numbers import places
-from ..printing import TextPrinter
-from ..report import Report, gradients_side_by_side
-from ..steps import sections
+from ..engine.numbers import places
+from ..printing.printers import TextPrinter
+from ..printing.report import Report, gradients_side_by_side
+from ..printing.steps import sections
 
 
 def render(report: Report, digits: int = 10) -> str:

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from gradsheet.derive.steps import Section, Step, tag_tex
+from gradsheet.derive.printing.step import Section, Step, tag_tex
 
 from ..language import ENGLISH, Language
 
@@ -25,7 +25,7 @@ _COMMANDS = [
     (re.compile(r"\\(?:textit|emph)\{([^{}]*)\}"), r"<em>\1</em>"),
     (re.compile(r"\\texttt\{([^{}]*)\}"), r"<code>\1</code>"),
 ]
-# first: what derive.templating.escape writes for user text (\input{x} as typed), as entities
+# first: what derive.printing.templating.escape writes for user text (\input{x} as typed), as entities
 # the check for text-mode LaTeX left over does not read as commands or braces
 _SIMPLE = {r"\textbackslash{}": "&#92;", r"\{": "&#123;", r"\}": "&#125;", r"\textasciitilde{}": "&#126;",
            r"\textasciicircum{}": "^", r"\textless{}": "&lt;", r"\textgreater{}": "&gt;", r"\textbar{}": "|",

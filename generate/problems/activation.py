@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from gradsheet.derive import activations
-from gradsheet.derive.at_point import branch, substituted, written
-from gradsheet.derive.numbers import EXACT, hand, places, round_half_away
-from gradsheet.derive.steps import Section, Step
+from gradsheet.derive.engine import activations
+from gradsheet.derive.printing.at_point import branch, substituted, written
+from gradsheet.derive.engine.numbers import EXACT, hand, places, round_half_away
+from gradsheet.derive.printing.step import Section, Step
 
 from .. import language, networks
 from ..carry import Follow, Work, fmt, rational

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from gradsheet.derive.autodiff import Line, Traces, trace
+from gradsheet.derive.graphs.autodiff import Line, Traces, trace
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.expression import parse
+from gradsheet.derive.graphs.expression import parse
 from gradsheet.derive.formats.graph_latex import figure_tex
-from gradsheet.derive.numbers import EXACT, hand
-from gradsheet.derive.steps import Section, Step
-from gradsheet.derive.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
+from gradsheet.derive.engine.numbers import EXACT, hand
+from gradsheet.derive.printing.step import Section, Step
+from gradsheet.derive.graphs.terms import Add, Call, Div, Mul, Num, Pow, Sub, Sym, Term, printer_for
 
 from .. import networks
 from ..carry import Follow, Work, fmt, rational

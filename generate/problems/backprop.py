@@ -7,7 +7,8 @@ import re
 import numpy as np
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.steps import Section, delta_steps, forward_steps, gradient_steps
+from gradsheet.derive.printing.step import Section
+from gradsheet.derive.printing.steps import delta_steps, forward_steps, gradient_steps
 
 from .. import networks
 from ..options import Table

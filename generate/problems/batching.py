@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from gradsheet.derive import backprop
+from gradsheet.derive.engine import backprop
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import Spec
-from gradsheet.derive.numbers import EXACT, FLOAT, Mode, hand
-from gradsheet.derive.report import Report
-from gradsheet.derive.steps import Section, Step, delta_steps, forward_steps, gradient_steps
+from gradsheet.derive.engine.network import Spec
+from gradsheet.derive.engine.numbers import EXACT, FLOAT, Mode, hand
+from gradsheet.derive.printing.report import Report
+from gradsheet.derive.printing.step import Section, Step
+from gradsheet.derive.printing.steps import delta_steps, forward_steps, gradient_steps
 
 from .. import networks
 from ..carry import Follow, Work, fmt

@@ -7,11 +7,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from gradsheet.derive import symbolic
+from gradsheet.derive.symbolic import derivation as symbolic
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import Network
-from gradsheet.derive.notation import Notation
-from gradsheet.derive.steps import Section, Step, forward_steps
+from gradsheet.derive.engine.network import Network
+from gradsheet.derive.engine.notation import Notation
+from gradsheet.derive.printing.step import Section, Step
+from gradsheet.derive.printing.steps import forward_steps
 
 from .. import networks
 from ..options import Table

@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
-from gradsheet.derive import quantities
+from gradsheet.derive.checking import quantities
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive import backprop
-from gradsheet.derive.numbers import EXACT, FLOAT, hand
-from gradsheet.derive.steps import Section, Step, layer_steps
+from gradsheet.derive.engine import backprop
+from gradsheet.derive.engine.numbers import EXACT, FLOAT, hand
+from gradsheet.derive.printing.step import Section, Step
+from gradsheet.derive.printing.steps import layer_steps
 
 from .. import networks
 from ..carry import Follow, Work, fmt, rational

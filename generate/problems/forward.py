@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from gradsheet.derive.steps import Section, forward_steps
+from gradsheet.derive.printing.step import Section
+from gradsheet.derive.printing.steps import forward_steps
 
 from .. import networks
 from ..figure import network_figure

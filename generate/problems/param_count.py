@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from gradsheet.derive import params
-from gradsheet.derive.steps import Section, Step
+from gradsheet.derive.engine import params
+from gradsheet.derive.printing.step import Section, Step
 
 from ..options import Table
 from ..printing import grouped

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradsheet.derive.steps import Section, forward_steps
+from gradsheet.derive.printing.step import Section
+from gradsheet.derive.printing.steps import forward_steps
 
 from .. import networks
 from ..options import Table

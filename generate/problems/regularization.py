@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.steps import Section, Step
+from gradsheet.derive.printing.step import Section, Step
 
 from .. import networks
 from ..carry import Follow, Work, fmt, rational

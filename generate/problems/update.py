@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradsheet.derive.steps import Section, delta_steps, forward_steps, gradient_steps, update_steps, verdict, verification_steps
+from gradsheet.derive.printing.step import Section
+from gradsheet.derive.printing.steps import delta_steps, forward_steps, gradient_steps, update_steps, verdict, verification_steps
 
 from .. import networks
 from ..options import Table

@@ -288,7 +288,7 @@ def test_no_run_succeeds_while_ignoring_an_option_it_was_given(capsys, tmp_path,
 
 
 def test_the_json_says_why_the_symbolic_route_was_skipped(capsys, tmp_path):
-    from gradsheet.derive.report import SYMBOLIC_LIMIT
+    from gradsheet.derive.printing.report import SYMBOLIC_LIMIT
 
     # 2-8-8-8-1 with biases: 24 + 72 + 72 + 9 = 177 parameters, past the limit
     sizes = [2, 8, 8, 8, 1]

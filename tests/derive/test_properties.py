@@ -5,10 +5,10 @@ import math
 import numpy as np
 from hypothesis import example, given, settings
 
-from gradsheet.derive.backprop import batch_arrays, forward, parameters, trace
-from gradsheet.derive.network import parse_spec
-from gradsheet.derive.numbers import EXACT, FLOAT
-from gradsheet.derive.symbolic import agrees, derive, evaluate
+from gradsheet.derive.engine.backprop import batch_arrays, forward, parameters, trace
+from gradsheet.derive.engine.network import parse_spec
+from gradsheet.derive.engine.numbers import EXACT, FLOAT
+from gradsheet.derive.symbolic.derivation import agrees, derive, evaluate
 from tests.conftest import examples
 from tests.strategies import RATIONAL_HIDDEN, specs
 

@@ -8,8 +8,8 @@ to 4 decimals) gives. SLIPS lists where the deck is wrong, with the correct valu
 import pytest
 
 from gradsheet.derive import catalogue
-from gradsheet.derive.backprop import trace
-from gradsheet.derive.numbers import EXACT, hand
+from gradsheet.derive.engine.backprop import trace
+from gradsheet.derive.engine.numbers import EXACT, hand
 
 SPEC, _ = catalogue.load("bhadani-sigmoid")
 EXACT_TRACE = trace(SPEC.network, SPEC.examples, EXACT)

@@ -4,10 +4,10 @@ import numpy as np
 import sympy as sp
 
 from gradsheet.derive import catalogue
-from gradsheet.derive.backprop import trace
-from gradsheet.derive.numbers import EXACT
-from gradsheet.derive.params import count
-from gradsheet.derive.symbolic import derive, evaluate
+from gradsheet.derive.engine.backprop import trace
+from gradsheet.derive.engine.numbers import EXACT
+from gradsheet.derive.engine.params import count
+from gradsheet.derive.symbolic.derivation import derive, evaluate
 
 
 def _herrmann():

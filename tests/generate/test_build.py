@@ -71,11 +71,11 @@ def test_hostile_roster_names_compile_and_print_literally(tmp_path: Path) -> Non
 
 @needs_tex
 def test_every_character_the_text_check_lets_through_compiles(tmp_path: Path) -> None:
-    """The set of printable characters (derive.templating.PRINTABLE) was measured once; this
+    """The set of printable characters (derive.printing.templating.PRINTABLE) was measured once; this
     keeps it true: all of them in the instructions and in roster names, through pdflatex."""
     import json
 
-    from gradsheet.derive.templating import PRINTABLE
+    from gradsheet.derive.printing.templating import PRINTABLE
 
     chars = "".join(sorted(c for c in PRINTABLE if not c.isspace()))
     write(tmp_path, [chars[k:k + 150] for k in range(0, len(chars), 150)])

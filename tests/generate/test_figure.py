@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradsheet.derive.geometry import meets_circle as _meets_circle
-from gradsheet.derive.geometry import meets_segment as _meets_segment
-from gradsheet.derive.geometry import overlap as _overlap
+from gradsheet.derive.figures.geometry import meets_circle as _meets_circle
+from gradsheet.derive.figures.geometry import meets_segment as _meets_segment
+from gradsheet.derive.figures.geometry import overlap as _overlap
 from gradsheet.generate.figure import RADIUS, Figure, Skeleton, label_boxes, network_figure
 from tests.conftest import examples, thorough
 

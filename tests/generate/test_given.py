@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from gradsheet.derive import backprop, quantities
+from gradsheet.derive.engine import backprop
+from gradsheet.derive.checking import quantities
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import load_spec
-from gradsheet.derive.numbers import EXACT, hand
+from gradsheet.derive.engine.network import load_spec
+from gradsheet.derive.engine.numbers import EXACT, hand
 from gradsheet.generate import pdf, spec, variants
 from gradsheet.generate.cli import main
 from gradsheet.generate.given import Unusable

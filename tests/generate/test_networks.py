@@ -41,6 +41,6 @@ def test_a_prescreened_draw_fails_the_full_check_too(table: dict, examples: int)
 
 
 def networks_notation():  # type: ignore[no-untyped-def]
-    from gradsheet.derive.notation import Notation
+    from gradsheet.derive.engine.notation import Notation
 
     return Notation()

@@ -12,12 +12,12 @@ from dataclasses import replace
 
 import pytest
 
-from gradsheet.derive.steps import Step
+from gradsheet.derive.printing.step import Step
 from gradsheet.generate import spec
 from gradsheet.generate.roster import Student
 from gradsheet.generate.variants import draw
 from tests.conftest import variants
-from tests.derive.test_printed_steps import check_step
+from tests.derive.printing.test_printed_steps import check_step
 
 N = max(variants() // 3, 10)
 

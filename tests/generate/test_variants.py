@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from gradsheet.derive import backprop, quantities
+from gradsheet.derive.engine import backprop
+from gradsheet.derive.checking import quantities
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.network import parse_spec
-from gradsheet.derive.numbers import EXACT, FLOAT, hand, round_half_away
+from gradsheet.derive.engine.network import parse_spec
+from gradsheet.derive.engine.numbers import EXACT, FLOAT, hand, round_half_away
 from gradsheet.generate import problems, spec
 from gradsheet.generate.printing import rounded
 from gradsheet.generate.roster import Student
@@ -167,7 +168,7 @@ def _recompute_dropout(problem, decimals: int) -> set:  # type: ignore[no-untype
 
 
 def _dropout_values(problem, mode, fix) -> dict:  # type: ignore[no-untyped-def]
-    from gradsheet.derive import activations
+    from gradsheet.derive.engine import activations
 
     spec_ = parse_spec(problem.network)
     trace = backprop.trace(spec_.network, spec_.examples, mode)
@@ -186,7 +187,7 @@ def _dropout_values(problem, mode, fix) -> dict:  # type: ignore[no-untyped-def]
 
 def _recompute_activation(problem, decimals: int) -> set:  # type: ignore[no-untyped-def]
     """σ(z0) and σ'(z0) by sympy.diff of the activation's own formula."""
-    from gradsheet.derive import activations
+    from gradsheet.derive.engine import activations
 
     act, z0 = activations.get(problem.statement["activation"]), sp.Rational(problem.statement["at"])
     value = act.expr.subs(activations.z, z0)
@@ -248,8 +249,8 @@ def _recompute_autodiff(problem, decimals: int) -> set:  # type: ignore[no-untyp
 
 def _autodiff_by_hand(statement: dict, decimals: int) -> dict:
     """y, ẏ and each ∂y/∂x_k from derive's hand-mode traces (every value rounded as computed)."""
-    from gradsheet.derive.autodiff import trace
-    from gradsheet.derive.expression import parse
+    from gradsheet.derive.graphs.autodiff import trace
+    from gradsheet.derive.graphs.expression import parse
 
     names = list(statement["at"])
     graph = parse(f"y = {statement['source']}", names)
@@ -301,7 +302,7 @@ def test_decimal_tolerance_covers_the_hand_rounded_student() -> None:
     exam = exam_for("forward", {"numbers": "decimal", "activation": "sigmoid", "sizes": [1, 2, 3, 1]})
     problem = draw(exam, Student("x", ""), exam.problems[0]).problem
     spec_ = parse_spec(problem.network)
-    from gradsheet.derive.numbers import hand
+    from gradsheet.derive.engine.numbers import hand
 
     hand_values = quantities.entries(backprop.trace(spec_.network, spec_.examples, hand(4)))
     for a in problem.answers:

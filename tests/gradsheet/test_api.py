@@ -13,7 +13,7 @@ import sympy as sp
 
 import gradsheet
 from gradsheet.derive.errors import SpecError
-from gradsheet.derive.numbers import FLOAT
+from gradsheet.derive.engine.numbers import FLOAT
 from gradsheet.generate.lms.moodle import answers_of
 from tests.conftest import examples
 

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from gradsheet.derive.autodiff import trace
-from gradsheet.derive.expression import parse
-from gradsheet.derive.numbers import EXACT
+from gradsheet.derive.graphs.autodiff import trace
+from gradsheet.derive.graphs.expression import parse
+from gradsheet.derive.engine.numbers import EXACT
 from gradsheet.generate import spec
 from gradsheet.generate.problem import Degenerate
 from gradsheet.generate.problems.autodiff import _screen

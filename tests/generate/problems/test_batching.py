@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from gradsheet.derive.network import parse_spec
+from gradsheet.derive.engine.network import parse_spec
 from gradsheet.generate.problem import Degenerate
 from gradsheet.generate.problems.batching import SCREEN_MARGIN, _screen
 

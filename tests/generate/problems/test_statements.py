@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gradsheet.derive import activations
+from gradsheet.derive.engine import activations
 from gradsheet.generate import networks, render, spec, variants
 from gradsheet.generate.roster import Student
 
