@@ -93,6 +93,14 @@ def rounding(decimals: int, language: Language = ENGLISH) -> str:
                         "(halves away from zero).", places=places(decimals, language))
 
 
+def typing(language: Language = ENGLISH, comma: bool = False) -> str:
+    """How to type a number into an online quiz: what an LMS's number parser reads (Moodle and
+    QTI engines read neither a fraction, 81/2 as 81, nor the sign −, which the sheets print)."""
+    examples = "-0,25, 1,5e-3" if comma else "-0.25, 1.5e-3"
+    return language.say("Type each number as a decimal with the keyboard's minus sign ({examples}); "
+                        "fractions (3/4) and the sign − are not read.", examples=examples)
+
+
 text = latex  # user text as LaTeX: escaped, right-to-left runs marked
 
 

@@ -8,7 +8,10 @@ printed question with a field per key entry:
 
 * a number is ``{w:NUMERICAL:=value:tolerance}`` with the key's value and tolerance (an
   exact integer with tolerance 0), ``w`` its share of the printed points (the Cloze weights
-  are integers: every share times their common denominator);
+  are integers: every share times their common denominator). Moodle's import makes a Cloze
+  question's mark the sum of its weights: where every share is a whole number of points the
+  mark is the printed points; where one is not (4 answers to a 6-point question), the
+  question's name says which mark to set in the quiz (the slot's maximum mark);
 * a yes/no (or forward/reverse) answer is ``{w:MULTICHOICE:=yes~no}``;
 * a question that asks for nothing the key holds (write ŷ as a nested function) is shown,
   marked as graded by hand.
@@ -29,10 +32,10 @@ from typing import Any
 
 from .. import key as key_format
 from ..language import ENGLISH, Language
-from ..render import rounding
+from ..render import rounding, typing
 from ..spec import ExamSpec
 from ..variants import StudentSheet
-from . import choices, figures as figure_files
+from . import choices, figures as figure_files, weights
 from . import html as to_html
 
 PENALTY = "0.3333333"
@@ -66,20 +69,13 @@ def field(answer: Any, weight: int, language: Language = ENGLISH) -> str:
     return "{" + f"{weight}:NUMERICAL:={number(answer.key_value)}:{number(answer.tolerance)}" + "}"
 
 
-def weights(problem: Any) -> dict[str, int]:
-    """Each entry's printed points, as integers over one common denominator."""
-    points = key_format.part_points(problem)
-    scale = math.lcm(*(p.denominator for p in points.values())) if points else 1
-    return {part: int(p * scale) for part, p in points.items()}
-
-
 def question_html(problem: Any, statement_tex: str, decimals: int, figures: to_html.Figures,
-                  language: Language = ENGLISH) -> str:
+                  language: Language = ENGLISH, comma: bool = False) -> str:
     answers = {a.part: a for a in problem.answers}
-    worth = weights(problem)
+    worth = weights(problem).of
     say = language.say
-    out = [to_html.statement(statement_tex, figures), f"<p><em>{_xml(rounding(decimals, language))}</em></p>",
-           "<ol type=\"a\">"]
+    out = [to_html.statement(statement_tex, figures), f"<p><em>{_xml(rounding(decimals, language))} "
+           f"{_xml(typing(language, comma))}</em></p>", "<ol type=\"a\">"]
     for q in problem.questions:
         points = f"{q.points} {say('pt')}" + ("" if q.parts else say(", graded by hand: not in this quiz")) + (
             say("; {what}: graded by hand, not in this quiz", what=q.by_hand) if q.parts and q.by_hand else "")
@@ -95,6 +91,16 @@ def question_html(problem: Any, statement_tex: str, decimals: int, figures: to_h
     return "\n".join(out)
 
 
+def mark_notice(problem: Any, language: Language = ENGLISH) -> str:
+    """"" where Moodle's imported mark (the sum of the fields' weights) is the printed points;
+    else what to set it to in the quiz."""
+    worth = weights(problem)
+    if worth.whole or not worth.of:
+        return ""
+    return " " + language.say("(set its maximum mark in the quiz to {points}: its fields' weights add up to {weights})",
+                              points=str(worth.total), weights=str(sum(worth.of.values())))
+
+
 def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeletons: list[tuple[str, Any]],
              statement: Any, timeout: int, cache: dict[str, bytes] | None = None) -> str:
     """The whole ``moodle.xml``. ``statement(problem)`` renders a problem's statement as LaTeX."""
@@ -104,10 +110,11 @@ def document(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleto
         for s in sheets:
             v = next(v for v in s.variants if v.spec.index == spec.index)
             first = len(figures.latex)
-            text = question_html(v.problem, statement(v.problem), exam.decimals, figures, exam.language)
+            text = question_html(v.problem, statement(v.problem), exam.decimals, figures, exam.language,
+                                 exam.decimal_comma)
             feedback = to_html.solution(v.problem.solution, figures, exam.language)
             entries.append((f"{exam.language.say('Problem')} {spec.index}: {exam.language.say(v.problem.title)}",
-                            f"{exam.name} · problem {spec.index} · {s.student.id}",
+                            f"{exam.name} · problem {spec.index} · {s.student.id}{mark_notice(v.problem, exam.language)}",
                             f"{exam.name}-p{spec.index}-{s.student.id}"[:100], text, feedback,
                             list(range(first, len(figures.latex)))))
     svgs = figure_files.svgs(figures.latex, env, skeletons, timeout, cache)

@@ -7,8 +7,11 @@ TAO, …: import it as a QTI package).
   ``textEntryInteraction`` with a ``float`` response, scored by custom response processing
   that accepts the key's tolerance (value − tolerance ≤ response ≤ value + tolerance: the
   standard ``match_correct`` on a float would demand exact equality); a yes/no entry is a
-  ``choiceInteraction``. Each entry adds its printed points to ``SCORE``; ``MAXSCORE`` is the
-  item's graded points. The worked solution is a ``modalFeedback`` shown after the attempt;
+  ``choiceInteraction``. Each right entry adds its weight to ``SCORE`` (its printed points
+  times the least common denominator of the item's shares, an integer), and the sum is
+  divided by that denominator at the end: integers add exactly in floating point, so full
+  marks are exactly ``MAXSCORE``, the item's graded points (shares of 1/3 point added as
+  decimals came to 8.999999999999998 of 9). The worked solution is a ``modalFeedback`` shown after the attempt;
 * ``tests/<exam>.xml``: the ``assessmentTest``, one section per problem that selects one of
   its variants, ``SCORE`` summed over the items;
 * ``items/figure-N.svg``: the figures.
@@ -23,15 +26,16 @@ import io
 import re
 import zipfile
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import key as key_format
 from ..language import ENGLISH, Language
-from ..render import rounding
+from ..render import rounding, typing
 from ..spec import ExamSpec, slug
 from ..variants import StudentSheet
-from . import choices, figures as figure_files
+from . import Weights, choices, figures as figure_files, weights
 from . import html as to_html
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -50,23 +54,12 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(key_format._number(value)))
 
 
-def _points(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def shares(problem: Any) -> dict[str, Decimal]:
-    """Each entry's points as a decimal QTI can add: its question's points over its entries to
-    12 places, the last entry taking the remainder, so that a question's entries add up to
-    exactly its printed points (three thirds of 2 points are 0.666666666667 twice and
-    0.666666666666)."""
-    out = {}
-    for q in problem.questions:
-        if not q.parts:
-            continue
-        each = (Decimal(q.points) / len(q.parts)).quantize(Decimal("1e-12"))
-        out.update({part: each for part in q.parts[:-1]})
-        out[q.parts[-1]] = Decimal(q.points) - each * (len(q.parts) - 1)
-    return out
+def _points(value: Fraction | int) -> str:
+    """Points as QTI reads a float: an integer plainly, a fraction of points to 12 places."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    return format((Decimal(value.numerator) / value.denominator).quantize(Decimal("1e-12")).normalize(), "f")
 
 
 def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
@@ -74,7 +67,8 @@ def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
     """The item body: statement, the rounding rule, then each question with its interactions."""
     answers = {a.part: a for a in problem.answers}
     say = language.say
-    out = [to_html.statement(statement, figures), f"<p><em>{escape(rounding(decimals, language))}</em></p>", "<ol>"]
+    out = [to_html.statement(statement, figures),
+           f"<p><em>{escape(rounding(decimals, language))} {escape(typing(language))}</em></p>", "<ol>"]
     for q in problem.questions:
         points = f"{q.points} {say('pt')}" + ("" if q.parts else say(", graded by hand: not in this test")) + (
             say("; {what}: graded by hand, not in this test", what=q.by_hand) if q.parts and q.by_hand else "")
@@ -113,8 +107,9 @@ def _declarations(problem: Any, responses: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def _processing(problem: Any, responses: dict[str, str], worth: dict[str, Decimal]) -> str:
-    """SCORE: each entry's points when it is right; FEEDBACK shows the solution after the attempt."""
+def _processing(problem: Any, responses: dict[str, str], worth: Weights) -> str:
+    """SCORE: the weights of the right entries over their denominator; FEEDBACK shows the
+    solution after the attempt."""
     out = ['<responseProcessing>',
            '<setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">SOLUTION</baseValue>'
            "</setOutcomeValue>"]
@@ -129,8 +124,11 @@ def _processing(problem: Any, responses: dict[str, str], worth: dict[str, Decima
                     f"{value + tolerance}</baseValue></lte></and>")
         out.append(f"<responseCondition><responseIf>{test}"
                    f'<setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/>'
-                   f'<baseValue baseType="float">{_points(worth[a.part])}</baseValue></sum></setOutcomeValue>'
+                   f'<baseValue baseType="float">{worth.of[a.part]}</baseValue></sum></setOutcomeValue>'
                    "</responseIf></responseCondition>")
+    if not worth.whole:
+        out.append('<setOutcomeValue identifier="SCORE"><divide><variable identifier="SCORE"/>'
+                   f'<baseValue baseType="float">{worth.denominator}</baseValue></divide></setOutcomeValue>')
     out.append("</responseProcessing>")
     return "\n".join(out)
 
@@ -141,10 +139,10 @@ def item(ident: str, title: str, problem: Any, statement: str, decimals: int, fi
     numbers of the figures it shows."""
     first = len(figures.latex)
     responses = {a.part: f"R{i + 1}" for i, a in enumerate(problem.answers)}
-    worth = shares(problem)
+    worth = weights(problem)
     body = _body(problem, statement, decimals, figures, responses, language)
     feedback = to_html.solution(problem.solution, figures, language)
-    total = sum(worth.values(), Decimal(0))
+    total = worth.total
     text = "\n".join([
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<assessmentItem xmlns="{QTI}" xmlns:xsi="{XSI}" xsi:schemaLocation="{QTI} '

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -32,18 +33,47 @@ def test_every_variant_is_one_question_whose_fields_are_the_key(built: Path) -> 
                     assert float(value) == a["value"] and float(tolerance) == a["tolerance"]
 
 
+def _weights(question: ET.Element) -> list[int]:
+    return [int(w) for w in re.findall(r"\{(\d+):(?:NUMERICAL|MULTICHOICE):", question.findtext("questiontext/text"))]
+
+
 def test_each_field_weighs_its_printed_points(built: Path) -> None:
     key = json.loads((built / "key.json").read_text(encoding="utf-8"))
     root = ET.parse(built / "moodle.xml").getroot()
-    import re
     for q in (q for q in root.iter("question") if q.get("type") == "cloze"):
         _, problem, student = q.findtext("idnumber").rsplit("-", 2)  # type: ignore[union-attr]
         variant = next(v for s in key["students"] if s["id"] == student for v in s["variants"]
                        if f"p{v['problem']}" == problem)
-        weights = [int(w) for w in re.findall(r"\{(\d+):(?:NUMERICAL|MULTICHOICE):", q.findtext("questiontext/text"))]
         points = [Fraction(str(a["points"])) for a in variant["answers"]]
         # integers in the ratio of the points printed: one common factor
-        assert len({Fraction(w) / p for w, p in zip(weights, points)}) == 1
+        assert len({Fraction(w) / p for w, p in zip(_weights(q), points)}) == 1
+
+
+def test_the_imported_mark_is_the_printed_points_or_the_name_says_what_to_set(built: Path) -> None:
+    """Moodle's Cloze import makes a question's mark the sum of its fields' weights
+    (qtype_multianswer_extract_question adds each field's defaultmark)."""
+    key = json.loads((built / "key.json").read_text(encoding="utf-8"))
+    printed = {p["problem"]: Fraction(str(p["points"])) for p in key["problems"]}
+    root = ET.parse(built / "moodle.xml").getroot()
+    whole = named = 0
+    for q in (q for q in root.iter("question") if q.get("type") == "cloze"):
+        problem = int(q.findtext("idnumber").rsplit("-", 2)[1][1:])  # type: ignore[union-attr]
+        mark, name = sum(_weights(q)), q.findtext("name/text")
+        graded = printed[problem] - next(v.get("by_hand", 0) for s in key["students"] for v in s["variants"]
+                                         if v["problem"] == problem)
+        if mark == graded:
+            whole += 1
+            assert "maximum mark" not in name
+        else:
+            named += 1
+            assert name.endswith(f"(set its maximum mark in the quiz to {graded}: its fields' weights add up to {mark})")
+    assert whole and named
+
+
+def test_each_question_says_how_to_type_a_number(built: Path) -> None:
+    root = ET.parse(built / "moodle.xml").getroot()
+    texts = [q.findtext("questiontext/text") for q in root.iter("question") if q.get("type") == "cloze"]
+    assert all("minus sign (-0.25, 1.5e-3); fractions (3/4) and the sign − are not read." in t for t in texts)
 
 
 def test_statements_and_solutions_are_html_with_tex_for_mathjax_and_svg_figures(built: Path) -> None:

@@ -47,11 +47,26 @@ def test_the_validator_refuses_an_item_that_breaks_the_schema(unpacked: Path, tm
     assert subprocess.run([sys.executable, str(VALIDATE), str(broken)], capture_output=True).returncode == 1
 
 
+def _full_marks_as_an_engine_adds_them(root: ET.Element) -> float:
+    """SCORE after every response is right, computed as a QTI engine does: float arithmetic
+    over the response processing's rules in document order."""
+    score = 0.0
+    for rule in root.find("q:responseProcessing", NS):
+        if rule.tag == f"{{{NS['q']}}}responseCondition":
+            score = score + float(rule.find(".//q:sum/q:baseValue", NS).text)
+        elif rule.tag == f"{{{NS['q']}}}setOutcomeValue" and rule.get("identifier") == "SCORE":
+            divide = rule.find("q:divide", NS)
+            assert divide is not None, "the only rule on SCORE after the entries is the division"
+            score = score / float(divide.find("q:baseValue", NS).text)
+    return score
+
+
 def test_every_response_accepts_exactly_the_keys_tolerance_and_scores_its_points(built: Path, unpacked: Path) -> None:
     key = json.loads((built / "key.json").read_text(encoding="utf-8"))
     manifest = ET.parse(unpacked / "imsmanifest.xml").getroot()
     items = [r.get("href") for r in manifest.iter(f"{{{NS['cp']}}}resource") if r.get("type") == "imsqti_item_xmlv2p1"]
     assert len(items) == 22
+    divided = 0
     for s in key["students"]:
         for v in s["variants"]:
             name = f"items/lms-p{v['problem']}-{'r-1' if s['id'] == 'r<1>' else 'r2'}.xml"
@@ -60,10 +75,13 @@ def test_every_response_accepts_exactly_the_keys_tolerance_and_scores_its_points
             declared = root.findall("q:responseDeclaration", NS)
             conditions = root.findall("q:responseProcessing/q:responseCondition", NS)
             assert len(declared) == len(conditions) == len(v["answers"])
+            divide = root.find("q:responseProcessing/q:setOutcomeValue/q:divide/q:baseValue", NS)
+            denominator = int(divide.text) if divide is not None else 1
+            divided += divide is not None
             for d, rule, a in zip(declared, conditions, v["answers"]):
                 correct = d.find("q:correctResponse/q:value", NS).text
-                points = Decimal(rule.find(".//q:sum/q:baseValue", NS).text)
-                assert abs(Fraction(str(points)) - Fraction(str(a["points"]))) <= Fraction(1, 10**10)
+                weight = rule.find(".//q:sum/q:baseValue", NS).text
+                assert weight.isdigit() and Fraction(int(weight), denominator) == Fraction(str(a["points"]))
                 if isinstance(a["value"], str):
                     assert d.get("baseType") == "identifier" and correct == a["value"]
                     continue
@@ -71,12 +89,28 @@ def test_every_response_accepts_exactly_the_keys_tolerance_and_scores_its_points
                 low, high = (Decimal(b.text) for b in rule.findall(".//q:and/*/q:baseValue", NS))
                 tolerance = Decimal(str(a["tolerance"]))
                 assert (low, high) == (Decimal(correct) - tolerance, Decimal(correct) + tolerance)
-            maximum = Decimal(root.find("q:outcomeDeclaration[@identifier='MAXSCORE']/q:defaultValue/q:value", NS).text)
+            maximum = root.find("q:outcomeDeclaration[@identifier='MAXSCORE']/q:defaultValue/q:value", NS).text
             # a question's entries add up to its printed points exactly, so the item's to the sum
-            assert Fraction(str(maximum)) == sum(Fraction(str(a["points"])) for a in v["answers"])
-            scored = sum(Decimal(r.find(".//q:sum/q:baseValue", NS).text) for r in conditions)
-            assert scored == maximum
+            assert Fraction(maximum) == sum(Fraction(str(a["points"])) for a in v["answers"])
+            # and an engine adding the weights in floating point reaches MAXSCORE exactly
+            assert _full_marks_as_an_engine_adds_them(root) == float(maximum)
             assert root.find("q:modalFeedback", NS) is not None
+    assert divided > 0, "some item shares its points in thirds or halves: the division is exercised"
+
+
+def test_shares_added_as_decimals_would_miss_maxscore_and_weights_do_not() -> None:
+    """Why the weights are integers: two 1-point questions of three entries and a 3-point one
+    of seven, added as the 12-place decimals the items used to carry, fall short of 5."""
+    questions = [(1, 3), (1, 3), (3, 7)]
+    as_decimals = as_weights = 0.0
+    for points, entries in questions:
+        each = (Decimal(points) / entries).quantize(Decimal("1e-12"))
+        for share in [each] * (entries - 1) + [points - each * (entries - 1)]:
+            as_decimals = as_decimals + float(share)
+        for _ in range(entries):
+            as_weights = as_weights + float(Fraction(points, entries) * 21)  # 21: the shares' denominator
+    assert as_decimals == 4.999999999999999
+    assert as_weights / 21.0 == 5.0
 
 
 def test_figures_are_files_of_the_package_the_items_name(unpacked: Path) -> None:
