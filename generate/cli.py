@@ -39,6 +39,9 @@ examples:
   generate --kinds backprop                    a kind's options, what they accept, their defaults
   generate --grade output/quiz/key.json --answers answers.csv
                                                grade a class: grades, parts, the class report
+  generate --grade output/quiz/key.json --answers responses.csv
+                                               regrade an online quiz with carried credit: Moodle's
+                                               Responses report, or QTI results (--answers results/)
 
 grading (--grade KEY --answers CSV): the CSV has columns student,problem,part,value with the
 key's part names (z1[1], grad_W1[2,2], …). A part is right within the key's tolerance; on
@@ -51,6 +54,11 @@ output/<exam>-grading/ beside the build folder, where a rebuild cannot erase the
 may differ in case and spaces (Z1[1], "grad_W1[1, 1]"), a value may have a decimal comma (0,0331).
 A row that names no student, problem or part of the key is not graded: it is listed (line and
 why) on stderr and in unread.csv, the rest is graded, and the exit status is 1.
+--answers also reads an online quiz built from moodle.xml or qti.zip: Moodle's Responses
+report (CSV with Response and Right answer included; the right answers say which variant each
+slot was, the identity column is ID number, Username or Email address, or --roster-columns
+id=…), or QTI 2.1 assessmentResult files (an .xml, a folder or a zip). The same grading, plus
+gradebook.csv for Moodle's CSV grade import.
 
 The exam spec is TOML: title, course, date, instructions, seed, decimals, roster, [notation],
 language ("en" or "de"), decimal_comma, answer_space, and [[problems]] tables (kind, points,
@@ -86,7 +94,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--per-student", action="store_true", help="also one exam and one solutions PDF per student (sheets/, solutions/)")
     ap.add_argument("--templates", type=Path, metavar="DIR", help="your own templates, searched first (sandboxed)")
     ap.add_argument("--grade", type=Path, metavar="KEY.json", help="grade the --answers of a class against this key")
-    ap.add_argument("--answers", type=Path, metavar="FILE.csv", help="the class's answers: student,problem,part,value")
+    ap.add_argument("--answers", type=Path, metavar="FILE.csv", help="the class's answers: student,problem,part,value; or Moodle's Responses report (CSV), or QTI "
+                         "results (.xml, a folder or a .zip of them)")
     ap.add_argument("--timeout", type=int, default=300, metavar="S", help="pdflatex time limit per document (300)")
     return ap
 
@@ -126,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError("--timeout", "must be positive", "give seconds, e.g. --timeout 300")
     formats(args.format)
     if args.grade or args.answers:
-        ap.refuse_unused(args, "grading (--grade)", {"grade", "answers", "out", "force", "format", "timeout", "spec", "demo"})
+        ap.refuse_unused(args, "grading (--grade)", {"grade", "answers", "out", "force", "format", "timeout", "spec", "demo",
+                                                            "roster_columns"})
         return _grade(args)
     ap.refuse_unused(args, "building an exam", {"spec", "demo", "seed", "roster", "roster_columns", "variants", "out",
                                                 "force", "format", "per_student", "templates", "timeout"})
@@ -171,8 +181,9 @@ UNREAD_SHOWN = 50  # rows not graded named on stderr; a class's worth, not a run
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from .grading import grade, report_pdf
+    from . import roster
     from .build import formats
+    from .grading import grade, online, report_pdf
 
     if not (args.grade and args.answers):
         raise SpecError("--grade" if not args.grade else "--answers", "grading needs both --grade KEY.json and --answers",
@@ -180,11 +191,22 @@ def _grade(args: argparse.Namespace) -> int:
     if args.spec or args.demo:
         raise SpecError("spec", "grading takes no exam spec", "drop the spec; the key holds every variant")
     key = grade.load_key(args.grade)
-    placed = grade.place(key, grade.load_answers(args.answers))
+    columns = roster.columns_option(args.roster_columns) if args.roster_columns is not None else None
+    quiz = online.read(args.answers, key, columns)
+    if quiz is None:
+        if columns is not None:
+            raise SpecError("--roster-columns", "the answers CSV names its students in its student column",
+                            "drop --roster-columns: it picks the identity column of an LMS's report")
+        placed = grade.place(key, grade.load_answers(args.answers))
+    else:
+        key = quiz.key
+        placed = grade.place(key, quiz.answers)
     grades = grade.grade(key, placed)
     out = args.out or grade.grading_folder(args.grade)
     report = grade.report(key, grades, placed)
     contents: dict[str, str | bytes] = dict(grade.files(key, grades, placed, report))
+    if quiz is not None:
+        contents["gradebook.csv"] = online.gradebook(key, grades, quiz.identity)
     if "pdf" in formats(args.format):
         contents["report.pdf"] = report_pdf.compile_pdf(str(contents["report.tex"]), args.timeout)
     written = grade.write(out, contents, args.force, grade.key_digest(args.grade))
@@ -193,7 +215,8 @@ def _grade(args: argparse.Namespace) -> int:
         sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "
                          f"{', '.join(placed.absent[:20])}{', …' if len(placed.absent) > 20 else ''}\n")
     for u in placed.unread[:UNREAD_SHOWN]:  # all of them are in unread.csv
-        sys.stderr.write(f"generate: {args.answers} line {u.line} not graded: {u.why}\n")
+        at = f"line {u.line}" if quiz is None or quiz.source == online.MOODLE else f"file {u.text.split(': ')[0]}"
+        sys.stderr.write(f"generate: {args.answers} {at} not graded: {u.why}\n")
     if placed.unread:
         sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {out / 'unread.csv'}; "
                          "fix them and grade again with --force\n")

@@ -80,7 +80,7 @@ def load(path: Path, columns: dict[str, str] | None = None) -> tuple[Student, ..
     return parse(text, str(path), columns)
 
 
-def _separator(text: str) -> str:
+def separator(text: str) -> str:
     """The header line's separator: the one of , ; tab it has most of (a comma by default)."""
     header = text.split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in SEPARATORS}
@@ -88,7 +88,7 @@ def _separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _roles(header: list[str], columns: dict[str, str] | None, where: str) -> dict[str, int]:
+def roles(header: list[str], columns: dict[str, str] | None, where: str) -> dict[str, int]:
     """Which column holds each role: as ``columns`` names them, else by the names LMSs use."""
     keys = [_key(h) for h in header]
     found: dict[str, int] = {}
@@ -114,20 +114,21 @@ def parse(text: str, where: str = "roster", columns: dict[str, str] | None = Non
     fix = "write one student a line: id,name"
     students: list[Student] = []
     seen: set[str] = set()
-    roles: dict[str, int] = {}
+    found: dict[str, int] = {}
     text = text.lstrip("\ufeff")  # a spreadsheet's byte-order mark is no part of the first column's name
-    for line, row in csv_rows.rows(text, where, fix, _separator(text)):
+    for line, row in csv_rows.rows(text, where, fix, separator(text)):
         if line == 1:
-            roles = _roles(row, columns, where)
+            found = roles(row, columns, where)
             continue
-        _add(students, seen, row, roles, f"{where} line {line}")
+        _add(students, seen, row, found, f"{where} line {line}")
     if not students:
         raise SpecError(where, "no students" if seen or text.strip() else "empty file",
                         "add a line id,name per student" if text.strip() else "make the first line: id,name")
     return tuple(students)
 
 
-def _name(row: list[str], roles: dict[str, int]) -> str:
+def name_of(row: list[str], roles: dict[str, int]) -> str:
+    """A row's name: its name column, or its first and last names."""
     cell = (lambda role: row[roles[role]].strip() if role in roles and roles[role] < len(row) else "")
     return cell("name") or " ".join(part for part in (cell("first"), cell("last")) if part)
 
@@ -137,7 +138,7 @@ def _add(students: list[Student], seen: set[str], row: list[str], roles: dict[st
         return
     if roles["id"] >= len(row):
         raise SpecError(where, f"no id in {','.join(row)[:60]!r}", "give every student a line with an id")
-    sid, name = row[roles["id"]].strip(), _name(row, roles)
+    sid, name = row[roles["id"]].strip(), name_of(row, roles)
     if not csv_rows.printable_cells([sid, name]):
         raise SpecError(where, "a line break or control character inside an id or name", csv_rows.UNCLOSED)
     if not sid:

@@ -259,6 +259,72 @@ def hostile_csv(draw, header: str) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
 
 
+# what a quiz's LMS writes back: Moodle's Cloze summaries (part 1: …; part 2: …) and QTI results
+_CLOZE_CELLS = ["-", "", "part 1: 1", "part 1: 0,5; part 2: yes", "part 1: ; part 2: ", "part 2: 1; part 1: 2",
+                "part 1: " + "1; part 1: " * 50, "Teil 1: ja; Teil 2: nein", "part 1: −3; part 2: 81/2",
+                "part 1: =cmd|' /C calc'!A0", "part 1: 1e999999999", "part 1: nan; part 2: inf", "part 1: \x00",
+                "part 99999999: 1", "part 1: 2×10^-3", "part 1: 1,234.5", "part 1: " + "9" * 400]
+_MOODLE_HEADERS = ["Last name", "First name", "Email address", "ID number", "Username", "State", "Response 1",
+                   "Right answer 1", "Response 2", "Right answer 2", "Response 3", "Right answer 3", "Response 0",
+                   "Right answer 9999", "Grade/10.00", "Question 1", "", "response 1"]
+_STATES = ["Finished", "In progress", "Overdue", "Never submitted", "", "finished"]
+
+
+@st.composite
+def hostile_moodle_reports(draw, right: list[str]) -> str:
+    """A Responses report as Moodle downloads it, or nearly: its usual columns in any order,
+    rows of Cloze summaries (some the key's right answers), states, ids and odd cells."""
+    import csv
+    import io
+
+    usual = ["Last name", "First name", "Email address", "State", "Response 1", "Right answer 1", "Response 2",
+             "Right answer 2"]
+    header = usual if draw(st.booleans()) else draw(st.lists(st.sampled_from(_MOODLE_HEADERS), min_size=1, max_size=9))
+    cells = st.sampled_from(_CLOZE_CELLS) | st.sampled_from(right) | st.sampled_from(_CSV_CELLS) | st.text(max_size=8)
+    rows = [header]
+    for _ in range(draw(st.integers(0, 5))):
+        row = [draw(st.sampled_from(["ada@x", "bob@x", "ada@x", "", "=1"]) if h in ("Email address", "ID number",
+                                                                                    "Username") else
+                    st.sampled_from(_STATES) if h == "State" else cells) for h in header]
+        rows.append(row[:draw(st.integers(0, len(row)))] if draw(st.integers(0, 5)) == 0 else row)
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+_RESULT = ('<assessmentResult xmlns="http://www.imsglobal.org/xsd/imsqti_result_v2p1"><context sourcedId="{who}"/>'
+           "{items}</assessmentResult>")
+
+
+@st.composite
+def hostile_results(draw, idents: list[str]) -> bytes:
+    """An assessmentResult document, or something in its place: items the key has and not,
+    responses R1…, engine variables, values of every sort; not XML; an entity bomb; deep nesting."""
+    kind = draw(st.sampled_from(["result", "result", "result", "not xml", "bomb", "deep", "other root", "utf-16"]))
+    if kind == "not xml":
+        return draw(st.binary(max_size=40))
+    if kind == "bomb":
+        entities = "".join(f'<!ENTITY e{i} "{"&e%d;" % (i - 1) * 10 if i else "ha"}">' for i in range(12))
+        return f'<?xml version="1.0"?><!DOCTYPE r [{entities}]><assessmentResult>&e11;</assessmentResult>'.encode()
+    if kind == "deep":
+        n = draw(st.integers(100, 20_000))
+        return ("<assessmentResult>" + "<itemResult>" * n + "</itemResult>" * n + "</assessmentResult>").encode()
+    if kind == "other root":
+        return b"<notes>x</notes>"
+    values = st.sampled_from(["1", "-3", "0.5", "yes", "no", "", "nan", "1e999", "=1", "\u2212" + "2", "81/2"])
+    items = []
+    for _ in range(draw(st.integers(0, 4))):
+        ident = draw(st.sampled_from(idents) | st.sampled_from(["", "x", "quiz-p99-x"]))
+        responses = "".join(
+            f'<responseVariable identifier="{draw(st.sampled_from(["R1", "R2", "R0", "R99999", "duration", "r1"]))}">'
+            f"<candidateResponse><value>{draw(values)}</value></candidateResponse></responseVariable>"
+            for _ in range(draw(st.integers(0, 4))))
+        items.append(f'<itemResult identifier="{ident}">{responses}</itemResult>')
+    who = draw(st.sampled_from(["ada", "bob", "", "=cmd"]))
+    text = _RESULT.format(who=who, items="".join(items))
+    return text.encode("utf-16") if kind == "utf-16" else text.encode()
+
+
 _TOKENS = ["x1", "x2", "y", "z1", "=", ";", "+", "-", "*", "/", "^", "(", ")", "exp(", "log(", "sin(", "cos(",
            "tanh(", "sigmoid(", "relu(", "square(", "sqrt(", "ln(", "0", "1", "2.5", "1e999", "1e-999", "1000",
            "1/3", ",", " ", "__import__(", "'", "lambda", "**", "\n", "π", "x1.real"]

@@ -27,7 +27,7 @@ import re
 import zipfile
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import key as key_format
@@ -48,6 +48,22 @@ def identifier(text: str) -> str:
     """A QTI identifier (an NCName): letters, digits, - _ and ., starting with a letter."""
     out = re.sub(r"[^A-Za-z0-9_.-]", "-", text)
     return out if re.match(r"[A-Za-z_]", out) else f"x{out}"
+
+
+def item_identifiers(exam_name: str, problems: Iterable[int], students: Iterable[str]) -> dict[tuple[int, str], str]:
+    """Each variant's item identifier by (problem, student id), as the package names its items
+    and a results report names them back (an identifier met twice gets an x)."""
+    used: set[str] = set()
+    out: dict[tuple[int, str], str] = {}
+    students = tuple(students)
+    for problem in problems:
+        for student in students:
+            ident = identifier(f"{exam_name}-p{problem}-{slug(student)}")
+            while ident in used:
+                ident += "x"
+            used.add(ident)
+            out[problem, student] = ident
+    return out
 
 
 def _decimal(value: Any) -> Decimal:
@@ -168,14 +184,11 @@ def package(exam: ExamSpec, sheets: tuple[StudentSheet, ...], env: Any, skeleton
     """The whole ``qti.zip``."""
     figures = to_html.Figures()
     items = []  # (problem index, identifier, text, figures)
-    used_ids: set[str] = set()
+    idents = item_identifiers(exam.name, (spec.index for spec in exam.problems), (s.student.id for s in sheets))
     for spec in exam.problems:
         for s in sheets:
             v = next(v for v in s.variants if v.spec.index == spec.index)
-            ident = identifier(f"{exam.name}-p{spec.index}-{slug(s.student.id)}")
-            while ident in used_ids:
-                ident += "x"
-            used_ids.add(ident)
+            ident = idents[spec.index, s.student.id]
             text, shown = item(ident, f"{exam.title}: {exam.language.say('problem')} {spec.index} ({s.student.id})",
                                v.problem, statement(v.problem), exam.decimals, figures, language=exam.language)
             items.append((spec.index, ident, text, shown))

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 
 from gradsheet.generate.cli import main
 from tests.conftest import assert_one_line_error, examples, run_command
-from tests.strategies import VALID_EXAM, broken, hostile_csv, hostile_exams, plausible_exams
+from tests.strategies import (VALID_EXAM, broken, hostile_csv, hostile_exams, hostile_moodle_reports,
+                              hostile_results, plausible_exams)
 
 FORMULA_START = tuple("=+-@\t\r\n＝＋－＠")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?")
@@ -358,6 +360,90 @@ def test_a_formula_in_a_roster_id_or_an_answer_is_written_as_text(capsys, tmp_pa
     hyperlink = '\'=cmd|\' /C calc\'!A0,1,value,=HYPERLINK("http://x")'
     assert "is not a number" in unread[hyperlink], unread
     assert "'=cmd|' /C calc'!A0,1,value,-0.5" in unread, unread  # the second answer, the row as written
+
+
+# ---- generate --grade KEY --answers <an online quiz>: Moodle's Responses report, QTI results
+
+
+def _right_answers(key: dict) -> list[str]:
+    return ["; ".join(f"part {i}: {a['value']}" for i, a in enumerate(v["answers"], start=1))
+            for s in key["students"] for v in s["variants"]]
+
+
+def _idents(key: dict) -> list[str]:
+    from gradsheet.generate.lms.qti import item_identifiers
+
+    return list(item_identifiers(key["exam"], [p["problem"] for p in key["problems"]],
+                                 [s["id"] for s in key["students"]]).values())
+
+
+ONLINE_CASES = [
+    ("no right answer column", "Email address,State,Response 1\na@x,Finished,part 1: 1\n"),
+    ("9999 slots", "Email address," + ",".join(f"Response {n},Right answer {n}" for n in range(1, 5000)) + "\na@x\n"),
+    ("200,000 fields", "Email address,Response 1,Right answer 1\na@x," + "; ".join(f"part {i}: 1" for i in
+                                                                                     range(1, 200_001)) + ",-\n"),
+    ("no identity column", "Name,Response 1,Right answer 1\nA,part 1: 1,part 1: 1\n"),
+    ("6,000 participants", "Email address,Response 1,Right answer 1\n" + "".join(f"p{i}@x,-,-\n" for i in range(6000))),
+]
+
+
+@pytest.mark.parametrize("case,text", ONLINE_CASES, ids=[c[0] for c in ONLINE_CASES])
+def test_a_hostile_moodle_report_is_a_one_line_error_or_grades(capsys, tmp_path, key_doc, case, text):
+    folder = _grade_folder(tmp_path, key_doc, text)
+    code, _, err = assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers",
+                                                folder / "answers.csv", "--format", "tex"], folder)
+    assert code in (0, 1, 2)
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_hostile_moodle_reports_never_crash(capsys, tmp_path, key_doc, data):
+    folder = _grade_folder(tmp_path, key_doc, data.draw(hostile_moodle_reports(_right_answers(key_doc))))
+    assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", folder / "answers.csv",
+                                 "--format", "tex"], folder)
+
+
+@settings(max_examples=examples(1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), packed=st.sampled_from(["folder", "zip", "file"]))
+def test_generated_hostile_qti_results_never_crash(capsys, tmp_path, key_doc, data, packed):
+    folder = _grade_folder(tmp_path, key_doc, "")
+    documents = data.draw(st.lists(hostile_results(_idents(key_doc)), min_size=1, max_size=3))
+    results = folder / "results"
+    results.mkdir()
+    for i, doc in enumerate(documents):
+        (results / f"r{i}.xml").write_bytes(doc)
+    source = results
+    if packed == "zip":
+        source = folder / "results.zip"
+        with zipfile.ZipFile(source, "w") as z:
+            for path in sorted(results.iterdir()):
+                z.write(path, path.name)
+    elif packed == "file":
+        source = results / "r0.xml"
+    assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers", source, "--format", "tex"],
+                        folder)
+
+
+def test_results_unpacking_past_the_limit_are_one_line(capsys, tmp_path, key_doc, monkeypatch):
+    from gradsheet.generate.grading import online
+
+    monkeypatch.setattr(online, "CLASS_FILE_BYTES", 10_000)
+    folder = _grade_folder(tmp_path, key_doc, "")
+    with zipfile.ZipFile(folder / "results.zip", "w", zipfile.ZIP_DEFLATED) as z:  # 1 MB of zeros, 1 KB packed
+        z.writestr("r.xml", b"<assessmentResult>" + b"0" * 1_000_000 + b"</assessmentResult>")
+    code, _, err = assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers",
+                                                folder / "results.zip", "--format", "tex"], folder)
+    assert code == 2 and "more than 10,000 bytes of results unpacked" in err
+
+
+def test_an_entity_bomb_in_the_results_is_named_and_not_expanded(capsys, tmp_path, key_doc):
+    folder = _grade_folder(tmp_path, key_doc, "")
+    entities = "".join(f'<!ENTITY e{i} "{"&e%d;" % (i - 1) * 10 if i else "ha"}">' for i in range(12))
+    (folder / "bomb.xml").write_text(f'<?xml version="1.0"?><!DOCTYPE r [{entities}]><assessmentResult>&e11;'
+                                     "</assessmentResult>")
+    code, _, err = assert_well_behaved(capsys, ["--grade", folder / "build" / "key.json", "--answers",
+                                                folder / "bomb.xml", "--format", "tex"], folder)
+    assert code == 1 and "not XML" in err
 
 
 # ---- generate --templates DIR: an instructor's own templates
