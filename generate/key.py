@@ -177,12 +177,13 @@ def read(path: Path) -> Key:
     doc = loads(read_text(path, "give the key.json generate wrote", "a key.json file", CLASS_FILE_BYTES),
                 ".json", str(path))
     try:
-        return _key(doc)
+        return parse(doc)
     except SpecError as error:
         raise SpecError(f"{path.name} {error.field}".strip(), error.problem, error.fix) from None
 
 
-def _key(doc: Any) -> Key:
+def parse(doc: Any) -> Key:
+    """A key document (key.json's content) as :class:`Key`, every field checked."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SpecError("", f"not a {FORMAT} answer key", "give the key.json generate wrote")
     problems = tuple(_problem(p, f"problems[{i}]") for i, p in enumerate(_list(doc, "problems", "")))
