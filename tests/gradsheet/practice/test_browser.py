@@ -115,3 +115,18 @@ def test_a_lecture_example_is_drawn_as_the_slides_compute_it(page, served):
     page.fill("[name='grad_W1[2,2]']", "192")  # the slide prints 108; derive and the tool agree on 192
     page.click("#check")
     page.wait_for_selector("tr[data-part='grad_W1[2,2]'] .mark.correct")
+
+
+def test_an_uploaded_spec_file_is_drawn(page, served, tmp_path):
+    from gradsheet.derive import catalogue
+
+    spec = tmp_path / "lecture.toml"
+    spec.write_text(catalogue.text("herrmann-backprop"), encoding="utf-8")
+    page.goto(served)
+    page.check("input[name=from][value=spec]")
+    page.set_input_files("#spec-file", str(spec))
+    expect(page.locator("#spec")).to_have_value(spec.read_text(encoding="utf-8"))
+    page.select_option("#kind", "forward")
+    page.click("#draw")
+    page.wait_for_selector("#groups li")
+    assert page.locator("#share").inner_text() == "Your network, as forward."
