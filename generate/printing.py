@@ -21,6 +21,8 @@ from gradsheet.derive.printing.printers import LatexPrinter
 
 def to_decimal(value: Any) -> Decimal:
     """The value as a :class:`~decimal.Decimal` precise to far more places than any sheet prints."""
+    if isinstance(value, Decimal):  # a value rounded already (a key's): as it is, not through SymPy's N
+        return value
     if isinstance(value, (int, np.integer, sp.Integer)):
         return Decimal(int(value))
     if isinstance(value, sp.Rational):
