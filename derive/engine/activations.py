@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, cached_property
@@ -83,14 +84,29 @@ def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
             return found
         return choose(value)
 
+    tests = [_branch_test(condition, var) for condition, _ in branches]
+
     def choose(value: Any) -> Any:
         approx = sp.Float(Real.parts(value)[1], PRECISION)
-        for condition, fn in branches:
-            if condition is sp.true or bool(condition.subs(var, approx)):
+        for test, (_, fn) in zip(tests, branches):
+            if test(approx):
                 return fn(value)
         raise ValueError(f"no branch of {expr} holds at {approx}")
 
     return apply
+
+
+def _branch_test(condition: Any, var: sp.Symbol) -> Callable[[Any], bool]:
+    """A Piecewise condition as a test of a number: ``z > 0`` compares at once (substituting
+    into the condition cost a thousand times more); any other condition is substituted."""
+    if condition is sp.true:
+        return lambda approx: True
+    compare = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
+               sp.LessThan: operator.le}.get(type(condition))
+    if compare is not None and condition.lhs == var and condition.rhs.is_Number:
+        bound = condition.rhs
+        return lambda approx: bool(compare(approx, bound))
+    return lambda approx: bool(condition.subs(var, approx))
 
 
 @dataclass(frozen=True)
