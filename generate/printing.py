@@ -37,15 +37,9 @@ def to_decimal(value: Any) -> Decimal:
 def rounded(value: Any, decimals: int) -> Decimal:
     """Round half away from zero to ``decimals`` places (Decimal's ROUND_HALF_UP does that)."""
     # a sheet rounds the same few hundred numbers tens of thousands of times (checks, key,
-    # statement, steps). The key is the number's integers (SymPy's own hash costs more than
-    # the lookup saves) or the float itself, marked apart: 2 and 2.0 print differently.
-    if isinstance(value, sp.Rational):
-        key: tuple = (int(value.p), int(value.q), decimals)
-    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        key = (int(value), 1, decimals)
-    elif isinstance(value, float):
-        key = ("float", value, decimals)
-    else:
+    # statement, steps)
+    key = _key(value, decimals)
+    if key is None:
         return _rounded(value, decimals)
     found = _ROUNDED.get(key)
     if found is None:
@@ -58,6 +52,18 @@ def rounded(value: Any, decimals: int) -> Decimal:
 _ROUNDED: dict[tuple, Decimal] = {}
 
 
+def _key(value: Any, decimals: int) -> tuple | None:
+    """A number's cache key: its integers (SymPy's own hash costs more than the lookup saves)
+    or the float itself, marked apart (2 and 2.0 print differently); None: not cached."""
+    if isinstance(value, sp.Rational):
+        return int(value.p), int(value.q), decimals
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value), 1, decimals
+    if isinstance(value, float):
+        return "float", value, decimals
+    return None
+
+
 def _rounded(value: Any, decimals: int) -> Decimal:
     exact = to_decimal(value)
     with localcontext() as context:  # quantize needs every integer digit within the precision
@@ -67,6 +73,21 @@ def _rounded(value: Any, decimals: int) -> Decimal:
 
 def plain(value: Any, decimals: int) -> str:
     """The rounded value with trailing zeros dropped: ``-432``, ``1.432``, ``0.7311``."""
+    key = _key(value, decimals)
+    if key is None:
+        return _plain(value, decimals)
+    found = _PLAIN.get(key)
+    if found is None:
+        if len(_PLAIN) > 100_000:
+            _PLAIN.clear()
+        found = _PLAIN[key] = _plain(value, decimals)
+    return found
+
+
+_PLAIN: dict[tuple, str] = {}
+
+
+def _plain(value: Any, decimals: int) -> str:
     text = format(rounded(value, decimals), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
