@@ -38,15 +38,7 @@ def rounded(value: Any, decimals: int) -> Decimal:
     """Round half away from zero to ``decimals`` places (Decimal's ROUND_HALF_UP does that)."""
     # a sheet rounds the same few hundred numbers tens of thousands of times (checks, key,
     # statement, steps)
-    key = _key(value, decimals)
-    if key is None:
-        return _rounded(value, decimals)
-    found = _ROUNDED.get(key)
-    if found is None:
-        if len(_ROUNDED) > 100_000:
-            _ROUNDED.clear()
-        found = _ROUNDED[key] = _rounded(value, decimals)
-    return found
+    return _cached(_ROUNDED, _rounded, value, decimals)
 
 
 _ROUNDED: dict[tuple, Decimal] = {}
@@ -64,6 +56,19 @@ def _key(value: Any, decimals: int) -> tuple | None:
     return None
 
 
+def _cached(table: dict[tuple, Any], compute: Any, value: Any, decimals: int) -> Any:
+    """``compute(value, decimals)``, kept in ``table`` by the number's key (at most 100,000)."""
+    key = _key(value, decimals)
+    if key is None:
+        return compute(value, decimals)
+    found = table.get(key)
+    if found is None:
+        if len(table) > 100_000:
+            table.clear()
+        found = table[key] = compute(value, decimals)
+    return found
+
+
 def _rounded(value: Any, decimals: int) -> Decimal:
     exact = to_decimal(value)
     with localcontext() as context:  # quantize needs every integer digit within the precision
@@ -73,15 +78,7 @@ def _rounded(value: Any, decimals: int) -> Decimal:
 
 def plain(value: Any, decimals: int) -> str:
     """The rounded value with trailing zeros dropped: ``-432``, ``1.432``, ``0.7311``."""
-    key = _key(value, decimals)
-    if key is None:
-        return _plain(value, decimals)
-    found = _PLAIN.get(key)
-    if found is None:
-        if len(_PLAIN) > 100_000:
-            _PLAIN.clear()
-        found = _PLAIN[key] = _plain(value, decimals)
-    return found
+    return _cached(_PLAIN, _plain, value, decimals)
 
 
 _PLAIN: dict[tuple, str] = {}
