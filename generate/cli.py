@@ -215,8 +215,7 @@ def _grade(args: argparse.Namespace) -> int:
         sys.stderr.write(f"generate: no answers from {len(placed.absent)} student(s) of the key, each scored 0: "
                          f"{', '.join(placed.absent[:20])}{', …' if len(placed.absent) > 20 else ''}\n")
     for u in placed.unread[:UNREAD_SHOWN]:  # all of them are in unread.csv
-        at = f"line {u.line}" if quiz is None or quiz.source == online.MOODLE else f"file {u.text.split(': ')[0]}"
-        sys.stderr.write(f"generate: {args.answers} {at} not graded: {u.why}\n")
+        sys.stderr.write(f"generate: {args.answers} {u.at} not graded: {u.why}\n")
     if placed.unread:
         sys.stderr.write(f"generate: {len(placed.unread)} row(s) not graded, listed in {out / 'unread.csv'}; "
                          "fix them and grade again with --force\n")

@@ -146,6 +146,11 @@ class Unread:
     text: str
     why: str
     student: str = ""  # the row's first field, where it has one: whose answer was not graded
+    place: str = ""  # where it stands, where that is no line (a results file); else "line N"
+
+    @property
+    def at(self) -> str:
+        return self.place or f"line {self.line}"
 
 
 @dataclass(frozen=True)

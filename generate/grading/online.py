@@ -49,8 +49,6 @@ from ..lms.qti import item_identifiers
 from .grade import ClassAnswers, PartGrade, Row, Unread, text_answer
 from .class_report import points
 
-MOODLE = "Moodle's Responses report"
-QTI = "QTI 2.1 results"
 ANSWERS_HEADER = ["student", "problem", "part", "value"]
 MAX_RESULT_FILES = 20_000  # a class's candidates, several files each
 _SLOT = re.compile(r"(response|right answer) (\d{1,4})", re.I)
@@ -65,7 +63,6 @@ class Online:
     key: Key  # one student per participant, holding the variants they answered
     answers: ClassAnswers
     identity: str  # the column that names a participant (the gradebook's identifier)
-    source: str
 
 
 def read(path: Path, key: Key, columns: dict[str, str] | None = None) -> Online | None:
@@ -214,8 +211,8 @@ def moodle_responses(text: str, where: str, key: Key, columns: dict[str, str] | 
     dealt: dict[str, dict[int, KeyVariant]] = {}
     for a in attempts.values():
         mine = dealt.setdefault(a.participant, {})
+        cell = (lambda i: a.cells[i] if i < len(a.cells) else "")  # noqa: E731 (a row may be short)
         for n in sorted(slots):
-            cell = (lambda i: a.cells[i] if i < len(a.cells) else "")
             right = parts_of(cell(slots[n]["right answer"]))
             given = parts_of(cell(slots[n]["response"])) if "response" in slots[n] else None
             if right is None:
@@ -246,7 +243,7 @@ def moodle_responses(text: str, where: str, key: Key, columns: dict[str, str] | 
                     answers.append(Row(a.line, a.participant, str(problem), entry.part, shown_value))
     names = {a.participant: a.name for a in attempts.values()}
     return Online(_dealt(key, dealt, names), ClassAnswers(tuple(answers), tuple(unread)),
-                  header[found["id"]], MOODLE)
+                  header[found["id"]])
 
 
 def _dealt(key: Key, dealt: dict[str, dict[int, KeyVariant]], names: dict[str, str]) -> Key:
@@ -264,40 +261,38 @@ def _local(tag: str) -> str:
 
 
 def _documents(path: Path) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of every results document: the file, a folder's .xml files, a zip's."""
-    too_many = SpecError(str(path), f"more than {MAX_RESULT_FILES:,} results files", "grade the class in parts")
+    """(name, bytes) of every results document: the file, a folder's .xml files, a zip's; at
+    most the class limit of bytes in all."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.xml") if p.is_file())
-        if len(files) > MAX_RESULT_FILES:
-            raise too_many
-        total = 0
-        for p in files:
-            data = _bytes(p)
-            total += len(data)
-            if total > CLASS_FILE_BYTES:
-                raise SpecError(str(path), f"more than {CLASS_FILE_BYTES:,} bytes of results", "grade the class in parts")
-            yield p.relative_to(path).as_posix(), data
-        return
-    if path.suffix.lower() == ".zip":
-        data = _bytes(path)
+        members = [(p.relative_to(path).as_posix(), lambda left, p=p: _bytes(p)) for p in files]
+        unpacked = ""
+    elif path.suffix.lower() == ".zip":
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
+            archive = zipfile.ZipFile(io.BytesIO(_bytes(path)))
         except zipfile.BadZipFile:
             raise SpecError(str(path), "not a zip file", "give the results as a zip, a folder or an .xml file") from None
-        names = sorted(n for n in archive.namelist() if n.lower().endswith(".xml") and not n.endswith("/"))
-        if len(names) > MAX_RESULT_FILES:
-            raise too_many
-        total = 0
-        for name in names:
+
+        def unzip(left: int, name: str) -> bytes:
             with archive.open(name) as handle:  # read with a limit: a zip's sizes can lie
-                content = handle.read(CLASS_FILE_BYTES + 1 - total)
-            total += len(content)
-            if total > CLASS_FILE_BYTES:
-                raise SpecError(str(path), f"more than {CLASS_FILE_BYTES:,} bytes of results unpacked",
-                                "grade the class in parts")
-            yield name, content
+                return handle.read(left + 1)
+
+        members = [(n, lambda left, n=n: unzip(left, n)) for n in sorted(archive.namelist())
+                   if n.lower().endswith(".xml") and not n.endswith("/")]
+        unpacked = " unpacked"
+    else:
+        yield path.name, _bytes(path)
         return
-    yield path.name, _bytes(path)
+    if len(members) > MAX_RESULT_FILES:
+        raise SpecError(str(path), f"more than {MAX_RESULT_FILES:,} results files", "grade the class in parts")
+    total = 0
+    for name, read in members:
+        data = read(CLASS_FILE_BYTES - total)
+        total += len(data)
+        if total > CLASS_FILE_BYTES:
+            raise SpecError(str(path), f"more than {CLASS_FILE_BYTES:,} bytes of results{unpacked}",
+                            "grade the class in parts")
+        yield name, data
 
 
 def _bytes(path: Path) -> bytes:
@@ -330,13 +325,17 @@ def qti_results(path: Path, key: Key) -> Online:
     documents = 0
     for number, (name, data) in enumerate(_documents(path), start=1):
         documents += 1
+
+        def skip(text: str, why: str, who: str = "") -> None:
+            unread.append(Unread(number, f"{name}{': ' + text if text else ''}", why, who, f"file {name}"))
+
         try:
             root = ET.fromstring(data)
         except ET.ParseError as error:
-            unread.append(Unread(number, name, f"not XML ({error})"))
+            skip("", f"not XML ({error})")
             continue
         if _local(root.tag) != "assessmentResult":
-            unread.append(Unread(number, name, f"a <{_local(root.tag)[:40]}>, not an assessmentResult"))
+            skip("", f"a <{_local(root.tag)[:40]}>, not an assessmentResult")
             continue
         context = next((c for c in root if _local(c.tag) == "context"), None)
         session = next((c for c in context if _local(c.tag) == "sessionIdentifier"), None) if context is not None else None
@@ -348,14 +347,13 @@ def qti_results(path: Path, key: Key) -> Online:
         for result in (c for c in root if _local(c.tag) == "itemResult"):
             ident = result.get("identifier", "")
             if ident not in items:
-                unread.append(Unread(number, f"{name}: {ident[:60]}", f"{candidate}: item {ident[:60]!r} is no "
-                                     "variant of the key (is the test this key.json's qti.zip?)", candidate))
+                skip(ident[:60], f"{candidate}: item {ident[:60]!r} is no variant of the key (is the test this "
+                                 "key.json's qti.zip?)", candidate)
                 continue
             problem, owner = items[ident]
             variant = variants[problem, owner]
             if problem in mine and mine[problem] is not variant:
-                unread.append(Unread(number, f"{name}: {ident}", f"{candidate}: a second variant of problem {problem}",
-                                     candidate))
+                skip(ident, f"{candidate}: a second variant of problem {problem}", candidate)
                 continue
             mine[problem] = variant
             for response in (c for c in result if _local(c.tag) == "responseVariable"):
@@ -364,8 +362,8 @@ def qti_results(path: Path, key: Key) -> Online:
                     continue  # the engine's own (duration, numAttempts)
                 k = int(m.group(1))
                 if not 1 <= k <= len(variant.answers):
-                    unread.append(Unread(number, f"{name}: {ident} {m.group(0)}", f"{candidate}: problem {problem} "
-                                         f"has no response {m.group(0)}", candidate))
+                    skip(f"{ident} {m.group(0)}", f"{candidate}: problem {problem} has no response {m.group(0)}",
+                         candidate)
                     continue
                 given = next((c for c in response if _local(c.tag) == "candidateResponse"), None)
                 value = next((c.text or "" for c in given if _local(c.tag) == "value"), "") if given is not None else ""
@@ -374,7 +372,7 @@ def qti_results(path: Path, key: Key) -> Online:
     if not documents:
         raise SpecError(str(path), "no .xml results in it", "give the assessmentResult files the LMS exported")
     return Online(_dealt(key, {c: v for c, v in dealt.items() if v}, {}),
-                  ClassAnswers(tuple(answers), tuple(unread)), "candidate", QTI)
+                  ClassAnswers(tuple(answers), tuple(unread)), "candidate")
 
 
 # ---- back into the gradebook

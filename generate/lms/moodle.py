@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 import re
 import xml.etree.ElementTree as ET
 from typing import Any

@@ -26,7 +26,6 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -68,14 +67,6 @@ def item_identifiers(exam_name: str, problems: Iterable[int], students: Iterable
 
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(key_format._number(value)))
-
-
-def _points(value: Fraction | int) -> str:
-    """Points as QTI reads a float: an integer plainly, a fraction of points to 12 places."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    return format((Decimal(value.numerator) / value.denominator).quantize(Decimal("1e-12")).normalize(), "f")
 
 
 def _body(problem: Any, statement: str, decimals: int, figures: to_html.Figures,
@@ -168,7 +159,7 @@ def item(ident: str, title: str, problem: Any, statement: str, decimals: int, fi
         '<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">'
         "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>",
         '<outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">'
-        f"<defaultValue><value>{_points(total)}</value></defaultValue></outcomeDeclaration>",
+        f"<defaultValue><value>{total}</value></defaultValue></outcomeDeclaration>",  # whole points
         '<outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>',
         f"<itemBody>{body}</itemBody>",
         _processing(problem, responses, worth),

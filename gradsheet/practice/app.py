@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gradsheet.derive.errors import SpecError
@@ -81,9 +81,6 @@ def create_app() -> Flask:
 
 
 def _body() -> dict[str, Any]:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        abort(413)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise SpecError("request", "expected a JSON object", "reload the page")

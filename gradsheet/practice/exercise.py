@@ -144,9 +144,8 @@ def page(source: Source) -> dict[str, Any]:
     p, say = ex.problem, ex.say
     env = render.templates()
     figures = to_html.Figures()
-    statement = to_html.statement(render.statements(env, (ex.sheet,), ex.exam.language)(p), figures)
-    svgs = figure_files.svgs(figures.latex, env, render.skeleton_list((ex.sheet,)), FIGURE_SECONDS)
-    uris = ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in svgs]
+    statement = _with_images(ex, to_html.statement(render.statements(env, (ex.sheet,), ex.exam.language)(p), figures),
+                             figures)
     answers = {a.part: a for a in p.answers}
     groups = []
     for q in p.questions:
@@ -157,7 +156,7 @@ def page(source: Source) -> dict[str, Any]:
             fields.append({"part": part, "label": a.label, "choices": offered})
         note = say(", graded by hand: not in this test") if not q.parts else ""
         groups.append({"text": to_html.fragment(q.text), "points": q.points, "fields": fields, "note": note})
-    return {"source": source.__dict__, "title": say(p.title), "statement": to_html.images(statement, uris),
+    return {"source": source.__dict__, "title": say(p.title), "statement": statement,
             "rounding": render.rounding(ex.exam.decimals, ex.exam.language), "groups": groups,
             "steps": [say(s.title) for s in p.solution]}
 
@@ -174,17 +173,17 @@ def check(source: Source, given: Any) -> dict[str, Any]:
     ex = exercise(source)
     if not isinstance(given, dict) or len(given) > MAX_ANSWERS:
         raise SpecError("answers", "expected an object of at most 500 values", "reload the page")
-    parts = {a.part for a in ex.problem.answers}
+    entries = {e.part: e for e in ex.key.students[0].variants[0].answers}
     mine: dict[str, str] = {}
     for part, value in given.items():
-        if part not in parts:
+        if part not in entries:
             raise SpecError("answers", f"no part {str(part)[:40]!r} in this problem", "reload the page")
         if not isinstance(value, str) or len(value) > ANSWER_CHARS:
             raise SpecError(f"answers.{part}", f"expected text of at most {ANSWER_CHARS} characters", "shorten it")
         if value.strip():
             mine[part] = value
     unread = {part: why for part, value in mine.items()
-              if (why := grade.unreadable(value, not isinstance(_entry(ex, part).value, str)))}
+              if (why := grade.unreadable(value, not isinstance(entries[part].value, str)))}
     readable = {part: value for part, value in mine.items() if part not in unread}
     placed = grade.Placed({(STUDENT.id, 1): readable}, (), ())
     marks = {}
@@ -192,16 +191,12 @@ def check(source: Source, given: Any) -> dict[str, Any]:
     for g in graded:
         verdict = "unread" if g.part in unread else g.verdict
         marks[g.part] = {"verdict": verdict, "given": mine.get(g.part, ""),
-                         "expected": expected(_entry(ex, g.part), mine.get(g.part, "")),
+                         "expected": expected(entries[g.part], mine.get(g.part, "")),
                          "why": unread.get(g.part, ex.exam.language.translated(g.diagnosis) if g.diagnosis else ""),
                          "step": g.step,
                          "points": _points(g.credit), "worth": _points(g.worth)}
     return {"marks": marks, "score": _points(sum((g.credit for g in graded), Fraction(0))),
             "of": _points(sum(key_format.part_points(ex.problem).values(), Fraction(0)))}
-
-
-def _entry(ex: Exercise, part: str) -> key_format.Entry:
-    return next(e for e in ex.key.students[0].variants[0].answers if e.part == part)
 
 
 def _points(value: Fraction) -> str:
@@ -218,7 +213,7 @@ def expected(entry: key_format.Entry, given: str) -> str:
     m = re.fullmatch(r"[-+]?\d*\.(\d+)", typed)
     key_decimals = len(str(value).partition(".")[2]) if isinstance(value, float) else 0
     if m is None or len(m.group(1)) >= key_decimals or not math.isfinite(float(value)):
-        return key_format._number(value).__str__()
+        return str(key_format._number(value))
     places = len(m.group(1))
     exact = Fraction(str(value))
     rounded = Fraction(math.floor(abs(exact) * 10 ** places + Fraction(1, 2)), 10 ** places) * (1 if exact >= 0 else -1)
@@ -234,9 +229,11 @@ def solution(source: Source, step: int | None = None) -> dict[str, Any]:
         if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < len(sections):
             raise SpecError("step", f"expected a step from 0 to {len(sections) - 1}", "reload the page")
         sections = (sections[step],)
-    env = render.templates()
     figures = to_html.Figures()
-    body = to_html.solution(sections, figures, ex.exam.language)
-    svgs = figure_files.svgs(figures.latex, env, render.skeleton_list((ex.sheet,)), FIGURE_SECONDS)
-    uris = ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in svgs]
-    return {"html": to_html.images(body, uris)}
+    return {"html": _with_images(ex, to_html.solution(sections, figures, ex.exam.language), figures)}
+
+
+def _with_images(ex: Exercise, html: str, figures: to_html.Figures) -> str:
+    """``html`` with its figures compiled to SVG (as the LMS exports compile them), inline."""
+    svgs = figure_files.svgs(figures.latex, render.templates(), render.skeleton_list((ex.sheet,)), FIGURE_SECONDS)
+    return to_html.images(html, ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in svgs])
