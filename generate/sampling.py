@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from fractions import Fraction
+from functools import cache
 from typing import Sequence, TypeVar
 
 import numpy as np
@@ -27,16 +28,33 @@ def integer(rng: np.random.Generator, low: int, high: int, nonzero: bool = False
     while True:
         value = int(rng.integers(low, high + 1))
         if value or not nonzero:
-            return sp.Integer(value)
+            return _number(value, 1)
 
 
 def one_decimal(rng: np.random.Generator, low: str, high: str, nonzero: bool = True) -> sp.Rational:
     """A number with one decimal place in [low, high]."""
-    lo, hi = int(Fraction(low) * 10), int(Fraction(high) * 10)
+    lo, hi = _tenths(low), _tenths(high)
     while True:
         tenths = int(rng.integers(lo, hi + 1))
         if tenths or not nonzero:
-            return sp.Rational(tenths, 10)
+            return _number(tenths, 10)
+
+
+@cache
+def _tenths(text: str) -> int:
+    return int(Fraction(text) * 10)
+
+
+_NUMBERS: dict[tuple[int, int], sp.Rational] = {}
+
+
+def _number(p: int, q: int) -> sp.Rational:
+    """p/q as SymPy's number, made once: a class draws the same few dozen numbers tens of
+    thousands of times, and SymPy's constructor costs more than the draw."""
+    found = _NUMBERS.get((p, q))
+    if found is None:
+        found = _NUMBERS[p, q] = sp.Rational(p, q)
+    return found
 
 
 def pick(rng: np.random.Generator, options: Sequence[T]) -> T:

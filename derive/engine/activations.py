@@ -65,10 +65,9 @@ def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     """
     mp_fn = sp.lambdify(var, expr, modules="mpmath")
     if not isinstance(expr, sp.Piecewise):
-        sym_fn = sp.Lambda(var, expr)
-        return exact_call(sym_fn, mp_fn)
+        return exact_call(_symbolic(expr, var), mp_fn)
 
-    branches = [(condition, exact_call(sp.Lambda(var, piece), sp.lambdify(var, piece, modules="mpmath")))
+    branches = [(condition, exact_call(_symbolic(piece, var), sp.lambdify(var, piece, modules="mpmath")))
                 for piece, condition in expr.args]
 
     known: dict[tuple[int, int], Any] = {}
@@ -92,6 +91,29 @@ def _exact_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
             if test(approx):
                 return fn(value)
         raise ValueError(f"no branch of {expr} holds at {approx}")
+
+    return apply
+
+
+def _symbolic(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
+    """``expr`` as a SymPy function of ``var``; a polynomial with rational coefficients (z²,
+    a(1 − a), 2z) evaluated at a rational by Horner's rule on fractions: the same number,
+    where SymPy's own evaluation of z² at 37/10 looks for perfect powers (90 µs)."""
+    function = sp.Lambda(var, expr)
+    if not expr.is_polynomial(var):
+        return function
+    coefficients = sp.Poly(expr, var).all_coeffs()
+    if not all(c.is_Rational for c in coefficients):
+        return function
+    exact = [Fraction(int(c.p), int(c.q)) for c in coefficients]
+
+    def apply(value: Any) -> Any:
+        if not isinstance(value, sp.Rational):
+            return function(value)
+        x, total = Fraction(int(value.p), int(value.q)), Fraction(0)
+        for c in exact:
+            total = total * x + c
+        return sp.Rational(total.numerator, total.denominator)
 
     return apply
 

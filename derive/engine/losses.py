@@ -31,6 +31,17 @@ def _xlogy(c: np.ndarray, x: np.ndarray, mode: Mode) -> np.ndarray:
     return out
 
 
+def _squared(d: np.ndarray) -> np.ndarray:
+    """d², elementwise; an exact rational as d · d, the same number: SymPy's power of a
+    Rational first looks for perfect powers (90 µs, where the product takes 2 µs)."""
+    if d.dtype != object:
+        return d ** 2
+    return np.asarray(_SQUARE(d), dtype=object)
+
+
+_SQUARE = np.frompyfunc(lambda v: v * v if isinstance(v, (int, sp.Rational)) else v ** 2, 1, 1)
+
+
 @dataclass(frozen=True)
 class Loss:
     name: str
@@ -72,7 +83,7 @@ def _half_sse() -> Loss:
     return Loss(
         "half_sse", "C = 1/2 Σ_j (y_j − ŷ_j)², the lectures' cost (Eq. 3.11)",
         r"\frac{1}{2} \sum_j \left(y_j - \hat{y}_j\right)^2",
-        lambda y, yh, mode: mode.fix(((y - yh) ** 2).sum(axis=-1) / 2),
+        lambda y, yh, mode: mode.fix(_squared(y - yh).sum(axis=-1) / 2),
         lambda y, yh, mode: mode.fix(-(y - yh)),
         lambda ys, yhs: sp.Rational(1, 2) * sum((yv - yh) ** 2 for yv, yh in zip(ys, yhs)),
         r"-\left(y_j - \hat{y}_j\right)",
@@ -83,7 +94,7 @@ def _mse() -> Loss:
     return Loss(
         "mse", "C = (1/n) Σ_j (y_j − ŷ_j)², mean over the n outputs",
         r"\frac{1}{n} \sum_j \left(y_j - \hat{y}_j\right)^2",
-        lambda y, yh, mode: mode.fix(((y - yh) ** 2).sum(axis=-1) / y.shape[-1]),
+        lambda y, yh, mode: mode.fix(_squared(y - yh).sum(axis=-1) / y.shape[-1]),
         lambda y, yh, mode: mode.fix(-2 * (y - yh) / y.shape[-1]),
         lambda ys, yhs: sum((yv - yh) ** 2 for yv, yh in zip(ys, yhs)) / len(ys),
         r"-\frac{2}{n}\left(y_j - \hat{y}_j\right)",

@@ -4,6 +4,7 @@ of the output, and the function's properties (range, zero-centred, saturating)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -159,7 +160,9 @@ def _evaluated(lhs: str, substituted: str, result: str) -> Step:
     return Step(lhs, "" if substituted == result else substituted, "", result)
 
 
+@lru_cache(maxsize=256)
 def _latex(expr: sp.Expr) -> str:
+    """An activation's formula as LaTeX: the same few for every variant, written once."""
     return sp.latex(expr, ln_notation=True)
 
 
