@@ -321,9 +321,13 @@ def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[
     acts = [activations.get(name, {"alpha": opts.alpha} if name == "leaky_relu" else None) for _, _, name in layers]
     # hidden layer l is dead if it is exactly zero for every example
     dead = [screen_forward] * (len(layers) - 1)
+    # the backward half where every value is an integer: (z, a) per layer, per example
+    passes: list[list[tuple[list[int], list[int]]]] | None = \
+        [] if screen_forward and all(act.name in _PRIME_ON_INTEGERS for act in acts) else None
     for x, y in pairs:
         a: list[Any] = [int(v) for v in x]
         exact = True
+        values = [([], a)]
         for l, ((weights, bias, _), act) in enumerate(zip(layers, acts), start=1):
             zs = [sum(int(w) * v for w, v in zip(row, a)) for row in weights]
             if bias is not None:
@@ -340,16 +344,62 @@ def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[
                 raise Degenerate("a value sits on a kink")
             exact = exact and act.name in EXACT_ON_INTEGERS and all(v.is_integer() for v in outputs)
             a = [int(v) for v in outputs] if exact else outputs
+            values.append((zs, a))
             if l < len(layers):
                 dead[l - 1] = dead[l - 1] and exact and not any(a)
         if screen_forward and exact and any(int(t) == v for t, v in zip(y, a)):
             raise Degenerate("a target equals its prediction")
         error = [(int(t) - v) ** 2 for t, v in zip(y, a)]
         costs.append(0.5 * sum(error) if opts.loss == "half_sse" else sum(error) / len(error))
+        if passes is not None and exact:
+            passes.append(values)
+        else:
+            passes = None
     if sum(costs) / len(costs) > limit:  # the mean: a batch's cost C = (1/m) Σ C_i
         raise Degenerate(f"cost = {sum(costs) / len(costs):g} is beyond the bound {opts.bound}")
     if any(dead):
         raise Degenerate(f"layer {dead.index(True) + 1} is dead")
+    if passes is not None:
+        _backward_within(layers, acts, [y for _, y in pairs], passes, opts, limit)
+
+
+# σ'(z) on an integer z, exactly (a z on ReLU's kink is rejected before it is asked)
+_PRIME_ON_INTEGERS: dict[str, Callable[[int], int]] = {
+    "identity": lambda z: 1, "square": lambda z: 2 * z, "relu": lambda z: int(z > 0)}
+
+
+def _backward_within(layers: Sequence[tuple[list, list | None, str]], acts: Sequence[activations.Activation],
+                     targets: Sequence[list], passes: Sequence[list[tuple[list[int], list[int]]]], opts: NetOptions,
+                     limit: float) -> None:
+    """The backward half of the bound check, in exact integers, on a draw whose forward pass
+    was all integers: Eq. 3.18 and 3.23 for each example's δ, then ∂C/∂W, ∂C/∂b (the batch's
+    mean) and ∂C/∂x, as the exact trace computes them. A draw that check would reject for a δ
+    or a gradient past the bound no longer costs a float and an exact trace.
+
+    The mse's ∂C/∂ŷ = 2(ŷ − y)/n is carried as 2(ŷ − y), every value n times too large, and
+    the batch's sums m times: the bound is scaled instead of dividing."""
+    m, depth = len(passes), len(layers)
+    scale = 1 if opts.loss == "half_sse" else len(targets[0])
+    grads_w = [[[0] * len(row) for row in w] for w, _, _ in layers]
+    grads_b = [[0] * len(w) for w, _, _ in layers]
+    for values, y in zip(passes, targets):
+        upstream = [(v - int(t)) * (1 if scale == 1 else 2) for v, t in zip(values[-1][1], y)]
+        for l in range(depth, 0, -1):
+            weights, prime = layers[l - 1][0], _PRIME_ON_INTEGERS[acts[l - 1].name]
+            delta = [u * prime(z) for u, z in zip(upstream, values[l][0])]
+            _within(delta, limit * scale, opts.bound, "δ")
+            previous = values[l - 1][1]
+            for j, d in enumerate(delta):
+                grads_b[l - 1][j] += d
+                row = grads_w[l - 1][j]
+                for k, v in enumerate(previous):
+                    row[k] += d * v
+            upstream = [sum(int(weights[j][k]) * delta[j] for j in range(len(delta))) for k in range(len(previous))]
+        _within(upstream, limit * scale, opts.bound, "∂C/∂x")  # after layer 1: W^(1)ᵀ δ^(1)
+    for l, (grad_w, grad_b) in enumerate(zip(grads_w, grads_b)):
+        _within([v for row in grad_w for v in row], limit * scale * m, opts.bound, "∂C/∂W")
+        if layers[l][1] is not None:
+            _within(grad_b, limit * scale * m, opts.bound, "∂C/∂b")
 
 
 # σ as NumPy computes it on one float64 (x * x, np.maximum(x, 0.0)), for integer z
@@ -357,10 +407,10 @@ _ON_FLOATS: dict[str, Callable[[float], float]] = {
     "identity": lambda x: x, "square": lambda x: x * x, "relu": lambda x: x if x > 0.0 else 0.0}
 
 
-def _within(values: Sequence[Any], limit: float, bound: Any) -> None:
+def _within(values: Sequence[Any], limit: float, bound: Any, what: str = "a forward value") -> None:
     peak = max(map(abs, values))
     if peak > limit:
-        raise Degenerate(f"a forward value = {peak:g} is beyond the bound {bound}")
+        raise Degenerate(f"{what} = {float(peak):g} is beyond the bound {bound}")
 
 
 def _inputs(rng: np.random.Generator, opts: NetOptions) -> list[sp.Rational]:

@@ -300,9 +300,12 @@ def round_half_away(x: Any, decimals: int) -> sp.Rational:
         with mpmath.workdps(PRECISION):
             # significant digits only: fixed notation would print a large value's binary tail
             p, q = Fraction(mpmath.nstr(x, PRECISION - 5, strip_zeros=False)).as_integer_ratio()
-    elif isinstance(x, (int, sp.Rational)):
-        exact = sp.Rational(x)
-        p, q = int(exact.p), int(exact.q)
+    elif isinstance(x, sp.Rational):
+        p, q = int(x.p), int(x.q)
+        if 10**decimals % q == 0:
+            return x  # on the grid already (most of hand mode's operands): itself, not a new Rational
+    elif isinstance(x, int):
+        p, q = x, 1
     else:
         p, q = Fraction(str(sp.N(x, 40 + decimals))).as_integer_ratio()
     return _rounded_ratio(p, q, decimals)
