@@ -113,6 +113,13 @@ def is_short(value: Any, decimals: int) -> bool:
 
 def fixed(value: Any, decimals: int) -> str:
     """The value rounded to exactly ``decimals`` places, trailing zeros kept: ``0.4130``."""
+    return _cached(_FIXED, _fixed, value, decimals)
+
+
+_FIXED: dict[tuple, str] = {}
+
+
+def _fixed(value: Any, decimals: int) -> str:
     text = format(rounded(value, decimals), "f")
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 

@@ -171,7 +171,9 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
         return
     # the first student is drawn here, before the fork: the first draw of each kind pays its
     # lazy imports and derivations (50 ms for the demo), which the workers then inherit
-    # instead of each paying them again
+    # instead of each paying them again; so does what a kind prepares for every draw
+    for pspec in exam.problems:
+        problems.get(pspec.kind).prepare(pspec.options)
     yield _unwrap(_student_draws(exam, students[0]), progress)
     students = students[1:]
     # fork: the workers inherit the imported modules and caches, so they start in milliseconds.

@@ -326,6 +326,17 @@ def _elementwise(func: Callable[[Any], Any]) -> Callable[[np.ndarray], np.ndarra
     return apply
 
 
+_ROUNDERS: dict[int, Callable[[np.ndarray], np.ndarray]] = {}
+
+
+def _rounder(decimals: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Hand mode's rounding to ``decimals`` over an array, made once per count of decimals."""
+    found = _ROUNDERS.get(decimals)
+    if found is None:
+        found = _ROUNDERS[decimals] = _elementwise(lambda v: round_half_away(v, decimals))
+    return found
+
+
 @dataclass(frozen=True)
 class Mode:
     """How numbers are held and when they are rounded."""
@@ -364,8 +375,7 @@ class Mode:
         if self.name != "hand":
             return x
         assert self.decimals is not None
-        decimals = self.decimals
-        return _elementwise(lambda v: round_half_away(v, decimals))(x)
+        return _rounder(self.decimals)(x)
 
     def log(self, x: np.ndarray) -> np.ndarray:
         if self.is_float:

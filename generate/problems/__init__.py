@@ -30,6 +30,9 @@ class Kind:
     capacity: Callable[[Any], int | None] = lambda options: None
     widen: str = ""  # how to get more distinct variants, for the error when a roster needs more
     follow: Follow | None = None  # how its answers compute from each other, for carried credit
+    # what every draw under these options computes first (an activation's exact functions),
+    # made before the drawing forks its workers, so that each inherits it instead of making it again
+    prepare: Callable[[Any], None] = lambda options: None
 
 
 NAMES = ("forward", "backprop", "update", "chain_rule", "activation", "param_count", "regularization",

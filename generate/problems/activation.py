@@ -166,7 +166,20 @@ def _latex(expr: sp.Expr) -> str:
     return sp.latex(expr, ln_notation=True)
 
 
+def prepare(opts: Options) -> None:
+    """Each activation's derivative, its exact and rounded functions and its formulas' LaTeX,
+    which its first draw makes (10 ms an activation): made once, before the workers fork."""
+    at, d = np.asarray([[sp.Rational(1, 10)]], dtype=object), 4
+    for name in opts.names:
+        act = activations.get(name)
+        act.derivative(at, act.value(at, EXACT), EXACT)
+        act.derivative(at, act.value(at, hand(d)), hand(d))
+        for expr in (written(act), act.prime_expr, _by_output(act)):
+            if expr is not None:
+                _latex(expr)
+
+
 KIND = Kind("activation", "Activation functions",
             "value, derivative (also from the output) and properties of an activation at a point", options, make,
             capacity, "list more activations, e.g. activation = [\"sigmoid\", \"tanh\", \"relu\", \"elu\", \"softplus\"]",
-            Follow(_own, _slips))
+            Follow(_own, _slips), prepare)
