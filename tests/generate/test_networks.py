@@ -1,5 +1,6 @@
-"""The cheap forward screen on a raw draw (bounds, and kinks, dead layers and met targets while
-every value is an exact integer) rejects only what the full check rejects."""
+"""The cheap screen on a raw draw (bounds, and kinks, dead layers and met targets while every
+value is an exact integer; the backward pass's δ and gradients against the bound where the
+forward pass was all integers) rejects only what the full check rejects."""
 
 from __future__ import annotations
 
@@ -44,3 +45,25 @@ def networks_notation():  # type: ignore[no-untyped-def]
     from gradsheet.derive.engine.notation import Notation
 
     return Notation()
+
+
+@pytest.mark.parametrize("table", [TABLES[0], TABLES[3], {"activation": ["relu", "square"], "loss": "mse", "sizes": [2, 2, 2]}])
+@pytest.mark.parametrize("examples", [1, 3])
+def test_the_backward_screen_rejects_what_the_exact_trace_rejects(table: dict, examples: int) -> None:
+    """A draw whose δ, ∂C/∂W, ∂C/∂b or ∂C/∂x passes the bound is caught in integers; the exact
+    trace of the same draw, unscreened, is rejected for a value past the bound too."""
+    opts = networks.parse(Table(dict(table), "problems[1]"), "medium")
+    backward = 0
+    for seed in range(600):
+        try:
+            networks.sample(np.random.default_rng(seed), opts, examples, screen_forward=True)
+            continue
+        except Degenerate as why:
+            if not str(why).startswith(("δ", "∂C/∂")):
+                continue
+        backward += 1
+        with mock.patch.object(networks, "_prescreen", lambda *args: None):
+            data = networks.sample(np.random.default_rng(seed), opts, examples)
+        with pytest.raises(Degenerate, match="beyond the bound"):
+            networks.compute(data, opts, 4, networks_notation())
+    assert backward > 0
