@@ -457,11 +457,14 @@ class Computed:
         return None if self.hand is None else quantities.entries(self.hand)
 
 
-def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: Any, *, drawn: bool = False) -> Computed:
+def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: Any, *, drawn: bool = False,
+            screened: bool = False) -> Computed:
     """Trace a sampled spec and reject it if it makes a degenerate exercise.
 
     Integer style screens the draw with a float trace first: most rejected draws overflow
-    the bound, and the float engine finds that a hundred times faster than the exact one.
+    the bound, and the float engine finds that a hundred times faster than the exact one;
+    not where :func:`_prescreen` has already bounded the forward and the backward pass in
+    exact integers (``screened``), which leaves the float trace nothing to find.
     The hand-rounded trace is needed in decimal style only: in integer style every
     intermediate is short, so rounding it as instructed changes nothing.
 
@@ -471,7 +474,7 @@ def compute(data: Mapping[str, Any], opts: NetOptions, decimals: int, notation: 
     """
     spec = parse_spec({**data, "notation": _notation_table(notation)})
     fixed = opts.given is not None and opts.given.fixed
-    if opts.integer and not fixed:
+    if opts.integer and not fixed and not screened:
         _screen(backprop.trace(spec.network, spec.examples, FLOAT), opts)
     trace = backprop.trace(spec.network, spec.examples, EXACT if opts.integer else FLOAT)
     if fixed:
@@ -692,4 +695,12 @@ def fingerprint(data: Mapping[str, Any]) -> str:
 
 
 def sample_computed(rng: np.random.Generator, opts: NetOptions, sheet: Sheet, examples: int = 1) -> Computed:
-    return compute(sample(rng, opts, examples, screen_forward=True), opts, sheet.decimals, sheet.notation)
+    return compute(sample(rng, opts, examples, screen_forward=True), opts, sheet.decimals, sheet.notation,
+                   screened=backward_screened(opts))
+
+
+def backward_screened(opts: NetOptions) -> bool:
+    """Whether a draw under ``opts`` that passed :func:`_prescreen` (``screen_forward``) had
+    its backward pass bounded there too: a drawn integer network whose every σ keeps integers
+    integers and has its derivative in :data:`_PRIME_ON_INTEGERS`."""
+    return opts.integer and opts.given is None and all(name in _PRIME_ON_INTEGERS for name in opts.activations)

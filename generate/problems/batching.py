@@ -194,7 +194,7 @@ def _entry(n: Any, name: str, l: int, index: tuple[int, ...], new: bool = False)
 def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> Problem:
     data = networks.sample(rng, opts.net, opts.examples, screen_forward=True)
     computed = networks.compute({k: v for k, v in data.items() if k != "learning_rate"}, opts.net, sheet.decimals,
-                                sheet.notation)
+                                sheet.notation, screened=networks.backward_screened(opts.net))
     computed = networks.Computed(data, computed.spec, computed.trace, computed.hand)
     x = computed.trace.forward.x
     m, k = opts.examples, opts.batch

@@ -58,7 +58,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     for row in thinned["layers"][1]["weights"]:
         for j, keep in enumerate(mask):
             row[j] = networks.text(sp.Rational(row[j]) * scale * keep)
-    full = networks.compute(data, opts.net, sheet.decimals, sheet.notation)
+    full = networks.compute(data, opts.net, sheet.decimals, sheet.notation, screened=networks.backward_screened(opts.net))
     thin = networks.compute(thinned, opts.net, sheet.decimals, sheet.notation, drawn=True)  # the exact values
     n = sheet.notation
     p = sheet.solution_printer(opts.net.numbers)
