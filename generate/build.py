@@ -141,7 +141,7 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
         tex = work / "tex"
         tex.mkdir()
         if "pdf" in wanted:
-            sheets = _typeset(drawn, request, work, env, streams, overlap)
+            sheets = _typeset(drawn, request, work, env, streams, overlap, lambda done: _keys(work, request, done))
         else:
             sheets = tuple(drawn)
             typeset.write_documents(sheets, request.exam, tex, env)
@@ -156,10 +156,11 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
 
 
 def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path, env: Any, streams: bool,
-             overlap: bool) -> tuple[StudentSheet, ...]:
+             overlap: bool, meanwhile: typeset.Meanwhile) -> tuple[StudentSheet, ...]:
     """The PDFs (and per student, their pages) into ``work``, the sources into ``work/tex``:
     rendered straight into TeX if it ``streams``, beside the drawing if ``overlap``
-    (generate/typeset.py), else rendered whole and then compiled."""
+    (generate/typeset.py), else rendered whole and then compiled. ``meanwhile`` runs on the
+    drawn sheets while TeX typesets them, where TeX streams."""
     tex = work / "tex"
 
     def finish(made: Path) -> None:
@@ -172,10 +173,11 @@ def _typeset(drawn: Iterator[StudentSheet], request: Request, work: Path, env: A
     try:
         if overlap:
             sheets = typeset.compile_while_drawing(drawn, request.exam, request.students, tex, env, request.timeout,
-                                                   then=finish)
+                                                   then=finish, meanwhile=meanwhile)
         elif streams:
             sheets = tuple(drawn)
-            typeset.compile_drawn(sheets, request.exam, request.students, tex, env, request.timeout, then=finish)
+            typeset.compile_drawn(sheets, request.exam, request.students, tex, env, request.timeout, then=finish,
+                                  meanwhile=meanwhile)
         else:  # TeX cannot read a pipe here (or is missing: the compile says so in one line)
             sheets = tuple(drawn)
             typeset.compile_whole(sheets, request.exam, tex, env, request.timeout, then=finish)
@@ -196,9 +198,9 @@ def _permissions(work: Path) -> None:
 
 def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wanted: tuple[str, ...],
               env: Any) -> None:
-    """The key and the LMS exports beside the documents."""
-    (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
-    (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
+    """The key (unless TeX's run wrote it already) and the LMS exports beside the documents."""
+    if not (work / "key.json").exists():
+        _keys(work, request, sheets)
     if "moodle" in wanted or "qti" in wanted:
         drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets, request.exam.language),
                  request.timeout, {})  # the figures' SVGs, compiled once for both exports
@@ -206,6 +208,12 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wa
             (work / "moodle.xml").write_text(moodle.document(*drawn), encoding="utf-8")
         if "qti" in wanted:
             (work / "qti.zip").write_bytes(qti.package(*drawn))
+
+
+def _keys(work: Path, request: Request, sheets: tuple[StudentSheet, ...]) -> None:
+    """key.json and key.csv into the build folder."""
+    (work / "key.json").write_text(key.to_json(request.exam, sheets), encoding="utf-8")
+    (work / "key.csv").write_text(key.to_csv(request.exam, sheets), encoding="utf-8")
 
 
 def _with_kept_log(error: SpecError, tex: Path) -> SpecError:

@@ -147,18 +147,26 @@ def _first_command(text: str) -> bool:
     return any(line.strip() and not line.startswith("%") for line in lines)
 
 
+Meanwhile = Callable[[tuple[StudentSheet, ...]], None]
+
+
 def compile_drawn(sheets: tuple[StudentSheet, ...], exam: ExamSpec, roster: tuple[Student, ...], folder: Path,
-                  env: jinja2.Environment, timeout: int, then: Callable[[Path], None]) -> None:
+                  env: jinja2.Environment, timeout: int, then: Callable[[Path], None],
+                  meanwhile: Meanwhile | None = None) -> None:
     """Render and compile at once the sheets already drawn (every skeleton is known)."""
-    compile_while_drawing(iter(sheets), exam, roster, folder, env, timeout, then, render.skeletons_of(sheets))
+    compile_while_drawing(iter(sheets), exam, roster, folder, env, timeout, then, render.skeletons_of(sheets),
+                          meanwhile)
 
 
 def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster: tuple[Student, ...], folder: Path,
                           env: jinja2.Environment, timeout: int, then: Callable[[Path], None],
-                          skeletons: list[Skeleton] | None = None) -> tuple[StudentSheet, ...]:
+                          skeletons: list[Skeleton] | None = None,
+                          meanwhile: Meanwhile | None = None) -> tuple[StudentSheet, ...]:
     """Draw, render and compile at once; every sheet drawn. ``then(pdf)`` runs on each PDF in
     the order of :data:`DOCUMENTS` as soon as it is made. ``skeletons``: the figures' boxes,
-    when every sheet is known (else the first sheet's, see the module's note)."""
+    when every sheet is known (else the first sheet's, see the module's note). ``meanwhile``
+    runs on every sheet once all are drawn, while TeX still typesets them (the key: TeX, not
+    Python, is what the build then waits for, so it costs no time)."""
     sheets = [next(drawn)]  # the pool is started first: no process is forked while threads run
     skeletons = preamble_skeletons(sheets[0]) if skeletons is None else skeletons
     arriving = Arriving()
@@ -177,6 +185,8 @@ def compile_while_drawing(drawn: Iterator[StudentSheet], exam: ExamSpec, roster:
                 arriving.put(sheet)
         if streamed:
             arriving.close()
+            if meanwhile is not None:
+                meanwhile(tuple(sheets))
             for thread in threads:
                 thread.join(timeout)
                 if thread.is_alive():  # its TeX has stopped reading: a loop in a template

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gradsheet.generate import pdf, typeset
+from gradsheet.generate import key, pdf, typeset
 from gradsheet.generate.cli import main
 
 needs_tex = pytest.mark.skipif(not pdf.available(), reason="pdflatex is needed")
@@ -137,3 +137,26 @@ def _command(proc: Path) -> str:
         return (proc / "comm").read_text().strip()
     except OSError:
         return ""
+
+
+@needs_tex
+def test_the_key_is_written_while_tex_typesets_and_is_the_one_a_tex_build_writes(
+        tmp_path: Path, overlap: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    finished: list[bool] = []  # TeX's state each time the key is written: False while it still runs
+    finish, to_json = pdf.Streaming.finish, key.to_json
+
+    def finishing(self: pdf.Streaming, timeout: int = pdf.TIMEOUT) -> Path:
+        finished.append(True)
+        return finish(self, timeout)
+
+    def written(*args: object) -> str:
+        finished.append(False)
+        return to_json(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf.Streaming, "finish", finishing)
+    monkeypatch.setattr(key, "to_json", written)
+    out = _build(tmp_path, "out")
+    assert finished == [False, True, True]  # the key once, before either document was waited for
+    tex_only = _build(tmp_path, "tex", "--format", "tex")
+    for name in ("key.json", "key.csv"):
+        assert (out / name).read_bytes() == (tex_only / name).read_bytes(), name
