@@ -108,7 +108,8 @@ def _symbolic(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     exact = [Fraction(int(c.p), int(c.q)) for c in coefficients]
 
     def apply(value: Any) -> Any:
-        if not isinstance(value, sp.Rational):
+        # under sp.evaluate(False) (a Real's expression is being built) SymPy's own unevaluated form
+        if not isinstance(value, sp.Rational) or not sp.core.parameters.global_parameters.evaluate:
             return function(value)
         x, total = Fraction(int(value.p), int(value.q)), Fraction(0)
         for c in exact:
