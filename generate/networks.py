@@ -322,8 +322,7 @@ def _prescreen(layers: Sequence[tuple[list, list | None, str]], pairs: Sequence[
     # hidden layer l is dead if it is exactly zero for every example
     dead = [screen_forward] * (len(layers) - 1)
     # the backward half where every value is an integer: (z, a) per layer, per example
-    passes: list[list[tuple[list[int], list[int]]]] | None = \
-        [] if screen_forward and all(act.name in _PRIME_ON_INTEGERS for act in acts) else None
+    passes: list[list[tuple[list[int], list[int]]]] | None = [] if screen_forward and backward_screened(opts) else None
     for x, y in pairs:
         a: list[Any] = [int(v) for v in x]
         exact = True

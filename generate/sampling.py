@@ -45,16 +45,11 @@ def _tenths(text: str) -> int:
     return int(Fraction(text) * 10)
 
 
-_NUMBERS: dict[tuple[int, int], sp.Rational] = {}
-
-
+@cache
 def _number(p: int, q: int) -> sp.Rational:
     """p/q as SymPy's number, made once: a class draws the same few dozen numbers tens of
     thousands of times, and SymPy's constructor costs more than the draw."""
-    found = _NUMBERS.get((p, q))
-    if found is None:
-        found = _NUMBERS[p, q] = sp.Rational(p, q)
-    return found
+    return sp.Rational(p, q)
 
 
 def pick(rng: np.random.Generator, options: Sequence[T]) -> T:

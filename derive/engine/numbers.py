@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Any, Callable, Literal
 
 import mpmath
@@ -326,15 +327,10 @@ def _elementwise(func: Callable[[Any], Any]) -> Callable[[np.ndarray], np.ndarra
     return apply
 
 
-_ROUNDERS: dict[int, Callable[[np.ndarray], np.ndarray]] = {}
-
-
+@cache
 def _rounder(decimals: int) -> Callable[[np.ndarray], np.ndarray]:
     """Hand mode's rounding to ``decimals`` over an array, made once per count of decimals."""
-    found = _ROUNDERS.get(decimals)
-    if found is None:
-        found = _ROUNDERS[decimals] = _elementwise(lambda v: round_half_away(v, decimals))
-    return found
+    return _elementwise(lambda v: round_half_away(v, decimals))
 
 
 @dataclass(frozen=True)
