@@ -8,7 +8,8 @@ Issue 19's targets, all measured here in the same run on the same machine:
   that the floor cannot be raised to win;
 * ``derive`` for a 2-2-1 network in float mode without the symbolic route: at most 0.3 s;
 * (issue 38) Python's CPU at most 0.6 × TeX's, both measured in the same builds: the build's
-  ``pdflatex`` and ``lualatex`` are wrappers on its PATH that log the CPU of each TeX run.
+  ``pdflatex`` and ``lualatex`` are wrappers on its PATH that log the CPU of each TeX run;
+  and a build whose kinds need no SymPy (``param_count``) runs without importing it.
 
 Python runs as an installed copy does, with its bytecode cached (:func:`installed`).
 
@@ -253,6 +254,42 @@ def stages(folder: Path, class_csv: Path, built: Path) -> None:
         print(f"  {at:5.2f} s  {name}")
 
 
+COUNTING = """title = "Counting"
+seed = 1
+[[problems]]
+kind = "param_count"
+points = 2
+difficulty = "hard"
+"""
+
+# the generate command as its entry point runs it (SymPy and mpmath deferred), or with both
+# imported first, as every build did before they were deferred
+COUNTING_BUILD = r"""
+import sys
+if sys.argv[1] == "eager":
+    import sympy, mpmath
+from gradsheet.derive.deferred import defer
+defer()
+from gradsheet.generate.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def counting_build(folder: Path, runs: int = 5) -> tuple[float, float]:
+    """(deferred, eager) CPU seconds, medians, of a 100-student ``param_count`` build into
+    LaTeX sources: a build whose kinds need no SymPy does not import it (issue 38, item 2)."""
+    spec_path = folder / "counting.toml"
+    spec_path.write_text(COUNTING)
+    env = installed()
+    figures = []
+    for how in ("deferred", "eager"):
+        figures.append(statistics.median(
+            timed_cpu([sys.executable, "-c", COUNTING_BUILD, how, str(spec_path), "--variants", "100", "--format",
+                       "tex", "--out", str(folder / f"counting-{how}"), "--force"], env=env)[1]
+            for _ in range(runs)))
+    return figures[0], figures[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--stages", action="store_true", help="measure each stage alone, and the build's timeline")
@@ -284,6 +321,9 @@ def main() -> None:
         start, bare = derive_start()
         print(f"derive, 2-2-1 network, float, no symbolic route: {start:.2f} s (target <= 0.3; "
               f"a bare Python start: {bare:.2f} s)")
+        deferred, eager = counting_build(folder)
+        print(f"param_count alone, 100 variants, LaTeX only: {deferred:.2f} CPU-s without SymPy and mpmath "
+              f"({eager:.2f} CPU-s with both imported)")
         if args.stages:
             stages(folder, latin, folder / "latin0")
         if args.scripts:

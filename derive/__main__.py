@@ -1,5 +1,5 @@
 from gradsheet.derive.console import exit_now
-from gradsheet.derive.symbolic.deferred import defer
+from gradsheet.derive.deferred import defer
 
 defer()
 from .cli import main  # noqa: E402 (after defer: SymPy loads only if the route needs it)

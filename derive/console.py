@@ -33,7 +33,7 @@ def _run(command: str, load) -> int:
 
 def derive() -> NoReturn:
     def load():
-        from .symbolic.deferred import defer
+        from .deferred import defer
 
         defer()
         from .cli import main
@@ -44,6 +44,9 @@ def derive() -> NoReturn:
 
 def generate() -> NoReturn:
     def load():
+        from .deferred import defer
+
+        defer()
         from gradsheet.generate.cli import main
         return main
 

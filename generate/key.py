@@ -36,12 +36,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
-import sympy as sp
 
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.limits import CLASS_FILE_BYTES
 from gradsheet.derive.engine.network import Spec, loads, parse_spec, read_text
-from gradsheet.derive.engine.numbers import to_fraction_string
+from gradsheet.derive.engine.numbers import is_rational, to_fraction_string
 
 from . import csv_rows
 from .language import CODES
@@ -56,7 +55,7 @@ def _exact(value: Any) -> str:
     engine's relative accuracy: 0.04, not 0.0399999999999999)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, sp.Rational)):
+    if is_rational(value):
         return to_fraction_string(value)
     return format(float(value), ".12g")
 

@@ -16,7 +16,7 @@ FOLDERS = {"gradsheet": "gradsheet", "derive": "gradsheet.derive", "generate": "
 # derive's concepts in the order the data flows: a group imports only from groups before it
 # (and from derive's top-level errors and limits, which everything may use)
 DERIVE_FLOW = ("engine", "symbolic", "graphs", "checking", "printing", "figures", "formats")
-DERIVE_BASE = ("errors", "limits")
+DERIVE_BASE = ("errors", "limits", "deferred")
 MAX_TOP_MODULES = 12
 
 

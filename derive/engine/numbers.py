@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SpecError
+from ..deferred import loaded
 from ..limits import MAX_DECIMALS, NUMBER_CHARS, NUMBER_EXPONENT
 
 ModeName = Literal["exact", "float", "hand"]
@@ -416,6 +417,12 @@ def hand(decimals: int) -> Mode:
     return Mode("hand", decimals)
 
 
+def is_rational(value: Any) -> bool:
+    """An exact rational as the engine holds one: an ``int`` or SymPy's ``Rational`` (``Integer``
+    included). Asked without loading SymPy where a deferred command has not needed it yet."""
+    return isinstance(value, int) or (loaded("sympy") and isinstance(value, sp.Rational))
+
+
 def exact_expr(value: Any) -> sp.Expr:
     """The SymPy expression of an exact number (rational or :class:`Real`)."""
     return value.expr if isinstance(value, Real) else sp.sympify(value)
@@ -429,7 +436,9 @@ def to_fraction_string(value: Any) -> str:
     irrational value, or ``"≈"`` and 40 significant digits when its expression written out
     would pass 200 nodes (nested activations repeat their arguments: the text grows
     exponentially with depth)."""
-    if isinstance(value, (int, sp.Integer)):
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, sp.Integer):
         return str(int(value))
     if isinstance(value, sp.Rational):
         return str(Fraction(int(value.p), int(value.q)))

@@ -21,7 +21,7 @@ from .step import Section, Step
 
 # what the text printer writes in a numbers-only expression: numbers (5e−05 too), + − · / ^,
 # brackets, and the functions the activations' formulas use. Decimal arithmetic at 40 digits:
-# the float route runs without SymPy and mpmath (derive.symbolic.deferred), and a reader's redo is
+# the float route runs without SymPy and mpmath (derive.deferred), and a reader's redo is
 # decimal; erf alone is taken from the float
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 

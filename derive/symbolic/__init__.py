@@ -3,5 +3,5 @@
 ``functions`` (each activation as a SymPy function carrying its derivative) → ``derivation``
 (the nested expression, its memoized derivative, agreement with backpropagation) → ``paths``
 (the derivative as one term per path, with the lectures' names) and ``scaling``.
-``deferred`` loads SymPy and mpmath on first use, so importing this package costs nothing.
+(``derive.deferred`` loads SymPy and mpmath on first use, for the commands.)
 """

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from gradsheet.derive.engine import params
 from gradsheet.derive.printing.step import Section, Step
@@ -45,7 +44,7 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
     inputs, outputs = int(rng.integers(1, INPUTS + 1)), int(rng.integers(1, OUTPUTS + 1))
     total = params.count(depth, width, inputs, outputs, opts.bias)
     steps = layer_steps(inputs, width, depth, outputs, opts.bias)
-    answer = Answer("params", r"N", sp.Integer(total), grouped(total), float(total), 0.0)
+    answer = Answer("params", r"N", total, grouped(total), float(total), 0.0)
     return Problem(
         kind="param_count", title="Counting parameters", points=points,
         statement={"inputs": inputs, "outputs": outputs, "depth": depth, "width": width, "bias": opts.bias},

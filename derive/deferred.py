@@ -1,11 +1,13 @@
-"""SymPy and mpmath loaded on first use, for the ``derive`` command.
+"""SymPy and mpmath loaded on first use, for the ``derive`` and ``generate`` commands.
 
-Importing SymPy takes 0.3–0.4 s, most of a ``derive --float --no-symbolic`` run, which never
-needs it: the float engine is NumPy's. The command's entry points call :func:`defer` before
-importing anything else, so that ``import sympy as sp`` in derive's modules binds a stand-in
+Importing SymPy takes 0.2–0.4 s, most of a ``derive --float --no-symbolic`` run or of a
+``generate`` build of ``param_count`` problems, neither of which needs it: the float engine
+is NumPy's, and a parameter count is an integer. The commands' entry points call
+:func:`defer` before importing anything else, so that ``import sympy as sp`` binds a stand-in
 that imports the real module when first asked for anything, and from then on holds all of
-its names. A route that needs SymPy works as before; the float route is kept free of such
-uses (a test runs it with SymPy's import made to fail).
+its names. A route that needs SymPy works as before; the routes that do not are kept free of
+such uses (tests run them with SymPy's import made to fail). A type test asks
+:func:`loaded` first: no value can be one of SymPy's numbers before SymPy is loaded.
 
 (The standard library's ``importlib.util.LazyLoader`` does not serve: on Python 3.11 every
 later ``import sympy`` statement reads the module's ``__spec__``, which loads it.)
@@ -40,6 +42,13 @@ class Deferred(types.ModuleType):
             # modules that imported the stand-in keep it: it takes every name the module has
             self.__dict__.update({k: v for k, v in vars(real).items() if k != "__class__"})
         return getattr(sys.modules[name], attribute)
+
+
+def loaded(name: str) -> bool:
+    """Whether module ``name`` is imported itself, not only its stand-in: a value can be one of
+    SymPy's numbers only once SymPy is loaded, so a type test asks this first and loads nothing."""
+    module = sys.modules.get(name)
+    return module is not None and not isinstance(module, Deferred)
 
 
 def defer(names: tuple[str, ...] = HEAVY) -> None:

@@ -1,4 +1,4 @@
-"""The derive command's float route without SymPy (derive/symbolic/deferred.py): same output, no import."""
+"""The derive command's float route without SymPy (derive/deferred.py): same output, no import."""
 
 import json
 import subprocess
@@ -15,7 +15,7 @@ from gradsheet.derive.cli import main
 CHILD = textwrap.dedent("""
     import io, json, sys
     from contextlib import redirect_stdout
-    from gradsheet.derive.symbolic.deferred import defer
+    from gradsheet.derive.deferred import defer
 
     defer()
 
@@ -96,7 +96,7 @@ def test_a_rational_network_without_a_mode_is_computed_exactly_when_read_for_flo
 def test_a_route_that_needs_sympy_loads_it_through_the_stand_in(capsys):
     code = textwrap.dedent("""
         import sys
-        from gradsheet.derive.symbolic.deferred import defer
+        from gradsheet.derive.deferred import defer
         defer()
         from gradsheet.derive.cli import main
         assert type(sys.modules["sympy"]).__name__ == "Deferred"
