@@ -141,7 +141,7 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
         tex = work / "tex"
         tex.mkdir()
         if "pdf" in wanted:
-            sheets = _typeset(drawn, request, work, env, streams, overlap, lambda done: _keys(work, request, done))
+            sheets = _typeset(drawn, request, work, env, streams, overlap, lambda done: _meanwhile(work, request, done))
         else:
             sheets = tuple(drawn)
             typeset.write_documents(sheets, request.exam, tex, env)
@@ -208,6 +208,14 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wa
             (work / "moodle.xml").write_text(moodle.document(*drawn), encoding="utf-8")
         if "qti" in wanted:
             (work / "qti.zip").write_bytes(qti.package(*drawn))
+
+
+def _meanwhile(work: Path, request: Request, sheets: tuple[StudentSheet, ...]) -> None:
+    """What the build does while TeX typesets: the key, and the splitter loaded before the
+    split forks (see :func:`pdf.load_splitter`)."""
+    _keys(work, request, sheets)
+    if request.per_student:
+        pdf.load_splitter()
 
 
 def _keys(work: Path, request: Request, sheets: tuple[StudentSheet, ...]) -> None:
