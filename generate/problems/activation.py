@@ -74,9 +74,9 @@ def make(rng: np.random.Generator, opts: Options, sheet: Sheet, points: int) -> 
            Answer("saturating", rf"\text{{{sheet.say('saturating?')}}}", saturating, rf"\text{{{sheet.say(saturating)}}}",
                   saturating)]
     at, shown = p.number(z0), written(act)
-    steps = [_evaluated(rf"{act.latex}({at})", substituted(branch(shown, z0), activations.z, at, latex=True), q(value)),
+    steps = [_evaluated(rf"{act.latex}({at})", substituted(_branch(shown, z0), activations.z, at, latex=True), q(value)),
              Step(rf"{act.latex}'(z)", _latex(act.prime_expr), "", ""),
-             _evaluated(rf"{act.latex}'({at})", substituted(branch(act.prime_expr, z0), activations.z, at, latex=True),
+             _evaluated(rf"{act.latex}'({at})", substituted(_branch(act.prime_expr, z0), activations.z, at, latex=True),
                         q(prime))]
     by_output = _by_output(act)
     notes = ""
@@ -160,6 +160,13 @@ def _evaluated(lhs: str, substituted: str, result: str) -> Step:
     return Step(lhs, "" if substituted == result else substituted, "", result)
 
 
+@lru_cache(maxsize=1024)
+def _branch(expr: sp.Expr, z0: sp.Rational) -> sp.Expr:
+    """The branch of σ or σ' that holds at the drawn point (one of 40): SymPy decides a
+    piecewise condition at a point in a tenth of a millisecond, so each is decided once."""
+    return branch(expr, z0)
+
+
 @lru_cache(maxsize=256)
 def _latex(expr: sp.Expr) -> str:
     """An activation's formula as LaTeX: the same few for every variant, written once."""
@@ -167,8 +174,9 @@ def _latex(expr: sp.Expr) -> str:
 
 
 def prepare(opts: Options) -> None:
-    """Each activation's derivative, its exact and rounded functions and its formulas' LaTeX,
-    which its first draw makes (10 ms an activation): made once, before the workers fork."""
+    """Each activation's derivative, its exact and rounded functions, its formulas' LaTeX and
+    their printed forms with a slot for the point, on either side of a kink, which its first
+    draws make (10 ms an activation): made once, before the workers fork, not in each worker."""
     at, d = np.asarray([[sp.Rational(1, 10)]], dtype=object), 4
     for name in opts.names:
         act = activations.get(name)
@@ -177,6 +185,12 @@ def prepare(opts: Options) -> None:
         for expr in (written(act), act.prime_expr, _by_output(act)):
             if expr is not None:
                 _latex(expr)
+        for side in (sp.Rational(-1, 10), sp.Rational(1, 10)):
+            for expr in (written(act), act.prime_expr):
+                substituted(_branch(expr, side), activations.z, "0", latex=True)
+        by_output = _by_output(act)
+        if by_output is not None:
+            substituted(by_output, activations.a, "0", latex=True)
 
 
 KIND = Kind("activation", "Activation functions",
