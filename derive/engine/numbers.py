@@ -125,11 +125,29 @@ class Real:
     never meet here and stay on SymPy's exact path.
     """
 
-    __slots__ = ("expr", "approx")
+    __slots__ = ("_expr", "approx", "_tree")
 
     def __init__(self, expr: sp.Expr, approx: mpmath.mpf) -> None:
-        self.expr = expr
+        self._expr: sp.Expr | None = expr
         self.approx = approx
+        self._tree: Any = None
+
+    @property
+    def expr(self) -> sp.Expr:
+        """The exact expression; a pickled value's is built again on first use (see :meth:`__reduce__`)."""
+        if self._expr is None:
+            with sp.evaluate(False):
+                self._expr = _built(self._tree)
+            self._tree = None
+        return self._expr
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its expression's tree and its value. SymPy pickles a node as a call to its
+        class, which evaluates it (``Add.flatten`` and its assumptions): what was built
+        unevaluated came back in another form, and a build's main process spent a tenth of a
+        second re-evaluating the values its workers had sent, and more importing what
+        evaluating needs. The tree is built again unevaluated, as it was, when asked for."""
+        return (_unpickled, (_tree_of(self.expr), self.approx))
 
     @staticmethod
     def parts(value: Any) -> tuple[sp.Expr, mpmath.mpf]:
@@ -233,6 +251,27 @@ class Real:
         # evaluated for print (the arithmetic kept it unevaluated): small enough to be cheap
         exact = sp.latex(self.expr.doit()) if sp.count_ops(self.expr) <= LATEX_OPS else ""
         return f"$\\displaystyle {exact} \\approx {approx}$" if exact else f"$\\approx {approx}$"
+
+
+def _tree_of(expr: sp.Basic) -> Any:
+    """A SymPy expression as nested ``(class, args)`` tuples down to its atoms (numbers, symbols)."""
+    if not expr.args:
+        return expr
+    return (expr.func, tuple(_tree_of(arg) for arg in expr.args))
+
+
+def _built(tree: Any) -> sp.Basic:
+    """:func:`_tree_of`'s tree as the expression it was; called with evaluation off."""
+    if not isinstance(tree, tuple):
+        return tree
+    func, args = tree
+    return func(*(_built(arg) for arg in args))
+
+
+def _unpickled(tree: Any, approx: mpmath.mpf) -> "Real":
+    real = Real(None, approx)  # type: ignore[arg-type]  # the expression is built when asked for
+    real._tree = tree
+    return real
 
 
 def _is_zero(value: Any) -> bool:

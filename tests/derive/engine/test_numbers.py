@@ -68,3 +68,26 @@ def test_a_real_shows_its_exact_form_and_decimals_in_jupyter():
     for k in range(1, 30):
         deep = deep + Real(sp.exp(sp.Integer(k)), mpmath.exp(k)) * sp.Rational(1, k)
     assert deep._repr_latex_().startswith(r"$\approx ") and "e^" not in deep._repr_latex_()
+
+
+def _structure(expr: sp.Basic) -> object:
+    return (type(expr).__name__, tuple(_structure(a) for a in expr.args)) if expr.args else expr
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "silu", "elu"])
+def test_a_pickled_real_comes_back_unevaluated_as_it_was_built(name):
+    import pickle
+
+    import numpy as np
+
+    from gradsheet.derive.engine import activations
+    from gradsheet.derive.engine.numbers import EXACT
+
+    sigma = activations.get(name).value(np.asarray([[sp.Rational(-7, 10)]], dtype=object), EXACT)[0][0]
+    value = -((sigma * 2 - sp.Rational(1, 3)) ** 2) / 3
+    back = pickle.loads(pickle.dumps(value))
+    assert back.approx == value.approx and float(back) == float(value) and back == value
+    assert _structure(back.expr) == _structure(value.expr)
+    assert hash(back) == hash(value)
+    # SymPy's own pickling evaluates each node as it rebuilds it: the form the trace built is lost
+    assert _structure(pickle.loads(pickle.dumps(value.expr))) != _structure(value.expr)
