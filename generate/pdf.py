@@ -123,29 +123,30 @@ class Streaming:
                                       cwd=tex.parent, env=_env(), stdin=subprocess.PIPE,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._pipe = self._proc.stdin
-        self._pending: list[bytes] = []
+        self._pending: list[str] = []
         self._size = 0
 
     def write(self, text: str) -> None:
+        """Add ``text``; it goes to the file and to TeX in pieces of 16 K characters (a template
+        yields a document in some 70,000 pieces, each a few characters long)."""
         if self._file.closed:
             raise Stopped(self.tex.name)
-        self._file.write(text)
-        if self._pipe is None:
-            return
-        data = text.encode("utf-8")
-        self._pending.append(data)
-        self._size += len(data)
+        self._pending.append(text)
+        self._size += len(text)
         if self._size >= 1 << 14:
             self.flush()
 
     def flush(self) -> None:
-        """Hand TeX what has been written (before waiting for more to write)."""
-        pipe = self._pipe
-        if pipe is None or not self._pending:
+        """Hand TeX (and the file) what has been written (before waiting for more to write)."""
+        if not self._pending or self._file.closed:
             return
-        data, self._pending, self._size = b"".join(self._pending), [], 0
+        text, self._pending, self._size = "".join(self._pending), [], 0
+        self._file.write(text)
+        pipe = self._pipe
+        if pipe is None:
+            return
         try:
-            pipe.write(data)
+            pipe.write(text.encode("utf-8"))
             pipe.flush()
         except (BrokenPipeError, ValueError):  # TeX stopped (an error: finish() reports it), or was stopped
             self._close_pipe()
