@@ -134,7 +134,7 @@ def _build_locked(request: Request, out: Path) -> tuple[Path, tuple[StudentSheet
     # TeX beside the drawing only where the drawing can spare it cores (generate/typeset.py)
     overlap = streams and typeset.overlaps_drawing()
     drawn = draw_stream(request.exam, request.students, bar if len(request.students) > 1 else None,
-                        typeset.drawing_workers() if overlap else None)
+                        typeset.drawing_workers() if overlap else None, main_draws=not overlap)
     env = render.templates(request.templates)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:

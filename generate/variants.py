@@ -92,20 +92,21 @@ def draw_all(exam: ExamSpec, students: Iterable[Student],
 
 
 def draw_stream(exam: ExamSpec, students: Iterable[Student], progress: Callable[[int], None] | None = None,
-                workers: int | None = None) -> Iterator[StudentSheet]:
+                workers: int | None = None, *, main_draws: bool = True) -> Iterator[StudentSheet]:
     """Every student's sheet, in roster order, each as soon as it is settled.
 
     Each student's first usable draws do not depend on anybody else, so they are drawn in
-    parallel (``workers`` processes, default: every core); then, in roster order, a variant
-    an earlier student already has is drawn again from its next attempt on. A sheet depends
-    only on the students before it, so it can be typeset while later ones are still drawn.
+    parallel (``workers`` processes, default: every core; with ``main_draws`` this process is
+    one of them, see :func:`_first_draws`); then, in roster order, a variant an earlier
+    student already has is drawn again from its next attempt on. A sheet depends only on the
+    students before it, so it can be typeset while later ones are still drawn.
     """
     students = tuple(students)
     check_capacity(exam, len(students))
     taken: dict[int, set[str]] = {p.index: set() for p in exam.problems}
     # a given network that varies too little for the roster (or not at all) is shared
     given = {p.index: _given(p, len(students)) for p in exam.problems}
-    firsts = _first_draws(exam, students, progress, workers)
+    firsts = _first_draws(exam, students, progress, workers, main_draws)
     try:
         for student, drawn in zip(students, firsts):
             variants = []
@@ -163,7 +164,14 @@ def check_capacity(exam: ExamSpec, students: int) -> None:
 
 
 def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callable[[int], None] | None,
-                 workers: int | None) -> Iterator[tuple[Variant, ...]]:
+                 workers: int | None, main_draws: bool = True) -> Iterator[tuple[Variant, ...]]:
+    """Each student's first usable draws, in roster order, drawn by ``workers`` processes.
+
+    ``main_draws``: this process is one of them. It draws the roster's tail, a worker's share,
+    one student after each sheet it passes on from the forked workers, which draw the rest:
+    one process fewer to fork, to warm and to send sheets back from (a tenth of the drawing's
+    CPU on 2 cores). Not where this process has other work while the drawing runs (TeX's
+    renderers beside the drawing, generate/typeset.py): there it only collects."""
     workers = min(workers or os.cpu_count() or 1, max(len(students) // PER_WORKER, 1))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for student in students:
@@ -180,16 +188,43 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
     # A stop arriving between a worker's fork and its initializer would find generate's own
     # handler there and print a traceback: the stops wait, blocked, until each worker has set
     # its handlers and the main process its pool (the main process then takes a pending one).
+    forked = workers - 1 if main_draws else workers
+    # its share is a little smaller than a worker's: it also takes in the workers' sheets
+    here = students[len(students) - len(students) * (workers - forked) * 9 // (10 * workers):]
+    there = students[:len(students) - len(here)]
     stops = {signal.SIGTERM, signal.SIGINT}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+        pool = multiprocessing.get_context("fork").Pool(forked, initializer=_worker_signals)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    drawn_here: list[tuple[Variant, ...] | SpecError] = []
     with pool:
-        chunks = max(len(students) // (4 * workers), 1)
-        for result in pool.imap(partial(_student_draws, exam), students, chunks):
-            yield _unwrap(result, progress)
+        size = max(len(there) // (4 * forked), 1)
+        chunks = [there[i:i + size] for i in range(0, len(there), size)]
+        results = pool.imap(partial(_chunk_draws, exam), chunks)
+        for _ in chunks:
+            # the workers' sheets as soon as they are back; until then, this process's own
+            while True:
+                try:
+                    done = results.next(timeout=0 if len(drawn_here) < len(here) else None)
+                    break
+                except multiprocessing.TimeoutError:
+                    drawn_here.append(_drawn_here(exam, here[len(drawn_here)], progress))
+            for result in done:
+                yield _unwrap(result, progress)
+    drawn_here.extend(_drawn_here(exam, student, progress) for student in here[len(drawn_here):])
+    for result in drawn_here:
+        yield _unwrap(result, None)
+
+
+def _drawn_here(exam: ExamSpec, student: Student,
+                progress: Callable[[int], None] | None) -> tuple[Variant, ...] | SpecError:
+    """A student drawn in this process, counted as drawn (the sheet is passed on later)."""
+    result = _student_draws(exam, student)
+    if progress and not isinstance(result, SpecError):
+        progress(1)
+    return result
 
 
 def _worker_signals() -> None:
@@ -205,6 +240,10 @@ def _worker_signals() -> None:
 
 
 PER_WORKER = 8  # fewer students per process than this: starting processes costs more than it saves
+
+
+def _chunk_draws(exam: ExamSpec, students: tuple[Student, ...]) -> list[tuple[Variant, ...] | SpecError]:
+    return [_student_draws(exam, student) for student in students]
 
 
 def _student_draws(exam: ExamSpec, student: Student) -> tuple[Variant, ...] | SpecError:

@@ -17,7 +17,7 @@ from gradsheet.derive.engine.numbers import EXACT, FLOAT, hand, round_half_away
 from gradsheet.generate import problems, spec
 from gradsheet.generate.printing import rounded
 from gradsheet.generate.roster import Student
-from gradsheet.generate.variants import draw, draw_all
+from gradsheet.generate.variants import draw, draw_all, draw_stream
 from tests.conftest import variants
 
 # 60 variants per kind and option set by default, 1,000 in the thorough run (tests/conftest.py)
@@ -288,6 +288,38 @@ def test_parallel_drawing_gives_the_sequential_sheets() -> None:
     assert [[(v.attempt, v.problem.fingerprint) for v in s.variants] for s in one] == \
            [[(v.attempt, v.problem.fingerprint) for v in s.variants] for s in two]
     assert any(v.attempt > 0 for s in one for v in s.variants)
+
+
+@pytest.mark.parametrize("main_draws", [True, False])
+def test_the_main_process_drawing_its_share_gives_the_sequential_sheets_and_counts_each_student_once(main_draws):
+    exam = spec.parse({"title": "t", "seed": 3, "problems": [{"kind": "forward"}, {"kind": "activation"}]})
+    roster = [Student(f"s{i}", "") for i in range(37)]
+    counted: list[int] = []
+    one = draw_all(exam, roster, workers=1)
+    three = tuple(draw_stream(exam, roster, counted.append, workers=3, main_draws=main_draws))
+    assert [[(v.attempt, v.problem.fingerprint) for v in s.variants] for s in one] == \
+           [[(v.attempt, v.problem.fingerprint) for v in s.variants] for s in three]
+    assert [s.student.id for s in three] == [s.id for s in roster] and sum(counted) == len(roster)
+
+
+def test_an_error_in_the_main_process_share_is_raised_in_roster_order(monkeypatch):
+    exam = spec.parse({"title": "t", "problems": [{"kind": "forward"}]})
+    roster = [Student(f"s{i}", "") for i in range(24)]
+    from gradsheet.generate import variants as drawing
+
+    real = drawing._student_draws
+
+    def failing(e, student):  # the last student is the main process's own (the roster's tail)
+        if student.id == "s23":
+            return SpecError("problems[1]", "no usable variant", "loosen the options")
+        return real(e, student)
+
+    monkeypatch.setattr(drawing, "_student_draws", failing)
+    got = []
+    with pytest.raises(SpecError, match="no usable variant"):
+        for sheet in draw_stream(exam, roster, workers=2):
+            got.append(sheet.student.id)
+    assert got == [s.id for s in roster[:-1]]
 
 
 def test_herrmann_style_integer_variant_is_exact() -> None:
