@@ -12,8 +12,10 @@ import multiprocessing
 import os
 import re
 import signal
+from collections import deque
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing.pool import AsyncResult
 from typing import Callable, Iterable, Iterator
 
 from gradsheet.derive.errors import SpecError
@@ -189,33 +191,42 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
     # handler there and print a traceback: the stops wait, blocked, until each worker has set
     # its handlers and the main process its pool (the main process then takes a pending one).
     forked = workers - 1 if main_draws else workers
-    # its share is a little smaller than a worker's: it also takes in the workers' sheets
-    here = students[len(students) - len(students) * (workers - forked) * 9 // (10 * workers):]
-    there = students[:len(students) - len(here)]
     stops = {signal.SIGTERM, signal.SIGINT}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
     try:
         pool = multiprocessing.get_context("fork").Pool(forked, initializer=_worker_signals)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    drawn_here: list[tuple[Variant, ...] | SpecError] = []
+    task = partial(_chunk_draws, exam)
+    if not main_draws:
+        with pool:
+            size = max(len(students) // (4 * forked), 1)
+            for done in pool.imap(task, [students[i:i + size] for i in range(0, len(students), size)]):
+                for result in done:
+                    yield _unwrap(result, progress)
+        return
+    # The workers take chunks from the roster's head, this process students from its tail,
+    # until they meet: each worker has a chunk queued behind the one it draws, and the chunks
+    # shrink as the roster does, so that neither side waits long for the other at the end.
+    head, tail = 0, len(students)
+    pending: deque[AsyncResult] = deque()
+    drawn_here: dict[int, tuple[Variant, ...] | SpecError] = {}
     with pool:
-        size = max(len(there) // (4 * forked), 1)
-        chunks = [there[i:i + size] for i in range(0, len(there), size)]
-        results = pool.imap(partial(_chunk_draws, exam), chunks)
-        for _ in chunks:
-            # the workers' sheets as soon as they are back; until then, this process's own
-            while True:
-                try:
-                    done = results.next(timeout=0 if len(drawn_here) < len(here) else None)
-                    break
-                except multiprocessing.TimeoutError:
-                    drawn_here.append(_drawn_here(exam, here[len(drawn_here)], progress))
-            for result in done:
+        while True:
+            while head < tail and len(pending) < 2 * forked:
+                end = min(head + max((tail - head) // (4 * workers), 1), tail)
+                pending.append(pool.apply_async(task, (students[head:end],)))
+                head = end
+            if not pending:
+                break
+            if tail > head and not pending[0].ready():
+                tail -= 1
+                drawn_here[tail] = _drawn_here(exam, students[tail], progress)
+                continue
+            for result in pending.popleft().get():
                 yield _unwrap(result, progress)
-    drawn_here.extend(_drawn_here(exam, student, progress) for student in here[len(drawn_here):])
-    for result in drawn_here:
-        yield _unwrap(result, None)
+    for i in sorted(drawn_here):
+        yield _unwrap(drawn_here[i], None)
 
 
 def _drawn_here(exam: ExamSpec, student: Student,
