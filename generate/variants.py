@@ -8,6 +8,7 @@ student appended to the roster never changes anybody else's sheet.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -190,6 +191,19 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
     # A stop arriving between a worker's fork and its initializer would find generate's own
     # handler there and print a traceback: the stops wait, blocked, until each worker has set
     # its handlers and the main process its pool (the main process then takes a pending one).
+    # What the workers inherit is frozen out of the cyclic garbage collector (gc.freeze) until
+    # the drawing ends: a worker's collections would otherwise walk the whole inherited heap
+    # (SymPy's, NumPy's), and touching it copies its pages; so would this process's while it
+    # draws and takes in the workers' sheets.
+    gc.freeze()
+    try:
+        yield from _pooled(exam, students, progress, workers, main_draws)
+    finally:
+        gc.unfreeze()  # a program that draws again (a test, a notebook) collects as before
+
+
+def _pooled(exam: ExamSpec, students: tuple[Student, ...], progress: Callable[[int], None] | None,
+            workers: int, main_draws: bool) -> Iterator[tuple[Variant, ...]]:
     forked = workers - 1 if main_draws else workers
     stops = {signal.SIGTERM, signal.SIGINT}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)

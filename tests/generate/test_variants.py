@@ -302,6 +302,20 @@ def test_the_main_process_drawing_its_share_gives_the_sequential_sheets_and_coun
     assert [s.student.id for s in three] == [s.id for s in roster] and sum(counted) == len(roster)
 
 
+def test_the_heap_frozen_for_the_workers_is_given_back_to_the_collector_when_the_drawing_ends() -> None:
+    import gc
+
+    exam = spec.parse({"title": "t", "problems": [{"kind": "forward"}]})
+    roster = [Student(f"s{i}", "") for i in range(24)]
+    stream = draw_stream(exam, roster, workers=2)
+    next(stream), next(stream)  # the workers have forked: what they inherited is frozen here too
+    assert gc.get_freeze_count() > 0
+    stream.close()  # a build stopped halfway
+    assert gc.get_freeze_count() == 0
+    draw_all(exam, roster, workers=2)
+    assert gc.get_freeze_count() == 0
+
+
 def test_an_error_in_the_main_process_share_is_raised_in_roster_order(monkeypatch):
     exam = spec.parse({"title": "t", "problems": [{"kind": "forward"}]})
     roster = [Student(f"s{i}", "") for i in range(24)]
