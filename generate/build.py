@@ -21,7 +21,6 @@ import jinja2
 from gradsheet.derive.errors import SpecError
 
 from . import key, pdf, render, typeset
-from .lms import moodle, qti
 from .progress import Progress
 from .roster import Student
 from .spec import ExamSpec, slug
@@ -202,6 +201,8 @@ def _assemble(work: Path, request: Request, sheets: tuple[StudentSheet, ...], wa
     if not (work / "key.json").exists():
         _keys(work, request, sheets)
     if "moodle" in wanted or "qti" in wanted:
+        from .lms import moodle, qti  # here, not above: their XML tools cost a build without them 20 ms
+
         drawn = (request.exam, sheets, env, render.skeleton_list(sheets), render.statements(env, sheets, request.exam.language),
                  request.timeout, {})  # the figures' SVGs, compiled once for both exports
         if "moodle" in wanted:

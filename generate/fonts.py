@@ -147,15 +147,21 @@ def fallbacks(texts: Iterable[str]) -> tuple[str, ...]:
     return tuple(f.spec for f in sorted(chosen, key=lambda f: _rank(f.family)))
 
 
-_RTL = "".join(chr(c) for c in range(0x590, 0x1000) if unicodedata.bidirectional(chr(c)) in ("R", "AL"))
-_RTL_EXTRA = "".join(chr(c) for c in (*range(0xFB1D, 0xFDFF), *range(0xFE70, 0xFEFF), *range(0x10800, 0x10FFF),
-                                      *range(0x1E800, 0x1EFFF)) if unicodedata.bidirectional(chr(c)) in ("R", "AL"))
-_STRONG_RTL = f"[{re.escape(_RTL + _RTL_EXTRA)}]"
-# a right-to-left run: strong RTL letters with the spaces, marks and digits between them
-_RUN = re.compile(rf"{_STRONG_RTL}(?:[{re.escape(_RTL + _RTL_EXTRA)}\s\u0300-\u036f\u064b-\u065f\u0670\u05b0-\u05c7]*{_STRONG_RTL})?")
+@lru_cache(maxsize=1)
+def _run() -> re.Pattern[str]:
+    """A right-to-left run: strong RTL letters with the spaces, marks and digits between them.
+    Made on first use (10 ms: it asks Unicode's data about 10,000 characters), which only a
+    class with names in a right-to-left script needs."""
+    rtl = "".join(chr(c) for c in (*range(0x590, 0x1000), *range(0xFB1D, 0xFDFF), *range(0xFE70, 0xFEFF),
+                                   *range(0x10800, 0x10FFF), *range(0x1E800, 0x1EFFF))
+                  if unicodedata.bidirectional(chr(c)) in ("R", "AL"))
+    strong = f"[{re.escape(rtl)}]"
+    return re.compile(rf"{strong}(?:[{re.escape(rtl)}\s\u0300-\u036f\u064b-\u065f\u0670\u05b0-\u05c7]*{strong})?")
 
 
 def directed(tex: str) -> str:
     r"""Right-to-left runs of escaped text wrapped in ``{\textdir TRT …}`` (LuaTeX only: such
     text always compiles with LuaLaTeX)."""
-    return _RUN.sub(lambda m: r"{\textdir TRT " + m[0] + "}", tex)
+    if all(c < "\u0590" for c in tex):  # no right-to-left letter: every such script starts there
+        return tex
+    return _run().sub(lambda m: r"{\textdir TRT " + m[0] + "}", tex)
