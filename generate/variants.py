@@ -170,11 +170,11 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
                  workers: int | None, main_draws: bool = True) -> Iterator[tuple[Variant, ...]]:
     """Each student's first usable draws, in roster order, drawn by ``workers`` processes.
 
-    ``main_draws``: this process is one of them. It draws the roster's tail, a worker's share,
-    one student after each sheet it passes on from the forked workers, which draw the rest:
-    one process fewer to fork, to warm and to send sheets back from (a tenth of the drawing's
-    CPU on 2 cores). Not where this process has other work while the drawing runs (TeX's
-    renderers beside the drawing, generate/typeset.py): there it only collects."""
+    ``main_draws``: this process is one of them, drawing students from the roster's tail while
+    the forked workers draw from its head: one process fewer to fork, to warm and to send
+    sheets back from (a tenth of the drawing's CPU on 2 cores). Not where this process has
+    other work while the drawing runs (TeX's renderers beside the drawing, generate/typeset.py):
+    there it only collects."""
     workers = min(workers or os.cpu_count() or 1, max(len(students) // PER_WORKER, 1))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for student in students:
@@ -188,11 +188,8 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
     yield _unwrap(_student_draws(exam, students[0]), progress)
     students = students[1:]
     # fork: the workers inherit the imported modules and caches, so they start in milliseconds.
-    # A stop arriving between a worker's fork and its initializer would find generate's own
-    # handler there and print a traceback: the stops wait, blocked, until each worker has set
-    # its handlers and the main process its pool (the main process then takes a pending one).
-    # What the workers inherit is frozen out of the cyclic garbage collector (gc.freeze) until
-    # the drawing ends: a worker's collections would otherwise walk the whole inherited heap
+    # What they inherit is frozen out of the cyclic garbage collector (gc.freeze) until the
+    # drawing ends: a worker's collections would otherwise walk the whole inherited heap
     # (SymPy's, NumPy's), and touching it copies its pages; so would this process's while it
     # draws and takes in the workers' sheets.
     gc.freeze()
@@ -205,6 +202,9 @@ def _first_draws(exam: ExamSpec, students: tuple[Student, ...], progress: Callab
 def _pooled(exam: ExamSpec, students: tuple[Student, ...], progress: Callable[[int], None] | None,
             workers: int, main_draws: bool) -> Iterator[tuple[Variant, ...]]:
     forked = workers - 1 if main_draws else workers
+    # A stop arriving between a worker's fork and its initializer would find generate's own
+    # handler there and print a traceback: the stops wait, blocked, until each worker has set
+    # its handlers and the main process its pool (the main process then takes a pending one).
     stops = {signal.SIGTERM, signal.SIGINT}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
     try:
