@@ -37,7 +37,6 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, Callable
 
-
 from gradsheet.derive.errors import SpecError
 from gradsheet.derive.limits import CLASS_FILE_BYTES
 from gradsheet.derive.engine.network import Spec, loads, parse_spec, read_text

@@ -182,13 +182,13 @@ def prepare(opts: Options) -> None:
         act = activations.get(name)
         act.derivative(at, act.value(at, EXACT), EXACT)
         act.derivative(at, act.value(at, hand(d)), hand(d))
-        for expr in (written(act), act.prime_expr, _by_output(act)):
+        shown, by_output = written(act), _by_output(act)
+        for expr in (shown, act.prime_expr, by_output):
             if expr is not None:
                 _latex(expr)
         for side in (sp.Rational(-1, 10), sp.Rational(1, 10)):
-            for expr in (written(act), act.prime_expr):
+            for expr in (shown, act.prime_expr):
                 substituted(_branch(expr, side), activations.z, "0", latex=True)
-        by_output = _by_output(act)
         if by_output is not None:
             substituted(by_output, activations.a, "0", latex=True)
 
